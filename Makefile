@@ -1,0 +1,48 @@
+# Every target sets up what it needs on a fresh machine: the Python virtual
+# environment from requirements.lock, and for the tests Debian's chromium and
+# a Java runtime (Nu HTML Checker) plus the npm packages from package-lock.json.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+N      ?= 1000
+
+.PHONY: serve build check test bench setup system-deps clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+node_modules/.installed-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Chromium and Java come from Debian; installed only when missing (CI runs as root).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium default-jre-headless >/dev/null; }
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --livereload
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+check: $(STAMP)
+	$(BIN)/nahbei check
+
+test: $(STAMP) system-deps node_modules/.installed-stamp
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+bench: $(STAMP)
+	$(BIN)/python -m bench --n $(N)
+
+clean:
+	rm -rf site .pytest_cache .hypothesis bench/out
