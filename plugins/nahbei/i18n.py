@@ -1,0 +1,41 @@
+"""UI strings and messages from locales/<lang>.yaml (German first, English second)."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import yaml
+
+LOCALES = Path(__file__).parent / "locales"
+DEFAULT_LANG = "de"
+
+
+@functools.lru_cache(maxsize=None)
+def catalog(lang: str = DEFAULT_LANG) -> dict:
+    """Flat {key: text} for a language, falling back to German for missing keys."""
+    def flat(tree, prefix=""):
+        out = {}
+        for k, v in tree.items():
+            if isinstance(v, dict):
+                out.update(flat(v, f"{prefix}{k}."))
+            else:
+                out[f"{prefix}{k}"] = v
+        return out
+
+    base = flat(yaml.safe_load((LOCALES / f"{DEFAULT_LANG}.yaml").read_text("utf-8")))
+    if lang != DEFAULT_LANG:
+        path = LOCALES / f"{lang}.yaml"
+        if path.exists():
+            base = {**base, **flat(yaml.safe_load(path.read_text("utf-8")))}
+    return base
+
+
+class _Keep(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **params) -> str:
+    """The text for ``key`` with ``{params}`` filled in; the key itself if unknown."""
+    text = catalog(lang).get(key, key)
+    return text.format_map(_Keep(params)) if params else text

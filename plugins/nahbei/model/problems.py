@@ -1,0 +1,36 @@
+"""Problems found in content: one line each, ``path:line:col: Fehler: message``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..i18n import t
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    severity: str
+    code: str
+    params: tuple = field(default=(), compare=False)
+
+    def message(self, lang: str = "de") -> str:
+        return t("msg." + self.code, lang, **dict(self.params))
+
+    def format(self, lang: str = "de") -> str:
+        return f"{self.path}:{self.line}:{self.col}: {t('severity.' + self.severity, lang)}: {self.message(lang)}"
+
+    def github(self, lang: str = "de") -> str:
+        """GitHub Actions workflow annotation for the same problem."""
+        level = "error" if self.severity == ERROR else "warning"
+        msg = self.message(lang).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = self.path.replace(",", "%2C").replace(":", "%3A")
+        return f"::{level} file={path},line={self.line},col={self.col}::{msg}"
+
+
+def problem(path, line, col, code, severity=ERROR, **params) -> Problem:
+    return Problem(str(path), line, col, severity, code, tuple(sorted(params.items())))

@@ -1,0 +1,135 @@
+"""Event dates: a single date or a series (python-dateutil rrule), in local time.
+
+Series are computed in the event's wall-clock time and localised per date, so
+"every Thursday 10:00" stays 10:00 across both daylight-saving switches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule
+
+WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
+_RR_DAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
+_FREQ = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY}
+
+
+def parse_when(value: str) -> tuple[datetime | date, bool]:
+    """'2026-12-03 10:00' -> (naive datetime, False); '2026-12-03' -> (date, True)."""
+    value = value.replace("T", " ")
+    if " " in value:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M"), False
+    return date.fromisoformat(value), True
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    frequency: str
+    interval: int = 1
+    weekdays: tuple[str, ...] = ()
+    weekday: str | None = None
+    nth: int | None = None
+    month_day: int | None = None
+    until: date | None = None
+    count: int | None = None
+    exdates: tuple[date, ...] = ()
+    cancelled: tuple[date, ...] = ()
+    extra: tuple[datetime, ...] = ()  # naive local datetimes (RDATE)
+    moved: tuple["Move", ...] = ()
+
+    @classmethod
+    def from_data(cls, data: dict, start) -> "Recurrence":
+        extra = []
+        for value in data.get("extra", ()):
+            when, all_day = parse_when(value)
+            if all_day and isinstance(start, datetime):
+                when = datetime.combine(when, start.time())
+            extra.append(when)
+        moved = tuple(
+            Move(date.fromisoformat(m["date"]), parse_when(m["to"])[0],
+                 parse_when(m["end"])[0] if m.get("end") else None, m.get("note"))
+            for m in data.get("moved", ())
+        )
+        return cls(
+            frequency=data["frequency"],
+            interval=data.get("interval", 1),
+            weekdays=tuple(data.get("weekdays", ())),
+            weekday=data.get("weekday"),
+            nth=data.get("nth"),
+            month_day=data.get("month_day"),
+            until=date.fromisoformat(data["until"]) if data.get("until") else None,
+            count=data.get("count"),
+            exdates=tuple(date.fromisoformat(d) for d in data.get("except", ())),
+            cancelled=tuple(date.fromisoformat(d) for d in data.get("cancelled", ())),
+            extra=tuple(extra),
+            moved=moved,
+        )
+
+    def rule(self, start) -> rrule.rrule:
+        """The plain rule (no exceptions), dtstart as naive local datetime."""
+        dtstart = start if isinstance(start, datetime) else datetime.combine(start, time())
+        kwargs = {"dtstart": dtstart, "interval": self.interval}
+        if self.frequency == "weekly":
+            days = self.weekdays or (WEEKDAYS[dtstart.weekday()],)
+            kwargs["byweekday"] = [_RR_DAYS[WEEKDAYS.index(d)] for d in days]
+        elif self.frequency == "monthly":
+            if self.weekday:
+                kwargs["byweekday"] = [_RR_DAYS[WEEKDAYS.index(self.weekday)](self.nth or 1)]
+            elif self.month_day:
+                kwargs["bymonthday"] = [self.month_day]
+        if self.until:
+            kwargs["until"] = datetime.combine(self.until, time(23, 59, 59))
+        if self.count:
+            kwargs["count"] = self.count
+        return rrule.rrule(_FREQ[self.frequency], **kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    date: date
+    to: datetime
+    end: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One date of an event. ``original`` is the series date it stands for
+    (RECURRENCE-ID) when it was moved or cancelled, else None."""
+
+    event_id: str
+    start: datetime | date  # aware datetime, or date when all-day
+    end: datetime | date | None  # aware datetime, or exclusive end date when all-day
+    all_day: bool
+    status: str  # scheduled | cancelled | moved | postponed
+    original: datetime | date | None = None
+    note: str | None = None
+
+    @property
+    def start_utc(self):
+        return self.start if self.all_day else self.start.astimezone(ZoneInfo("UTC"))
+
+    @property
+    def day(self) -> date:
+        return self.start if self.all_day else self.start.date()
+
+
+def localize(naive: datetime, tz: ZoneInfo) -> datetime:
+    return naive.replace(tzinfo=tz)
+
+
+def series_dates(rec: Recurrence, start, limit_end: date | None = None):
+    """Naive start datetimes (or dates) of the plain rule, up to limit_end (inclusive)."""
+    rule = rec.rule(start)
+    all_day = not isinstance(start, datetime)
+    if limit_end is not None and not rec.until and not rec.count:
+        it = rule.between(datetime.combine(start if all_day else start.date(), time()),
+                          datetime.combine(limit_end, time(23, 59, 59)), inc=True)
+    else:
+        it = rule
+    for dt in it:
+        if limit_end is not None and dt.date() > limit_end:
+            break
+        yield dt.date() if all_day else dt

@@ -1,0 +1,174 @@
+"""Serve a built site folder over HTTP on 127.0.0.1 for browser tests.
+
+Usage::
+
+    from tests.support.server import serve_directory
+
+    with serve_directory(tmp_path / "site") as base_url:
+        page.goto(base_url + "/")          # base_url has no trailing slash
+
+The server is the standard library's ``ThreadingHTTPServer`` on a free port,
+running in a daemon thread; it logs nothing, sends ``Cache-Control: no-store``
+and the MIME types a static MkDocs/Pagefind site needs (``.wasm``, ``.ics``,
+Pagefind's binary index files ...).  Leaving the ``with`` block shuts it down.
+
+``SiteServer`` is the same thing as an object (``start()``/``stop()``), and it
+records every request path in ``.requests`` so a test can check what a page
+fetched from the site itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["MIME_TYPES", "SiteServer", "serve_directory"]
+
+# Extensions whose type Python's mimetypes guesses wrongly, differently per
+# platform, or not at all.
+MIME_TYPES: dict[str, str] = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".ics": "text/calendar; charset=utf-8",
+    ".wasm": "application/wasm",
+    ".svg": "image/svg+xml",
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".gz": "application/gzip",
+    # Pagefind's index files are opaque binary blobs.
+    ".pf_meta": "application/octet-stream",
+    ".pf_fragment": "application/octet-stream",
+    ".pf_index": "application/octet-stream",
+    ".pf_filter": "application/octet-stream",
+}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """SimpleHTTPRequestHandler without logging and with fixed MIME types."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        **MIME_TYPES,
+        "": "application/octet-stream",
+    }
+    # HTTP/1.1 keep-alive is what real hosting does and is much faster for
+    # pages that load many assets.
+    protocol_version = "HTTP/1.1"
+
+    def __init__(self, *args, request_log: list[str] | None = None, **kwargs):
+        self._request_log = request_log
+        super().__init__(*args, **kwargs)
+
+    def send_head(self):  # noqa: D401 - stdlib override
+        if self._request_log is not None:
+            self._request_log.append(self.path)
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address) -> None:
+        # The browser aborts requests (navigation, blocked resources); a
+        # broken pipe there is normal and must not spam the test output.
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, socket.timeout, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class SiteServer:
+    """A static file server for ``directory`` on ``host`` and a free port."""
+
+    def __init__(self, directory: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 0):
+        self.directory = Path(directory).resolve()
+        if not self.directory.is_dir():
+            raise FileNotFoundError(f"not a directory: {self.directory}")
+        self.host = host
+        self.port = port
+        self.requests: list[str] = []
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT`` (no trailing slash)."""
+        if self._httpd is None:
+            raise RuntimeError("server is not running")
+        return f"http://{self.host}:{self._httpd.server_address[1]}"
+
+    def url(self, path: str = "/") -> str:
+        """Absolute URL for a site-relative ``path``."""
+        return self.base_url + "/" + path.lstrip("/")
+
+    def start(self) -> "SiteServer":
+        if self._httpd is not None:
+            return self
+        handler = functools.partial(
+            _QuietHandler, directory=str(self.directory), request_log=self.requests
+        )
+        self._httpd = _Server((self.host, self.port), handler)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"site-server:{self._httpd.server_address[1]}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, thread = self._httpd, self._thread
+        self._httpd = self._thread = None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> "SiteServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def serve_directory(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Serve ``path`` on 127.0.0.1:<free port>; yields the base URL.
+
+    The base URL has no trailing slash: ``base_url + "/"`` is the home page.
+    """
+    with SiteServer(path) as server:
+        yield server.base_url
