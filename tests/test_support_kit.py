@@ -16,6 +16,11 @@ from pathlib import Path
 
 import pytest
 
+if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
+    # Bare `pytest` (not `python -m pytest`) does not put the repo root on
+    # sys.path while tests/ has no __init__.py; `tests.support` needs it.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from tests.support.browser import (  # noqa: F401  (browser is a fixture)
     browser,
     format_focus_steps,
@@ -310,6 +315,8 @@ def test_tab_through_detects_missing_focus_style_and_reflow(browser, base_url: s
         assert steps[0].focus_indicator and "outline" in steps[0].indicator, report
         assert not steps[1].focus_indicator, report
         assert all(s.in_main for s in steps)
+        # from_top=True restarts at the top even though focus is at the end now
+        assert [s.href for s in tab_through(page, 10)] == ["#ok", "#bad"]
         assert has_horizontal_scroll(page)
         assert any(e.startswith("div") for e in overflowing_elements(page))
         page.goto(base_url + "/kit/valid.html")
