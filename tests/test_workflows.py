@@ -431,7 +431,9 @@ def test_freshness_workflow_keeps_one_issue():
     assert data["concurrency"]["cancel-in-progress"] is False
     job = data["jobs"]["melden"]
     text = _run_text(WORKFLOW_DIR / "freshness.yml")
-    assert "nahbei freshness --format markdown >" in text
+    assert 'nahbei freshness --format markdown --output "$RUNNER_TEMP/body.md" --count-file "$RUNNER_TEMP/count"' in text
+    # nothing stale (count 0) closes the open issue instead of posting an "all fine" body
+    assert text.index('[ "$(cat "$RUNNER_TEMP/count")" = 0 ]') < text.index("gh issue close")
     assert 'gh issue list --label "$LABEL" --state open' in text
     assert 'gh issue edit "$number"' in text
     assert 'gh issue create --title "$ISSUE_TITLE" --label "$LABEL"' in text
