@@ -31,3 +31,27 @@ def register(sub) -> None:
     p.add_argument("--output", help="Datei statt Standardausgabe")
     p.add_argument("--count-file", help="schreibt die Anzahl veralteter Einträge in diese Datei")
     p.set_defaults(func=cmd_freshness)
+    _register_from_issue(sub)
+
+
+def cmd_from_issue(args) -> int:
+    from .contribute.issueform import convert
+    from .i18n import t
+    from .model.clock import today
+
+    lang = args.lang or os.environ.get("NAHBEI_LANG", "de")
+    body = Path(args.body_file).read_text("utf-8") if args.body_file != "-" else sys.stdin.read()
+    outcome = convert(args.form, body, Path(args.out_dir), today=today(), lang=lang)
+    for message in outcome.messages:
+        print(message)
+    for path in outcome.written:
+        print(t("issue.written", lang, path=path.as_posix()))
+    return 0 if outcome.ok else 1
+
+
+def _register_from_issue(sub) -> None:
+    p = sub.add_parser("from-issue", help="Formular-Issue in eine YAML-Datei umwandeln")
+    p.add_argument("--form", required=True, choices=["neues-angebot", "neue-veranstaltung", "aenderung"])
+    p.add_argument("--body-file", required=True, help="Text des Issues (- für Standardeingabe)")
+    p.add_argument("--out-dir", default="content", help="Inhaltsordner")
+    p.set_defaults(func=cmd_from_issue)

@@ -1,0 +1,150 @@
+"""`nahbei from-issue`: realistic form issues become valid YAML; bad ones get clear messages."""
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nahbei.contribute.issueform import FORMS, convert, parse_body
+from nahbei.model.check import check
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data" / "issues"
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def content(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path / "content"
+
+
+def body(name):
+    return (DATA / f"{name}.md").read_text("utf-8")
+
+
+def files(content):
+    return {p.relative_to(content).as_posix(): p.read_bytes() for p in content.rglob("*.yaml")}
+
+
+def test_form_labels_match_the_issue_templates():
+    for form, labels in FORMS.items():
+        name = {"aenderung": "aenderung-melden"}.get(form, form)
+        template = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / f"{name}.yml").read_text("utf-8"))
+        rendered = {item["id"]: item["attributes"]["label"] for item in template["body"] if "id" in item}
+        assert rendered == labels
+
+
+def test_new_offer_becomes_valid_entry_with_new_place(content):
+    out = convert("neues-angebot", body("neues-angebot"), content, today=TODAY)
+    assert out.ok, out.messages
+    written = {p.relative_to(content).as_posix() for p in out.written}
+    assert written == {"offers/sprachcafe-im-stadtteilzentrum.yaml", "places/stadtteilzentrum-mitte.yaml"}
+    offer = yaml.safe_load((content / "offers/sprachcafe-im-stadtteilzentrum.yaml").read_text("utf-8"))
+    assert offer["provider"] == "stadt-troisdorf"  # existing contact found by name
+    assert offer["topics"] == ["begegnung", "integration"]
+    assert offer["target_groups"] == ["erwachsene", "gefluechtete"]
+    assert offer["languages"] == ["de", "en", "ar"]
+    assert offer["age"] == {"min": 18}
+    assert offer["cost"] == {"free": True}
+    assert offer["places"][0]["hours"]["regular"] == [
+        {"days": ["di"], "opens": "15:00", "closes": "17:00"},
+        {"days": ["do"], "opens": "10:30", "closes": "12:00"},
+    ]
+    place = yaml.safe_load((content / "places/stadtteilzentrum-mitte.yaml").read_text("utf-8"))
+    assert place["address"] == {"street": "Kölner Straße 12", "town": "Troisdorf", "postcode": "53840"}
+    first_line = (content / "offers/sprachcafe-im-stadtteilzentrum.yaml").read_text("utf-8").splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=../../schemas/offer.schema.json"
+    result = check(content, today=TODAY, root=content.parent)
+    assert result.errors == [] and result.directory is not None
+
+
+def test_new_event_monthly_with_new_organiser_and_existing_place(content):
+    out = convert("neue-veranstaltung", body("neue-veranstaltung"), content, today=TODAY)
+    assert out.ok, out.messages
+    event = yaml.safe_load((content / "events/spieleabend-fuer-familien.yaml").read_text("utf-8"))
+    assert event["start"] == "2027-01-08 17:00" and event["end"] == "2027-01-08 19:30"
+    assert event["recurrence"] == {"frequency": "monthly", "weekday": "fr", "nth": 2}
+    assert event["place"] == "begegnungsstaette-troisdorf-mitte"
+    assert event["organiser"] == "neuer-familienverein-troisdorf-e-v"
+    assert event["cost"] == {"free": False, "note": "2 Euro pro Familie"}
+    # free text that has no field is kept, not dropped
+    assert "Jeden zweiten Freitag im Monat, nicht in den Ferien." in event["description"]
+    assert (content / "contacts/neuer-familienverein-troisdorf-e-v.yaml").exists()
+    assert check(content, today=TODAY, root=content.parent).errors == []
+
+
+def test_change_report_is_added_to_the_entry_as_a_comment(content):
+    before = (content / "offers/thinka-soemmerda.yaml").read_text("utf-8")
+    out = convert("aenderung", body("aenderung"), content, today=TODAY)
+    assert out.ok, out.messages
+    after = (content / "offers/thinka-soemmerda.yaml").read_text("utf-8")
+    assert after.startswith("# yaml-language-server: $schema=../../schemas/offer.schema.json\n# Änderung gemeldet")
+    assert "# Was ist richtig? Seit Januar mittwochs von 13 bis 15 Uhr." in after
+    assert yaml.safe_load(after) == yaml.safe_load(before)  # data unchanged; the maintainer edits
+    assert check(content, today=TODAY, root=content.parent).errors == []
+
+
+@pytest.mark.parametrize("form, edit, expected", [
+    ("neues-angebot", lambda b: b.replace("- [X] Die Angaben", "- [ ] Die Angaben"),
+     "Formular: Einverständnis: Fehler: Das Einverständnis fehlt."),
+    ("neues-angebot", lambda b: b.replace("- [X] Begegnung", "- [ ] Begegnung").replace("- [X] Integration", "- [ ] Integration"),
+     "Formular: Themen: Fehler: Dieses Pflichtfeld ist leer."),
+    ("neues-angebot", lambda b: b.replace("Deutsch, Englisch, Arabisch", "Deutsch, Blablaisch"),
+     "Formular: Sprachen: Fehler: Die Sprache „blablaisch“ kennen wir nicht."),
+    ("neues-angebot", lambda b: b.replace("53840 Troisdorf", "Troisdorf"),
+     "Formular: Ort und Adresse: Fehler: Wir brauchen Postleitzahl und Ort"),
+    ("neues-angebot", lambda b: b.replace("\n18\n", "\nab 18\n"),
+     "Formular: Alter von: Fehler: „ab 18“ ist keine Zahl."),
+    ("neue-veranstaltung", lambda b: b.replace("08.01.2027", "31.02.2027"),
+     "Formular: Datum: Fehler: „31.02.2027“ ist kein Datum."),
+    ("neue-veranstaltung", lambda b: b.replace("\n17:00\n", "\nnachmittags\n"),
+     "Formular: Beginn: Fehler: „nachmittags“ ist keine Uhrzeit."),
+    ("aenderung", lambda b: b.replace("angebote/thinka-soemmerda/", "angebote/gibt-es-nicht/"),
+     "Formular: Welcher Eintrag?: Fehler: Einen Eintrag „https://beispiel.github.io/nahbei/angebote/gibt-es-nicht/“ gibt es nicht."),
+    ("neues-angebot", lambda b: b.replace("https://www.troisdorf.de/", "javascript:alert(1)"),
+     "content/offers/sprachcafe-im-stadtteilzentrum.yaml:"),
+    ("neues-angebot", lambda b: "Hallo, ich möchte ein Angebot melden: Sprachcafé.",
+     "Dieser Text stammt nicht aus dem Formular „neues-angebot“"),
+])
+def test_malformed_bodies_give_clear_messages_and_write_nothing(content, form, edit, expected):
+    name = {"aenderung": "aenderung"}.get(form, form)
+    before = files(content)
+    out = convert(form, edit(body(name)), content, today=TODAY)
+    assert not out.ok
+    assert any(m.startswith(expected) or expected in m for m in out.messages), out.messages
+    assert files(content) == before  # nothing written, nothing lost
+
+
+def test_schema_messages_are_the_same_as_nahbei_check(content):
+    out = convert("neues-angebot", body("neues-angebot").replace("https://www.troisdorf.de/", "javascript:alert(1)"),
+                  content, today=TODAY)
+    assert out.messages == [
+        "content/offers/sprachcafe-im-stadtteilzentrum.yaml:42:10: Fehler: „javascript:alert(1)“ ist keine "
+        "Internetadresse, die mit https:// oder http:// beginnt. Beispiel: website: https://www.beispiel.de/"
+    ]
+
+
+def test_cli_exit_codes_and_output(content, tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795305600"}
+    ok = subprocess.run([sys.executable, "-m", "nahbei.cli", "from-issue", "--form", "neue-veranstaltung",
+                         "--body-file", str(DATA / "neue-veranstaltung.md"), "--out-dir", str(content)],
+                        capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "Geschrieben: " in ok.stdout and "spieleabend-fuer-familien.yaml" in ok.stdout
+    bad = tmp_path / "bad.md"
+    bad.write_text(body("neue-veranstaltung").replace("08.01.2027", "morgen"), "utf-8")
+    fail = subprocess.run([sys.executable, "-m", "nahbei.cli", "from-issue", "--form", "neue-veranstaltung",
+                           "--body-file", str(bad), "--out-dir", str(content)], capture_output=True, text=True, env=env)
+    assert fail.returncode == 1
+    assert "Formular: Datum: Fehler: „morgen“ ist kein Datum." in fail.stdout
+    assert "Traceback" not in fail.stdout + fail.stderr
+
+
+def test_parse_body_handles_crlf_and_no_response():
+    parsed = parse_body("### Titel\r\n\r\nTreff\r\n\r\n### Ende\r\n\r\n_No response_\r\n")
+    assert parsed == {"Titel": "Treff", "Ende": ""}
