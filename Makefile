@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 N      ?= 1000
+SITE_DIR ?= site
 
 .PHONY: serve build check test bench setup system-deps clean
 
@@ -33,7 +34,7 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
 
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	$(BIN)/mkdocs build --strict -d $(SITE_DIR)
 
 check: $(STAMP)
 	$(BIN)/nahbei check

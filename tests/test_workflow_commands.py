@@ -1,0 +1,89 @@
+"""Every command the GitHub workflows run is run here too, with the same flags.
+
+The workflows stay thin: they call `make` targets and `nahbei` sub-commands.
+This test reads those calls out of .github/workflows/*.yml and runs each one
+on this machine, so a renamed target or flag fails here, not first in CI.
+"""
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from string import Template
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ISSUES = Path(__file__).parent / "data" / "issues"
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795305600"}
+
+
+def run_scripts():
+    for wf in WORKFLOWS:
+        data = yaml.safe_load(wf.read_text("utf-8"))
+        for job in data["jobs"].values():
+            for step in job.get("steps", ()):
+                if "run" in step:
+                    yield wf.name, step["run"].replace("\\\n", " ")
+
+
+def calls(pattern):
+    found = set()
+    for name, script in run_scripts():
+        for line in script.splitlines():
+            line = line.split("#", 1)[0] if not line.lstrip().startswith("echo") else ""
+            for m in re.finditer(pattern, line):
+                found.add((name, " ".join(m.group(0).split())))
+    return sorted(found)
+
+
+MAKE_CALLS = calls(r"(?<![\w`])make [a-z][\w-]*")
+NAHBEI_CALLS = calls(r"\.venv/bin/nahbei [^;|>&]*?(?=\s*(?:>|2>|;|\||&&|then|$))")
+
+
+def test_workflows_call_known_targets_and_commands():
+    targets = {c.split()[1] for _, c in MAKE_CALLS}
+    assert targets == {"setup", "check", "test", "build"}, MAKE_CALLS
+    subcommands = {c.split()[1] for _, c in NAHBEI_CALLS}
+    assert subcommands == {"check", "freshness", "from-issue"}, NAHBEI_CALLS
+    # make test is what CI runs: the very command this suite runs under
+    assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
+    assert "make test" in (ROOT / "README.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("target", ["setup", "check"])
+def test_make_target_runs(target):
+    proc = subprocess.run(["make", "-s", target], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_make_build_runs_strict_into_a_given_folder(tmp_path):
+    out = tmp_path / "site"
+    proc = subprocess.run(["make", "-s", "build", f"SITE_DIR={out}"], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert (out / "index.html").exists() and (out / "404.html").exists()
+
+
+@pytest.mark.parametrize("name, call", NAHBEI_CALLS, ids=[f"{n}:{c.split()[1]}" for n, c in NAHBEI_CALLS])
+def test_nahbei_call_from_workflow_runs(tmp_path, name, call):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    forms = ["neues-angebot", "neue-veranstaltung", "aenderung"] if "$FORM" in call else [None]
+    for form in forms:
+        if form:
+            (runner_temp / "issue-body.md").write_text((ISSUES / f"{form}.md").read_text("utf-8"), "utf-8")
+        env = {**ENV, "RUNNER_TEMP": str(runner_temp), "FORM": form or ""}
+        args = [Template(a).substitute(env) for a in shlex.split(call)]
+        args[0] = str(ROOT / ".venv" / "bin" / "nahbei")
+        proc = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, f"{name}: {args}\n{proc.stdout}\n{proc.stderr}"
+        assert "Traceback" not in proc.stderr
+    if "freshness" in call:
+        assert (runner_temp / "body.md").read_text("utf-8").startswith("<!-- nahbei:freshness -->")
+        assert (runner_temp / "count").read_text("utf-8") == "0"
