@@ -1,0 +1,243 @@
+"""How facts read on a page: dates, opening hours, phone numbers, languages,
+addresses — German first (babel, phonenumbers), English second.
+
+Generator-independent (no MkDocs import): pages, feeds and open data can all
+use it. Every function is pure; ``lang`` is the site language.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import quote, urlencode
+
+import phonenumbers
+from babel import Locale
+from babel.dates import format_date, get_day_names
+
+from .i18n import t
+from .model.recurrence import WEEKDAYS
+
+__all__ = [
+    "Phone", "address_lines", "address_one_line", "age_label", "day_label", "days_label",
+    "format_date_long", "format_day", "format_time", "hours_rows", "hours_summary",
+    "language_name", "occurrence_label", "phone", "route_url", "time_range",
+]
+
+
+# -- days and times ---------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _day_names(lang: str, width: str) -> tuple[str, ...]:
+    names = get_day_names("wide" if width == "wide" else "abbreviated", locale=lang)
+    # German short style is "Mo", "Di" (DIN 5008), without the CLDR full stop.
+    return tuple(names[i] if width == "wide" else names[i].rstrip(".") for i in range(7))
+
+
+def day_label(day: str, lang: str = "de", width: str = "short") -> str:
+    """'mo' -> 'Mo' (short) or 'Montag' (wide)."""
+    return _day_names(lang, width)[WEEKDAYS.index(day)]
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    runs: list[list[int]] = []
+    for i in sorted(set(indexes)):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return [(a, b) for a, b in runs]
+
+
+def days_label(days, lang: str = "de", width: str = "short") -> str:
+    """A set of weekdays, consecutive days joined: short 'Mo–Fr', 'Mo, Di, Do';
+    wide 'Montag bis Freitag', 'Montag, Dienstag und Donnerstag'."""
+    names = _day_names(lang, width)
+    parts: list[str] = []
+    for a, b in _runs([WEEKDAYS.index(d) for d in days]):
+        if b - a >= 2:
+            sep = "–" if width != "wide" else f" {t('ui.time.to', lang)} "
+            parts.append(f"{names[a]}{sep}{names[b]}")
+        else:
+            parts.extend(names[i] for i in range(a, b + 1))
+    if width == "wide" and len(parts) > 1:
+        return ", ".join(parts[:-1]) + f" {t('ui.time.and', lang)} " + parts[-1]
+    return ", ".join(parts)
+
+
+def format_time(hhmm: str, lang: str = "de") -> str:
+    """'09:00' -> '9', '15:30' -> '15:30' (German); English keeps '09:00'."""
+    if lang != "de":
+        return hhmm
+    h, m = hhmm.split(":")
+    return str(int(h)) if m == "00" else f"{int(h)}:{m}"
+
+
+def time_range(opens: str, closes: str | None = None, lang: str = "de") -> str:
+    """'9–12 Uhr', or '9 Uhr' without an end."""
+    if closes:
+        return t("ui.time.range", lang, start=format_time(opens, lang), end=format_time(closes, lang))
+    return t("ui.time.at", lang, time=format_time(opens, lang))
+
+
+def _times(ranges: list[tuple[str, str]], lang: str) -> str:
+    """Several ranges on one day: '9–12 und 13–15:30 Uhr'."""
+    spans = [f"{format_time(a, lang)}–{format_time(b, lang)}" for a, b in ranges]
+    joined = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + f" {t('ui.time.and', lang)} " + spans[-1]
+    return t("ui.time.clock", lang, times=joined)
+
+
+def format_day(d: date | datetime, lang: str = "de") -> str:
+    """'Donnerstag, 3. Dezember 2026'."""
+    return format_date(d, "full", locale=lang)
+
+
+def format_date_long(d: date | datetime | str, lang: str = "de") -> str:
+    """'3. Dezember 2026'."""
+    if isinstance(d, str):
+        d = date.fromisoformat(d)
+    return format_date(d, "long", locale=lang)
+
+
+# -- opening hours ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class HoursRow:
+    days: tuple[str, ...]
+    days_short: str  # 'Mo, Di, Do'
+    days_wide: str  # 'Montag, Dienstag und Donnerstag'
+    times: str  # '9–12 und 13–15:30 Uhr'
+    notes: tuple[str, ...] = ()
+
+
+def hours_rows(hours, lang: str = "de") -> list[HoursRow]:
+    """Regular hours as rows: days with the same times share a row, in weekday order."""
+    per_day: dict[str, list[tuple[str, str]]] = {d: [] for d in WEEKDAYS}
+    notes: dict[str, list[str]] = {d: [] for d in WEEKDAYS}
+    for slot in (hours or {}).get("regular", ()):
+        for d in slot["days"]:
+            per_day[d].append((slot["opens"], slot["closes"]))
+            if slot.get("note") and slot["note"] not in notes[d]:
+                notes[d].append(slot["note"])
+    groups: dict[tuple, list[str]] = {}
+    for d in WEEKDAYS:
+        if per_day[d]:
+            key = (tuple(sorted(per_day[d])), tuple(notes[d]))
+            groups.setdefault(key, []).append(d)
+    rows = []
+    for (ranges, ns), days in groups.items():
+        rows.append(HoursRow(tuple(days), days_label(days, lang, "short"), days_label(days, lang, "wide"),
+                             _times(list(ranges), lang), ns))
+    return rows
+
+
+def hours_summary(hours, lang: str = "de") -> str:
+    """One line: 'Mo, Di, Do 9–12 und 13–15:30 Uhr; Mi 9–12 Uhr'."""
+    return "; ".join(f"{r.days_short} {r.times}" for r in hours_rows(hours, lang))
+
+
+# -- occurrences ------------------------------------------------------------
+
+def occurrence_label(o, lang: str = "de", *, with_day: bool = True) -> str:
+    """'Donnerstag, 3. Dezember 2026, 10–12 Uhr'; all-day and multi-day forms too.
+    ``o`` is a model Occurrence (aware datetimes, or dates with exclusive end)."""
+    if o.all_day:
+        last = None
+        if o.end is not None:
+            from datetime import timedelta
+            last = o.end - timedelta(days=1)
+        first = format_day(o.start, lang)
+        if last and last > o.start:
+            return t("ui.time.span", lang, start=first, end=format_day(last, lang))
+        return first if with_day else t("ui.time.all_day", lang)
+    start_t = o.start.strftime("%H:%M")
+    day = format_day(o.start, lang)
+    if o.end is not None and o.end.date() != o.start.date():
+        end = f"{format_day(o.end, lang)}, {time_range(o.end.strftime('%H:%M'), None, lang)}"
+        return t("ui.time.span", lang, start=f"{day}, {time_range(start_t, None, lang)}", end=end)
+    times = time_range(start_t, o.end.strftime("%H:%M") if o.end is not None else None, lang)
+    return f"{day}, {times}" if with_day else times
+
+
+def iso(value) -> str:
+    """ISO 8601 for <time datetime>: '2026-12-03T10:00+01:00' or '2026-12-03'."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+# -- contact facts ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Phone:
+    display: str  # DIN 5008 national form, '02241 9009765'
+    href: str  # 'tel:+4922419009765'
+    e164: str
+    kind: str  # phone | mobile | fax | sms | whatsapp
+    note: str | None = None
+
+
+def phone(number: str, kind: str = "phone", note: str | None = None) -> Phone:
+    try:
+        parsed = phonenumbers.parse(number, "DE")
+    except phonenumbers.NumberParseException:
+        return Phone(number, "", "", kind, note)
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 49 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    href = ("sms:" if kind == "sms" else "tel:") + e164 if kind != "whatsapp" else "https://wa.me/" + e164.lstrip("+")
+    return Phone(phonenumbers.format_number(parsed, fmt), href, e164, kind, note)
+
+
+@functools.lru_cache(maxsize=None)
+def language_name(code: str, lang: str = "de") -> str:
+    """'ar' -> 'Arabisch' (babel); unknown codes stay as written."""
+    try:
+        return Locale.parse(lang).languages.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
+def address_lines(address) -> list[str]:
+    """['Musterstraße 1', '53840 Troisdorf'] (district in brackets when set)."""
+    if not address:
+        return []
+    lines = []
+    if address.get("street"):
+        lines.append(address["street"])
+    town = " ".join(x for x in (address.get("postcode"), address.get("town")) if x)
+    if address.get("district") and address["district"] != address.get("town"):
+        town += f" ({address['district']})"
+    lines.append(town)
+    return lines
+
+
+def address_one_line(address) -> str:
+    return ", ".join(address_lines(address))
+
+
+OSM = "https://www.openstreetmap.org/"
+
+
+def route_url(place) -> str:
+    """A link to OpenStreetMap's route planner (coordinates) or its search (address).
+    Only a link: nothing is loaded from OpenStreetMap by the page itself."""
+    coords = place.get("coordinates")
+    if coords:
+        return OSM + "directions?" + urlencode({"to": f"{coords['lat']},{coords['lon']}"})
+    address = place.get("address") or {}
+    query = ", ".join(x for x in (address.get("street"), " ".join(
+        y for y in (address.get("postcode"), address.get("town")) if y)) if x)
+    return OSM + "search?query=" + quote(query or place.get("name", ""))
+
+
+def age_label(age, lang: str = "de") -> str | None:
+    if not age:
+        return None
+    lo, hi = age.get("min"), age.get("max")
+    if lo is not None and hi is not None:
+        return t("ui.age.range", lang, min=lo, max=hi)
+    if lo is not None:
+        return t("ui.age.min", lang, min=lo)
+    if hi is not None:
+        return t("ui.age.max", lang, max=hi)
+    return None

@@ -1,0 +1,56 @@
+"""Options of the ``nahbei/directory`` plugin (mkdocs.yml ``plugins:`` entry)."""
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class LegalConfig(Config):
+    """Facts for the imprint, privacy notice and accessibility statement.
+
+    The pages are generated from these settings (templates
+    ``nahbei/legal/*.html``; override them in ``overrides/nahbei/legal/``).
+    """
+
+    operator = c.Type(str, default="")  # who runs the site (name of organisation or person)
+    address = c.Type(str, default="")  # postal address, lines separated by newlines
+    email = c.Type(str, default="")
+    phone = c.Type(str, default="")
+    responsible = c.Type(str, default="")  # responsible for content (§ 18 Abs. 2 MStV)
+    register = c.Type(str, default="")  # e.g. "Vereinsregister Amtsgericht Siegburg, VR 1234"
+    vat_id = c.Type(str, default="")
+    # Accessibility statement (BITV 2.0 § 12b)
+    accessibility_contact = c.Type(str, default="")  # e-mail for feedback on barriers
+    accessibility_status = c.Choice(("full", "partial", "none"), default="partial")
+    accessibility_known_issues = c.ListOfItems(c.Type(str), default=[])
+    accessibility_date = c.Type(str, default="")  # when the statement was made (YYYY-MM-DD)
+    accessibility_method = c.Type(str, default="")  # e.g. "Selbstbewertung mit automatischen Tests"
+    enforcement_body = c.Type(str, default="")  # Schlichtungs- oder Durchsetzungsstelle (name)
+    enforcement_url = c.Type(str, default="")
+    # Privacy notice
+    hosting = c.Type(str, default="")  # who hosts the site and what the host logs
+    privacy_contact = c.Type(str, default="")  # data protection officer or contact
+    privacy_notes = c.ListOfItems(c.Type(str), default=[])  # extra paragraphs
+    supervisory_authority = c.Type(str, default="")  # Aufsichtsbehörde (name, address)
+    example_data = c.Type(str, default="")  # shown as "Beispieldaten: …" on the legal pages
+
+
+class DirectoryConfig(Config):
+    enabled = c.Type(bool, default=True)
+    content_dir = c.Type(str, default="content")  # relative to mkdocs.yml
+    schemas_dir = c.Optional(c.Type(str))  # default: the schemas/ folder nahbei ships with
+    timezone = c.Type(str, default="Europe/Berlin")
+    language = c.Optional(c.Type(str))  # default: theme.language, else "de"
+    calendar_weeks = c.Type(int, default=8)
+    home_events = c.Type(int, default=5)  # next dates on the home page
+    home_recent = c.Type(int, default=5)  # recently reviewed offers on the home page
+    next_dates = c.Type(int, default=6)  # next dates listed on an event or offer page
+    # URL segments, e.g. {offer: angebote, calendar: kalender}; see nahbei.urls
+    urls = c.DictOfItems(c.Type(str), default={})
+    # Search form on the home page: null = when a page exists at the search URL
+    search_form = c.Optional(c.Type(bool))
+    # "Änderung melden" and "edit source" links (GitHub)
+    repo_url = c.Optional(c.Type(str))  # https://github.com/<owner>/<repo>
+    edit_uri = c.Type(str, default="edit/main/")  # repo_url + edit_uri + content/offers/x.yaml
+    issue_template = c.Type(str, default="aenderung-melden.yml")
+    legal = c.SubConfig(LegalConfig)

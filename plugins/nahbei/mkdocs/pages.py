@@ -1,0 +1,80 @@
+"""Which pages the directory adds to the site, and where (no MkDocs import).
+
+One :class:`PageSpec` per generated page: entry pages (offers, events,
+contacts, places), term pages, index pages, calendars and legal pages. The
+plugin turns them into virtual MkDocs files; the views module fills them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..i18n import t
+from ..urls import Urls
+
+VOCABULARIES = ("topics", "target_groups", "regions")
+
+# Segments nahbei.urls does not know yet: legal pages and the calendar/indexes.
+EXTRA_SEGMENTS = {
+    "imprint": "impressum",
+    "privacy": "datenschutz",
+    "accessibility": "barrierefreiheit",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    path: str  # site-relative URL path, "angebote/x/"
+    kind: str  # offer | event | contact | place | term | terms | az | archive | calendar | contacts | places | legal
+    template: str
+    title: str
+    ident: str | None = None
+    vocab: str | None = None  # term pages, term calendars
+    description: str | None = None
+    in_nav: bool = False  # index pages may be listed in mkdocs.yml nav
+
+    @property
+    def src_uri(self) -> str:
+        return self.path + "index.md"
+
+
+def calendar_path(urls: Urls, vocab: str | None = None, term: str | None = None) -> str:
+    base = urls.index("calendar")
+    if vocab is None:
+        return base
+    return f"{base}{urls.segments[vocab]}/{term}/"
+
+
+def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
+    """Every generated page, in a stable order."""
+    d = directory
+    out: list[PageSpec] = []
+    add = out.append
+    for oid, o in sorted(d.offers.items()):
+        add(PageSpec(urls.page("offer", oid), "offer", "nahbei/offer.html", o.name, oid,
+                     description=o.get("summary")))
+    for eid, e in sorted(d.events.items()):
+        if e.derived_from:  # regular hours published as a series: shown on the offer page
+            continue
+        add(PageSpec(urls.page("event", eid), "event", "nahbei/event.html", e.title, eid,
+                     description=e.get("summary")))
+    for cid, c in sorted(d.contacts.items()):
+        add(PageSpec(urls.page("contact", cid), "contact", "nahbei/contact.html", c.name, cid,
+                     description=c.get("role")))
+    for pid, p in sorted(d.places.items()):
+        add(PageSpec(urls.page("place", pid), "place", "nahbei/place.html", p.name, pid))
+    for vocab in VOCABULARIES:
+        add(PageSpec(urls.index(vocab), "terms", "nahbei/terms.html", t(f"ui.index.{vocab}", lang),
+                     vocab=vocab, in_nav=True))
+        for tid, term in d.taxonomy.vocabulary(vocab).items():
+            add(PageSpec(urls.page(vocab, tid), "term", "nahbei/term.html", term.label, tid, vocab,
+                         description=term.description))
+            add(PageSpec(calendar_path(urls, vocab, tid), "calendar", "nahbei/calendar.html",
+                         t("ui.calendar.title_for", lang, label=term.label), tid, vocab))
+    add(PageSpec(urls.index("az"), "az", "nahbei/az.html", t("ui.index.az", lang), in_nav=True))
+    add(PageSpec(urls.index("archive"), "archive", "nahbei/archive.html", t("ui.index.archive", lang), in_nav=True))
+    add(PageSpec(calendar_path(urls), "calendar", "nahbei/calendar.html", t("ui.calendar.title", lang), in_nav=True))
+    add(PageSpec(urls.index("contact"), "contacts", "nahbei/contacts.html", t("ui.index.contacts", lang), in_nav=True))
+    add(PageSpec(urls.index("place"), "places", "nahbei/places.html", t("ui.index.places", lang), in_nav=True))
+    for kind in ("imprint", "privacy", "accessibility"):
+        add(PageSpec(urls.index(kind), "legal", f"nahbei/legal/{kind}.html", t(f"ui.legal.{kind}", lang), kind))
+    return out

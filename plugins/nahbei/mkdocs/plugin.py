@@ -1,0 +1,188 @@
+"""``nahbei/directory``: the directory's pages through mkdocs-material.
+
+A thin adapter. It only coordinates:
+
+- on_config: theme folder + stylesheet (ThemeManager), URL segments, language
+- on_files: check content/ (stop with ``nahbei check``'s messages on errors,
+  before any page is rendered), then add one virtual file per generated page
+  (entry pages are not in the nav)
+- on_page_markdown/on_page_content: title, template and table of contents of
+  generated pages (their Markdown is empty; the Jinja template renders them)
+- on_page_context: the page's view (nahbei.mkdocs.views)
+- on_post_page/on_post_template: small HTML fixes of the theme
+- on_post_build: open data under api/
+- on_serve: rebuild when content/ or schemas/ change
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from markupsafe import escape
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from .. import opendata
+from ..i18n import t
+from ..model.check import check
+from ..model.clock import today as clock_today
+from ..model.schemas import Schemas
+from ..urls import DEFAULT_SEGMENTS, Urls
+from .config import DirectoryConfig
+from .pages import EXTRA_SEGMENTS, PageSpec, plan
+from .theme import ThemeManager, icon
+from .views import Site, Views
+
+log = get_plugin_logger(__name__)
+
+HOME_TEMPLATE = "nahbei/home.html"
+CONTENT_ANCHOR = "inhalt"
+
+
+class DirectoryPlugin(BasePlugin[DirectoryConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        super().__init__()
+        self.theme: ThemeManager | None = None
+        self.urls: Urls | None = None
+        self.lang = "de"
+        self.directory = None
+        self.pages: dict[str, PageSpec] = {}
+        self.site: Site | None = None
+        self.views: Views | None = None
+        self.root: Path | None = None
+
+    # -- configuration ---------------------------------------------------------
+
+    def _path(self, value: str) -> Path:
+        p = Path(value)
+        return p if p.is_absolute() else (self.root / p)
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        self.root = Path(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")))
+        self.lang = self.config.language or config.theme.get("language") or "de"
+        self.urls = Urls({**DEFAULT_SEGMENTS, **EXTRA_SEGMENTS, **self.config.urls})
+        self.theme = ThemeManager(self.config)
+        self.theme.on_config(config)
+        return config
+
+    def on_serve(self, server, *, config, builder):
+        if self.config.enabled:
+            server.watch(str(self._path(self.config.content_dir)))
+            if self.config.schemas_dir:
+                server.watch(str(self._path(self.config.schemas_dir)))
+            else:
+                from ..model.schemas import default_schema_dir
+                server.watch(str(default_schema_dir()))
+        return server
+
+    # -- files: validate, then plan the pages -------------------------------------
+
+    def _check(self):
+        content = self._path(self.config.content_dir)
+        if not content.is_dir():
+            raise PluginError(t("cli.no_content", self.lang, path=content))
+        schemas = Schemas(self._path(self.config.schemas_dir)) if self.config.schemas_dir else None
+        today = clock_today(self.config.timezone)
+        result = check(content, schemas=schemas, today=today, tz=self.config.timezone,
+                       lang=self.lang, root=self.root)
+        for p in result.warnings:
+            log.info(p.format(self.lang))
+        if result.errors or result.directory is None:
+            lines = [p.format(self.lang) for p in result.errors]
+            summary = t("cli.summary_fail", self.lang, files=result.files,
+                        errors=len(result.errors), warnings=len(result.warnings))
+            raise PluginError("\n".join([*lines, summary]))
+        return result.directory
+
+    @event_priority(50)  # early: nothing else should work on invalid content
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return files
+        self.directory = self._check()
+        self.site = Site(
+            urls=self.urls, lang=self.lang, site_name=config.site_name, site_url=config.site_url or None,
+            legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
+            issue_template=self.config.issue_template, today=self.directory.today,
+        )
+        self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
+                           home_events=self.config.home_events, home_recent=self.config.home_recent,
+                           next_dates=self.config.next_dates)
+        self.pages = {}
+        taken = {f.url for f in files.documentation_pages(inclusion=InclusionLevel.all)}
+        for spec in plan(self.directory, self.urls, self.lang):
+            if spec.path in taken:
+                # a hand-written page in docs/ replaces the generated one
+                log.debug(f"{spec.path}: using the page from docs/ instead of the generated one")
+                continue
+            inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
+            self.pages[spec.src_uri] = spec
+        self.theme.add_files(files, config)
+        return files
+
+    # -- pages ---------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        # The theme prints title and description without escaping: give it escaped text.
+        page.meta["title"] = escape(spec.title)
+        page.meta["template"] = spec.template
+        if spec.description:
+            page.meta["description"] = escape(" ".join(spec.description.split()))
+        page.meta.setdefault("hide", ["toc"] if spec.kind in ("offer", "event", "contact", "place", "legal") else [])
+        return ""
+
+    def on_page_content(self, html, *, page, config, files):
+        if self.config.enabled and page.file.src_uri in self.pages:
+            # The theme's skip link targets the first heading of the table of contents.
+            page.toc = TableOfContents([AnchorLink(escape(self.pages[page.file.src_uri].title), CONTENT_ANCHOR, 1)])
+        return html
+
+    def on_page_context(self, context, *, page, config, nav):
+        if not self.config.enabled:
+            return context
+        spec = self.pages.get(page.file.src_uri)
+        if spec is not None:
+            context["view"] = self.views.for_page(spec)
+            context["spec"] = spec
+        elif page.meta.get("template") == HOME_TEMPLATE:
+            context["view"] = self.views.home()
+        return context
+
+    def on_env(self, env, *, config, files):
+        if not self.config.enabled:
+            return env
+        self.theme.on_env(env, self.site, self.views)
+        self.views.icons = {
+            (vocab, tid): icon(env, term.icon)
+            for vocab in ("topics", "target_groups", "regions")
+            for tid, term in self.directory.taxonomy.vocabulary(vocab).items() if term.icon
+        }
+        search = self.urls.index("search")
+        has_search_page = any(f.url == search for f in files.documentation_pages())
+        wanted = self.config.search_form
+        self.site.search_path = search if (wanted or (wanted is None and has_search_page)) else None
+        return env
+
+    def on_post_page(self, output, *, page, config):
+        return self.theme.fix_html(output) if self.config.enabled else output
+
+    def on_post_template(self, output, *, template_name, config):
+        return self.theme.fix_html(output) if self.config.enabled else output
+
+    # -- after the build -------------------------------------------------------------
+
+    def on_post_build(self, *, config):
+        if not self.config.enabled or self.directory is None:
+            return
+        opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)

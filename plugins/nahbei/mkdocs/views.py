@@ -1,0 +1,661 @@
+"""What each generated page shows, prepared for its Jinja template (no MkDocs import).
+
+:class:`Views` is built once per build from the Directory. Lookups that
+several pages share (upcoming dates, terms per event, cards, rendered
+descriptions) are computed once, lazily; a single entry page costs O(its own
+references), never O(directory).
+
+Text values are plain strings: nahbei templates are autoescaped. HTML that is
+already safe (sanitised descriptions, JSON-LD, icons) is ``markupsafe.Markup``.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+
+from .. import formatting as fmt
+from .. import jsonld, safe_markdown
+from ..i18n import t
+from ..urls import Urls
+from .pages import VOCABULARIES, PageSpec, calendar_path
+
+__all__ = ["Site", "Views"]
+
+
+@dataclass
+class Site:
+    """Site-wide helpers for templates (Jinja global ``nahbei``)."""
+
+    urls: Urls
+    lang: str
+    site_name: str
+    site_url: str | None
+    legal: object  # LegalConfig
+    repo_url: str | None = None
+    edit_uri: str = "edit/main/"
+    issue_template: str = "aenderung-melden.yml"
+    search_path: str | None = None  # set when a search page exists
+    today: date | None = None
+    extra: dict = field(default_factory=dict)
+
+    def t(self, key: str, **params) -> str:
+        return t(key, self.lang, **params)
+
+    def page(self, kind: str, ident: str) -> str:
+        return self.urls.page(kind, ident)
+
+    def index(self, kind: str) -> str:
+        return self.urls.index(kind)
+
+    def feed(self, scope: str, ident: str | None = None) -> str:
+        return self.urls.feed(scope, ident)
+
+    def calendar(self, vocab: str | None = None, term: str | None = None) -> str:
+        return calendar_path(self.urls, vocab, term)
+
+    def absolute(self, path: str) -> str | None:
+        return self.site_url.rstrip("/") + "/" + path if self.site_url else None
+
+    def webcal(self, path: str) -> str | None:
+        """webcal:// address of a feed (calendar apps subscribe to it); needs site_url."""
+        url = self.absolute(path)
+        return "webcal://" + url.split("://", 1)[1] if url else None
+
+    @property
+    def legal_links(self) -> list[dict]:
+        return [{"label": self.t(f"ui.legal.{k}"), "path": self.urls.index(k)}
+                for k in ("imprint", "privacy", "accessibility")]
+
+    def change_url(self, entry, path: str) -> str | None:
+        """A prefilled GitHub issue form "Änderung melden" for this entry."""
+        if not self.repo_url:
+            return None
+        title = self.t("ui.change.issue_title", name=entry.name)
+        query = urlencode({"template": self.issue_template, "title": title,
+                           "entry": self.absolute(path) or entry.id})
+        return f"{self.repo_url.rstrip('/')}/issues/new?{query}"
+
+    def edit_url(self, source: str) -> str | None:
+        if not self.repo_url:
+            return None
+        return f"{self.repo_url.rstrip('/')}/{self.edit_uri.strip('/')}/{source}"
+
+
+def sort_key(text: str) -> str:
+    """German alphabetical order: Ä with A, ß as ss, case and quotes ignored."""
+    s = text.casefold().replace("ß", "ss")
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return "".join(ch for ch in s if ch.isalnum() or ch == " ").strip()
+
+
+def initial(text: str) -> str:
+    key = sort_key(text)
+    ch = key[:1].upper()
+    return ch if ch.isalpha() else "#"
+
+
+class Views:
+    def __init__(self, directory, site: Site, *, calendar_weeks: int = 8, home_events: int = 5,
+                 home_recent: int = 5, next_dates: int = 6, icons=None):
+        self.d = directory
+        self.site = site
+        self.urls = site.urls
+        self.lang = site.lang
+        self.today = directory.today
+        self.window = timedelta(weeks=calendar_weeks)
+        self.calendar_weeks = calendar_weeks
+        self.home_events = home_events
+        self.home_recent = home_recent
+        self.next_dates_count = next_dates
+        self.icons = icons or {}  # (vocab, term) -> Markup svg
+        self.ld = jsonld.JsonLd(directory, self.urls, site.site_url, self.lang)
+
+    # -- shared, computed once ------------------------------------------------
+
+    @functools.cached_property
+    def upcoming(self) -> list:
+        return self.d.occurrences(self.today, self.today + self.window)
+
+    @functools.cached_property
+    def terms_of_event(self) -> dict[str, set]:
+        out: dict[str, set] = defaultdict(set)
+        for key, ids in self.d.events_by_term.items():
+            for eid in ids:
+                out[eid].add(key)
+        return out
+
+    @functools.cached_property
+    def contacts_by_place(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for c in self.d.contacts.values():
+            if c.get("place"):
+                out[c.get("place")].append(c.id)
+        return out
+
+    @functools.cached_property
+    def ended_ids(self) -> frozenset:
+        return frozenset(o.id for o in self.d.ended_offers())
+
+    @functools.cached_property
+    def term_children(self) -> dict[tuple, list[str]]:
+        out: dict[tuple, list[str]] = defaultdict(list)
+        for vocab in VOCABULARIES:
+            for tid, term in self.d.taxonomy.vocabulary(vocab).items():
+                if term.parent:
+                    out[(vocab, term.parent)].append(tid)
+        return out
+
+    def descendants(self, vocab: str, tid: str) -> list[str]:
+        out, todo = [], list(self.term_children.get((vocab, tid), ()))
+        while todo:
+            x = todo.pop(0)
+            if x not in out and x != tid:
+                out.append(x)
+                todo.extend(self.term_children.get((vocab, x), ()))
+        return out
+
+    @functools.cached_property
+    def current_offer_count(self) -> dict[tuple, int]:
+        return {key: len(self._term_offer_ids(*key)) for vocab in VOCABULARIES
+                for key in ((vocab, tid) for tid in self.d.taxonomy.vocabulary(vocab))}
+
+    def _term_offer_ids(self, vocab: str, tid: str) -> list[str]:
+        seen: dict[str, None] = {}
+        for term in (tid, *self.descendants(vocab, tid)):
+            for oid in self.d.offers_by_term.get((vocab, term), ()):
+                if oid not in self.ended_ids:
+                    seen[oid] = None
+        return list(seen)
+
+    # -- small building blocks ------------------------------------------------
+
+    def term_link(self, vocab: str, tid: str) -> dict | None:
+        term = self.d.taxonomy.vocabulary(vocab).get(tid)
+        if term is None:
+            return None
+        return {"label": term.label, "url": self.urls.page(vocab, tid), "id": tid, "vocab": vocab,
+                "phrase": term.phrase, "description": term.description, "icon": self.icons.get((vocab, tid))}
+
+    def term_links(self, vocab: str, ids) -> list[dict]:
+        return [x for x in (self.term_link(vocab, i) for i in ids) if x]
+
+    @functools.lru_cache(maxsize=None)
+    def description(self, kind: str, ident: str) -> Markup:
+        entry = getattr(self.d, {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}[kind])[ident]
+        return Markup(safe_markdown.render(entry.get("description")))
+
+    def phones(self, entry) -> list[dict]:
+        out = []
+        for p in entry.get("phones", ()):
+            ph = fmt.phone(p["number"], p.get("type", "phone"), p.get("note"))
+            out.append({"display": ph.display, "href": ph.href, "kind": ph.kind,
+                        "kind_label": self.site.t(f"ui.phone.{ph.kind}"), "note": ph.note})
+        return out
+
+    def contact_facts(self, entry) -> dict:
+        return {
+            "phones": self.phones(entry),
+            "email": entry.get("email"),
+            "website": entry.get("website"),
+            "links": [dict(x) for x in entry.get("links", ())],
+        }
+
+    def contact_ref(self, cid: str | None) -> dict | None:
+        c = self.d.contacts.get(cid) if cid else None
+        if c is None:
+            return None
+        return {"name": c.name, "url": self.urls.page("contact", cid), "role": c.get("role"),
+                "kind": c.kind, **self.contact_facts(c)}
+
+    def accessibility(self, place) -> list[str]:
+        acc = place.get("accessibility") or {}
+        lines = []
+        if acc.get("wheelchair"):
+            lines.append(self.site.t(f"ui.access.wheelchair_{acc['wheelchair']}"))
+        if "accessible_toilet" in acc:
+            lines.append(self.site.t("ui.access.toilet_yes" if acc["accessible_toilet"] else "ui.access.toilet_no"))
+        if "hearing_loop" in acc:
+            lines.append(self.site.t("ui.access.loop_yes" if acc["hearing_loop"] else "ui.access.loop_no"))
+        if acc.get("notes"):
+            lines.append(acc["notes"])
+        return lines
+
+    def place_ref(self, pid: str | None) -> dict | None:
+        p = self.d.places.get(pid) if pid else None
+        if p is None:
+            return None
+        return {
+            "id": pid, "name": p.name, "url": self.urls.page("place", pid),
+            "address": fmt.address_lines(p.address), "town": p.address.get("town"),
+            "address_line": fmt.address_one_line(p.address),
+            "accessibility": self.accessibility(p), "transport": p.get("transport"),
+            "route_url": fmt.route_url(p), "region": self.term_link("regions", p.region) if p.region else None,
+        }
+
+    def hours(self, hours) -> dict | None:
+        if not hours:
+            return None
+        lang = self.lang
+        closures = []
+        for c in hours.get("closures", ()):
+            if date.fromisoformat(c["until"]) < self.today:
+                continue
+            closures.append({"from": c["from"], "until": c["until"], "note": c.get("note"),
+                             "from_label": fmt.format_date_long(c["from"], lang),
+                             "until_label": fmt.format_date_long(c["until"], lang)})
+        exceptions = []
+        for e in hours.get("exceptions", ()):
+            day = date.fromisoformat(e["date"])
+            if day < self.today:
+                continue
+            what = (self.site.t("ui.hours.closed") if e.get("closed")
+                    else fmt.time_range(e["opens"], e["closes"], lang))
+            exceptions.append({"day": fmt.format_day(day, lang), "iso": e["date"], "what": what, "note": e.get("note")})
+        return {
+            "rows": fmt.hours_rows(hours, lang),
+            "summary": fmt.hours_summary(hours, lang),
+            "by_appointment": hours.get("by_appointment", False),
+            "note": hours.get("note"),
+            "closures": closures,
+            "exceptions": exceptions,
+        }
+
+    def event_url(self, e) -> str:
+        if e.derived_from:
+            return self.urls.page("offer", e.derived_from)
+        return self.urls.page("event", e.id)
+
+    def occurrence(self, o, *, event=True) -> dict:
+        e = self.d.events[o.event_id]
+        lang = self.lang
+        out = {
+            "label": fmt.occurrence_label(o, lang),
+            "time": fmt.occurrence_label(o, lang, with_day=False),
+            "iso": fmt.iso(o.start),
+            "end_iso": fmt.iso(o.end) if o.end is not None else None,
+            "status": o.status,
+            "status_label": self.site.t(f"ui.status.{o.status}") if o.status != "scheduled" else None,
+            "note": o.note,
+            "original": (fmt.occurrence_label(_Moved(o.original, o.all_day), lang)
+                         if o.status == "moved" and o.original is not None else None),
+        }
+        if event:
+            place = self.d.places.get(e.place) if e.place else None
+            out.update({
+                "title": e.title, "url": self.event_url(e), "event_id": e.id,
+                "place": place.name if place else None,
+                "town": place.address.get("town") if place else None,
+                "online": bool(e.get("online_url")),
+                "ics": self.urls.feed("event", e.id),
+            })
+        return out
+
+    def next_dates(self, e, limit: int | None = None) -> list:
+        limit = limit or self.next_dates_count
+        horizon = self.today + timedelta(days=400)
+        return e.occurrences(self.today, horizon)[:limit]
+
+    def last_day(self, e) -> date | None:
+        """The last day an event takes place; None for open-ended series."""
+        rec = e.recurrence
+        if rec is None:
+            end = e.end if e.end is not None else e.start
+            return end if not isinstance(end, datetime) else end.date()
+        if rec.until is None and rec.count is None:
+            return None
+        occ = e.occurrences(None, rec.until if rec.until else None)
+        days = [o.day for o in occ]
+        if rec.moved:
+            days.extend(m.to.date() for m in rec.moved)
+        return max(days) if days else None
+
+    def is_past(self, e) -> bool:
+        last = self.last_day(e)
+        return last is not None and last < self.today
+
+    @functools.lru_cache(maxsize=None)
+    def offer_card(self, oid: str) -> dict:
+        o = self.d.offers[oid]
+        towns = list(dict.fromkeys(self.d.places[p].address.get("town") for p in o.place_ids if p in self.d.places))
+        return {"name": o.name, "url": self.urls.page("offer", oid), "summary": o.get("summary"),
+                "towns": towns, "ended": oid in self.ended_ids, "paused": o.status == "paused",
+                "id": oid}
+
+    def example(self, entry) -> str | None:
+        return entry.example_data
+
+    def reviewed(self, entry) -> dict | None:
+        r = entry.get("last_reviewed")
+        return {"iso": r, "label": fmt.format_date_long(r, self.lang)} if r else None
+
+    def cost(self, entry) -> str | None:
+        cost = entry.get("cost")
+        if not cost:
+            return None
+        base = self.site.t("ui.cost.free") if cost.get("free") else self.site.t("ui.cost.paid")
+        return f"{base}. {cost['note']}" if cost.get("note") else base
+
+    def languages(self, entry) -> list[str]:
+        return [fmt.language_name(code, self.lang) for code in entry.get("languages", ())]
+
+    def change(self, entry, path) -> dict:
+        return {"issue": self.site.change_url(entry, path), "edit": self.site.edit_url(entry.source),
+                "source": entry.source}
+
+    # -- pages --------------------------------------------------------------------
+
+    def for_page(self, spec: PageSpec) -> dict:
+        return getattr(self, "_" + spec.kind)(spec)
+
+    def _offer(self, spec: PageSpec) -> dict:
+        o = self.d.offers[spec.ident]
+        places = []
+        for entry in o.get("places", ()):
+            ref = self.place_ref(entry["place"])
+            if ref is None:
+                continue
+            label = entry.get("label")
+            ref = dict(ref, label=label, hours=self.hours(entry.get("hours")),
+                       as_events=bool(entry.get("publish_as_events")),
+                       caption=self.site.t("ui.hours.caption", place=f"{label}: {ref['name']}" if label else ref["name"]))
+            places.append(ref)
+        events = []
+        for eid in self.d.events_by_offer.get(o.id, ()):
+            e = self.d.events[eid]
+            dates = self.next_dates(e, 3)
+            if not dates:
+                continue
+            title = e.title
+            if e.derived_from and e.place in self.d.places:
+                title = self.d.places[e.place].name  # "Außensprechstunde Buttstädt", not the offer's name again
+            events.append({"title": title, "url": self.event_url(e), "derived": bool(e.derived_from),
+                           "dates": [self.occurrence(x, event=False) for x in dates],
+                           "ics": self.urls.feed("event", eid), "first": dates[0].start})
+        events.sort(key=lambda x: fmt.iso(x["first"]))
+        funding = o.get("funding")
+        return {
+            "entry": o, "id": o.id, "name": o.name, "summary": o.get("summary"),
+            "description": self.description("offer", o.id),
+            "status": o.status, "ended": o.is_ended(self.today), "until": (
+                fmt.format_date_long(o.until, self.lang) if o.until else None),
+            "topics": self.term_links("topics", o.topics),
+            "target_groups": self.term_links("target_groups", o.target_groups),
+            "regions": self.term_links("regions", o.regions),
+            "age": fmt.age_label(o.get("age"), self.lang),
+            "eligibility": o.get("eligibility"),
+            "appointment": o.get("appointment"),
+            "places": places,
+            "has_hours": any(p["hours"] for p in places),
+            "provider": self.contact_ref(o.provider),
+            "contacts": [x for x in (self.contact_ref(c) for c in o.get("contacts", ())) if x],
+            **self.contact_facts(o),
+            "cost": self.cost(o),
+            "languages": self.languages(o),
+            "events": events,
+            "feed": self.urls.feed("offer", o.id),
+            "funding": dict(funding) if funding else None,
+            "reviewed": self.reviewed(o),
+            "example": self.example(o),
+            "change": self.change(o, spec.path),
+            "jsonld": Markup(jsonld.dumps(self.ld.offer(o))),
+        }
+
+    def _event(self, spec: PageSpec) -> dict:
+        e = self.d.events[spec.ident]
+        dates = self.next_dates(e)
+        past = not dates and self.is_past(e)
+        first_dates = [] if dates else e.occurrences(None, self.today)[-3:]
+        offer = self.d.offers.get(e.offer) if e.offer else None
+        reg = e.get("registration")
+        return {
+            "entry": e, "id": e.id, "name": e.title, "summary": e.get("summary"),
+            "description": self.description("event", e.id),
+            "status": e.status,
+            "status_label": self.site.t(f"ui.status.{e.status}") if e.status != "scheduled" else None,
+            "series": e.recurrence is not None,
+            "dates": [self.occurrence(x, event=False) for x in dates],
+            "past": past,
+            "past_dates": [self.occurrence(x, event=False) for x in first_dates],
+            "place": self.place_ref(e.place),
+            "online_url": e.get("online_url"),
+            "organiser": self.contact_ref(e.organiser),
+            "offer": {"name": offer.name, "url": self.urls.page("offer", offer.id)} if offer else None,
+            "registration": ({**dict(reg), "deadline_label": fmt.format_date_long(reg["deadline"], self.lang)
+                              if reg.get("deadline") else None} if reg else None),
+            "invitation_only": bool(e.get("invitation_only")),
+            "cost": self.cost(e),
+            "languages": self.languages(e),
+            "topics": self.term_links("topics", sorted(t for v, t in self.terms_of_event.get(e.id, ()) if v == "topics")),
+            "target_groups": self.term_links("target_groups", sorted(
+                t for v, t in self.terms_of_event.get(e.id, ()) if v == "target_groups")),
+            "ics": self.urls.feed("event", e.id),
+            "example": self.example(e),
+            "change": self.change(e, spec.path),
+            "jsonld": Markup(jsonld.dumps(self.ld.event(e, dates))),
+        }
+
+    def _contact(self, spec: PageSpec) -> dict:
+        c = self.d.contacts[spec.ident]
+        offers = [self.offer_card(oid) for oid in self.d.offers_by_contact.get(c.id, ())]
+        offers.sort(key=lambda x: (x["ended"], sort_key(x["name"])))
+        events = []
+        for eid in self.d.events_by_contact.get(c.id, ()):
+            e = self.d.events[eid]
+            if e.derived_from:
+                continue
+            dates = self.next_dates(e, 1)
+            if dates:
+                events.append(self.occurrence(dates[0]))
+        events.sort(key=lambda x: x["iso"])
+        children = [self.contact_ref(x) for x in self.d.children_of.get(c.id, ())]
+        children.sort(key=lambda x: sort_key(x["name"]))
+        address = c.get("address")
+        return {
+            "entry": c, "id": c.id, "name": c.name, "kind": c.kind,
+            "kind_label": self.site.t(f"ui.contact.kind_{c.kind}"),
+            "role": c.get("role"), "department": c.get("department"),
+            "description": self.description("contact", c.id),
+            "parent": self.contact_ref(c.parent),
+            **self.contact_facts(c),
+            "address": fmt.address_lines(address) if address else None,
+            "place": self.place_ref(c.get("place")),
+            "hours": self.hours(c.get("hours")),
+            "offers": offers,
+            "events": events,
+            "children": children,
+            "reviewed": self.reviewed(c),
+            "example": self.example(c),
+            "change": self.change(c, spec.path),
+            "feed": self.urls.feed("contact", c.id) if events else None,
+            "jsonld": Markup(jsonld.dumps(self.ld.contact(c))),
+        }
+
+    def _place(self, spec: PageSpec) -> dict:
+        p = self.d.places[spec.ident]
+        offers = []
+        for oid in self.d.offers_by_place.get(p.id, ()):
+            card = dict(self.offer_card(oid))
+            o = self.d.offers[oid]
+            for entry in o.get("places", ()):
+                if entry["place"] == p.id and entry.get("hours"):
+                    card["hours"] = fmt.hours_summary(entry["hours"], self.lang)
+                    card["label"] = entry.get("label")
+                    break
+            offers.append(card)
+        offers.sort(key=lambda x: (x["ended"], sort_key(x["name"])))
+        events = []
+        for eid in self.d.events_by_place.get(p.id, ()):
+            e = self.d.events[eid]
+            if e.derived_from:
+                continue
+            dates = self.next_dates(e, 1)
+            if dates:
+                events.append(self.occurrence(dates[0]))
+        events.sort(key=lambda x: x["iso"])
+        contacts = [self.contact_ref(x) for x in self.contacts_by_place.get(p.id, ())]
+        return {
+            "entry": p, "id": p.id, "name": p.name, **self.place_ref(p.id),
+            "description": self.description("place", p.id),
+            "offers": offers, "events": events, "contacts": contacts,
+            "feed": self.urls.feed("place", p.id) if events else None,
+            "example": self.example(p),
+            "change": self.change(p, spec.path),
+            "jsonld": Markup(jsonld.dumps(self.ld.place(p))),
+        }
+
+    def _terms(self, spec: PageSpec) -> dict:
+        vocab = spec.vocab
+        terms = []
+        for tid, term in self.d.taxonomy.vocabulary(vocab).items():
+            link = self.term_link(vocab, tid)
+            link["count"] = self.current_offer_count.get((vocab, tid), 0)
+            link["parent"] = term.parent
+            terms.append(link)
+        if vocab == "regions":  # regions as a tree: top level first, children below
+            by_parent: dict = defaultdict(list)
+            for x in terms:
+                by_parent[x["parent"]].append(x)
+            for x in terms:
+                x["children"] = by_parent.get(x["id"], [])
+            terms = [x for x in terms if not x["parent"] or x["parent"] not in self.d.taxonomy.regions]
+        return {"vocab": vocab, "terms": terms}
+
+    def _term(self, spec: PageSpec) -> dict:
+        vocab, tid = spec.vocab, spec.ident
+        term = self.d.taxonomy.vocabulary(vocab)[tid]
+        offers = [self.offer_card(oid) for oid in self._term_offer_ids(vocab, tid)]
+        offers.sort(key=lambda x: sort_key(x["name"]))
+        wanted = {(vocab, x) for x in (tid, *self.descendants(vocab, tid))}
+        occ = [o for o in self.upcoming if self.terms_of_event.get(o.event_id, set()) & wanted]
+        parent = self.term_link(vocab, term.parent) if term.parent else None
+        return {
+            "vocab": vocab, "id": tid, "label": term.label, "description": term.description,
+            "phrase": term.phrase, "icon": self.icons.get((vocab, tid)),
+            "parent": parent,
+            "children": self.term_links(vocab, self.term_children.get((vocab, tid), ())),
+            "offers": offers,
+            "events": [self.occurrence(o) for o in occ[:10]],
+            "more_events": len(occ) > 10,
+            "calendar": calendar_path(self.urls, vocab, tid),
+            "feed": self.urls.feed(vocab, tid),
+        }
+
+    def _az(self, spec: PageSpec) -> dict:
+        cards = sorted((self.offer_card(o.id) for o in self.d.current_offers()), key=lambda x: sort_key(x["name"]))
+        groups: dict[str, list] = {}
+        for card in cards:
+            groups.setdefault(initial(card["name"]), []).append(card)
+        letters = [{"letter": k, "id": "buchstabe-" + (k.lower() if k != "#" else "0"), "offers": v}
+                   for k, v in groups.items()]
+        return {"letters": letters, "count": len(cards)}
+
+    def _archive(self, spec: PageSpec) -> dict:
+        offers = sorted((self.offer_card(o.id) for o in self.d.ended_offers()), key=lambda x: sort_key(x["name"]))
+        for card in offers:
+            until = self.d.offers[card["id"]].until
+            card["until"] = {"iso": until.isoformat(), "label": fmt.format_date_long(until, self.lang)} if until else None
+        events = []
+        for e in self.d.events.values():
+            if e.derived_from or not self.is_past(e):
+                continue
+            last = self.last_day(e)
+            events.append({"title": e.title, "url": self.urls.page("event", e.id),
+                           "iso": last.isoformat(), "label": fmt.format_date_long(last, self.lang),
+                           "summary": e.get("summary")})
+        events.sort(key=lambda x: x["iso"], reverse=True)
+        return {"offers": offers, "events": events}
+
+    def _calendar(self, spec: PageSpec) -> dict:
+        vocab, tid = spec.vocab, spec.ident
+        if vocab:
+            wanted = {(vocab, x) for x in (tid, *self.descendants(vocab, tid))}
+            occ = [o for o in self.upcoming if self.terms_of_event.get(o.event_id, set()) & wanted]
+            term = self.term_link(vocab, tid)
+            feed = self.urls.feed(vocab, tid)
+        else:
+            occ, term, feed = self.upcoming, None, self.urls.feed("all")
+        days: dict[date, list] = {}
+        for o in occ:
+            days.setdefault(o.day, []).append(self.occurrence(o))
+        filters = []
+        for v in VOCABULARIES:
+            links = []
+            for t_id in self.d.taxonomy.vocabulary(v):
+                link = self.term_link(v, t_id)
+                link["calendar"] = calendar_path(self.urls, v, t_id)
+                link["current"] = (v == vocab and t_id == tid)
+                links.append(link)
+            filters.append({"vocab": v, "terms": links})
+        end = self.today + self.window
+        return {
+            "term": term, "vocab": vocab,
+            "days": [{"iso": day.isoformat(), "label": fmt.format_day(day, self.lang), "entries": items}
+                     for day, items in days.items()],
+            "count": len(occ),
+            "start": {"iso": self.today.isoformat(), "label": fmt.format_date_long(self.today, self.lang)},
+            "end": {"iso": end.isoformat(), "label": fmt.format_date_long(end, self.lang)},
+            "weeks": self.calendar_weeks,
+            "feed": feed, "feed_webcal": self.site.webcal(feed), "feed_https": self.site.absolute(feed),
+            "filters": filters,
+            "all": calendar_path(self.urls),
+        }
+
+    def _contacts(self, spec: PageSpec) -> dict:
+        items = sorted((self.contact_ref(cid) for cid in self.d.contacts), key=lambda x: sort_key(x["name"]))
+        for x in items:
+            x["kind_label"] = self.site.t(f"ui.contact.kind_{x['kind']}")
+        return {"contacts": items}
+
+    def _places(self, spec: PageSpec) -> dict:
+        items = sorted((self.place_ref(pid) for pid in self.d.places),
+                       key=lambda x: (sort_key(x["town"] or ""), sort_key(x["name"])))
+        return {"places": items}
+
+    def _legal(self, spec: PageSpec) -> dict:
+        legal = self.site.legal
+        address = [x.strip() for x in (legal.address or "").splitlines() if x.strip()]
+        ph = fmt.phone(legal.phone) if legal.phone else None
+        return {"legal": legal, "which": spec.ident, "address": address,
+                "phone": {"display": ph.display, "href": ph.href} if ph else None,
+                "date": ({"iso": legal.accessibility_date, "label": fmt.format_date_long(legal.accessibility_date, self.lang)}
+                         if legal.accessibility_date else None)}
+
+    def home(self) -> dict:
+        topics = []
+        for tid in self.d.taxonomy.topics:
+            link = self.term_link("topics", tid)
+            link["count"] = self.current_offer_count.get(("topics", tid), 0)
+            topics.append(link)
+        groups = [self.term_link("target_groups", g) for g, term in self.d.taxonomy.target_groups.items() if term.phrase]
+        occ = [o for o in self.upcoming if o.status != "cancelled"][: self.home_events]
+        current = [o for o in self.d.offers.values() if o.id not in self.ended_ids and o.get("last_reviewed")]
+        current.sort(key=lambda o: (o.get("last_reviewed"), sort_key(o.name)), reverse=True)
+        recent = []
+        for o in current[: self.home_recent]:
+            card = dict(self.offer_card(o.id))
+            card["reviewed"] = self.reviewed(o)
+            recent.append(card)
+        return {
+            "topics": topics, "groups": groups,
+            "events": [self.occurrence(o) for o in occ],
+            "recent": recent,
+            "offer_count": len(self.d.offers) - len(self.ended_ids),
+            "calendar": calendar_path(self.urls),
+            "search": self.site.search_path,
+        }
+
+
+@dataclass(frozen=True)
+class _Moved:
+    """The original date of a moved occurrence, shaped like an Occurrence for labels."""
+
+    start: object
+    all_day: bool
+    end: object = None
