@@ -1,0 +1,9 @@
+"""``nahbei/search``: full-text search and filters with Pagefind.
+
+- :mod:`.records` – what Pagefind should know about each entry (filters,
+  metadata, sort keys, keywords); no MkDocs import.
+- :mod:`.markup` – turns a record into ``data-pagefind-*`` HTML and edits a
+  rendered page (no MkDocs import).
+- :mod:`.indexer` – runs the Pagefind binary from ``pagefind-bin``.
+- :mod:`.plugin` – the MkDocs adapter.
+"""

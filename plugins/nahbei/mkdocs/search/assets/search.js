@@ -1,0 +1,224 @@
+// nahbei/search: Pagefind's Component UI in the header (search dialog) and on
+// the search page (input, filters, results). Everything comes from this site:
+// <site>/pagefind/ is written by the Pagefind binary at build time.
+//
+// The Pagefind elements sit in <template>s until the instances are configured
+// (bundle path, base URL, ranking, German texts): Pagefind reads its settings
+// when an element connects. Without JavaScript, or while there is no index,
+// the plain link to the search page and the list of browse pages stay.
+//
+// mkdocs-material's instant navigation swaps the page content: the search page
+// is the custom element <nahbei-search-page>, so it starts again whenever it
+// is inserted; the header keeps its dialog.
+
+const SCRIPT_URL = new URL(import.meta.url);
+const SITE_ROOT = new URL("../../", SCRIPT_URL); // assets/nahbei-search/search.js
+const BUNDLE = new URL("pagefind/", SITE_ROOT);
+const PAGE_INSTANCE = "default";
+
+function readSettings() {
+  const el = document.getElementById("nb-search-settings");
+  if (!el) return {};
+  try {
+    return JSON.parse(el.textContent || "{}");
+  } catch (e) {
+    return {};
+  }
+}
+
+function addStylesheet() {
+  if (document.querySelector("link[data-nb-pagefind-css]")) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = BUNDLE.pathname + "pagefind-component-ui.css";
+  link.dataset.nbPagefindCss = "";
+  // Before our own stylesheet, so its --pf-* settings win.
+  const ours = document.querySelector('link[href*="nahbei-search/search.css"]');
+  if (ours) ours.before(link);
+  else document.head.append(link);
+}
+
+function configure(components, name, settings) {
+  const manager = components.getInstanceManager();
+  const ranking = { metaWeights: { title: 5, keywords: settings.keywordWeight ?? 3 } };
+  let instance;
+  if (manager.hasInstance(name)) {
+    instance = manager.getInstance(name);
+    instance.options.bundlePath = BUNDLE.pathname;
+    Object.assign(instance.pagefindOptions, { baseUrl: SITE_ROOT.pathname, ranking });
+  } else {
+    instance = components.configureInstance(name, {
+      bundlePath: BUNDLE.pathname,
+      baseUrl: SITE_ROOT.pathname,
+      ranking,
+    });
+  }
+  if (settings.strings && Object.keys(settings.strings).length) {
+    instance.setTranslations(settings.strings);
+  }
+  return instance;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+// One result: title link, kind (and next date, status), excerpt or summary.
+// Texts go in as text; only Pagefind's excerpt (escaped, with <mark>) as HTML.
+function resultTemplate(settings) {
+  const labels = settings.labels || {};
+  return (result) => {
+    const meta = result.meta || {};
+    const li = el("li", "pf-result nb-result");
+    const card = el("div", "pf-result-card");
+    const content = el("div", "pf-result-content");
+    const title = el("p", "pf-result-title");
+    const link = el("a", "pf-result-link", meta.title || result.url);
+    link.href = meta.url || result.url;
+    title.append(link);
+    content.append(title);
+    const facts = el("p", "nb-result-facts");
+    if (meta.kind) facts.append(el("span", "nb-result-kind", meta.kind));
+    if (meta.date) facts.append(el("span", "nb-result-date", `${labels.nextDate || ""} ${meta.date}`.trim()));
+    if (meta.status) facts.append(el("strong", "nb-result-status", meta.status));
+    if (facts.childNodes.length) content.append(facts);
+    const text = el("p", "pf-result-excerpt");
+    if (result.excerpt && /\S/.test(result.excerpt)) {
+      text.innerHTML = result.excerpt;
+    } else if (meta.summary) {
+      text.textContent = meta.summary;
+    }
+    if (text.childNodes.length) content.append(text);
+    card.append(content);
+    li.append(card);
+    return li;
+  };
+}
+
+function stamp(template) {
+  template.replaceWith(template.content.cloneNode(true));
+}
+
+function useTemplates(root, settings) {
+  for (const results of root.querySelectorAll("pagefind-results")) {
+    results.resultTemplate = resultTemplate(settings);
+  }
+}
+
+function feedbackUpdater(settings) {
+  return (term) => {
+    for (const a of document.querySelectorAll("a[data-nb-feedback]")) {
+      try {
+        const url = new URL(a.href);
+        const title = (settings.feedbackTitle || "{query}").replace("{query}", term || "");
+        url.searchParams.set("title", title.trim());
+        a.href = url.toString();
+      } catch (e) {
+        /* leave the link as it is */
+      }
+    }
+  };
+}
+
+function searchPageUrl(term) {
+  const link = document.querySelector("a.nb-header-search__link, a[data-nb-search-more]");
+  const url = new URL(link ? link.href : "suche/", location.href);
+  if (term) url.searchParams.set("q", term);
+  else url.searchParams.delete("q");
+  return url;
+}
+
+// Events are listed by their next date when browsing only events.
+function sortEventsByDate(instance, settings) {
+  const only = settings.eventsFilter;
+  const pf = instance.__pagefind__;
+  if (!only || !pf || pf.__nbSorted) return;
+  const search = pf.search.bind(pf);
+  pf.search = (term, options = {}) => {
+    const values = options?.filters?.[only.name];
+    if (!term && Array.isArray(values) && values.length === 1 && values[0] === only.value && !options.sort) {
+      options = { ...options, sort: { date: "asc" } };
+    }
+    return search(term, options);
+  };
+  pf.__nbSorted = true;
+}
+
+async function main() {
+  const settings = readSettings();
+  addStylesheet();
+  let components;
+  try {
+    await import(BUNDLE.pathname + "pagefind-component-ui.js");
+    components = window.PagefindComponents;
+    if (!components) throw new Error("PagefindComponents missing");
+  } catch (e) {
+    // No index (e.g. mkdocs serve): the links to the search page stay.
+    document.documentElement.classList.add("nb-search-unavailable");
+    return;
+  }
+  const updateFeedback = feedbackUpdater(settings);
+
+  // Header: search dialog.
+  const headerName = settings.headerInstance || "nb-header";
+  const header = document.querySelector(".nb-header-search");
+  const headerTemplate = header && header.querySelector("template[data-nb-search-ui]");
+  if (headerTemplate) {
+    const instance = configure(components, headerName, settings);
+    stamp(headerTemplate);
+    useTemplates(header, settings);
+    header.classList.add("nb-ready");
+    instance.on("search", (term) => updateFeedback(term));
+    const more = header.querySelector("a[data-nb-search-more]");
+    if (more) {
+      more.addEventListener("click", () => {
+        more.href = searchPageUrl(instance.searchTerm).toString();
+        header.querySelector("pagefind-modal")?.close?.();
+      });
+    }
+    for (const a of header.querySelectorAll("a[data-nb-feedback]")) {
+      a.addEventListener("click", () => header.querySelector("pagefind-modal")?.close?.());
+    }
+  }
+
+  // Search page.
+  const pageInstance = configure(components, PAGE_INSTANCE, settings);
+  pageInstance.on("search", (term) => {
+    updateFeedback(term);
+    const page = document.querySelector("nahbei-search-page");
+    if (!page) return;
+    const url = new URL(location.href);
+    if (term) url.searchParams.set("q", term);
+    else url.searchParams.delete("q");
+    if (url.href !== location.href) history.replaceState(history.state, "", url);
+  });
+
+  class NahbeiSearchPage extends HTMLElement {
+    connectedCallback() {
+      if (this.dataset.ready) return;
+      const template = this.querySelector("template[data-nb-search-ui]");
+      if (!template) return;
+      stamp(template);
+      useTemplates(this, settings);
+      this.dataset.ready = "";
+      const term = new URL(location.href).searchParams.get("q") || "";
+      // Let the Pagefind elements inside connect first.
+      queueMicrotask(async () => {
+        await pageInstance.triggerLoad();
+        sortEventsByDate(pageInstance, settings);
+        // Browse mode: an empty search lists every entry, filters narrow it.
+        // (Set after loading, so Pagefind does not start its own first search.)
+        pageInstance.faceted = true;
+        pageInstance.triggerSearchWithFilters(term, {});
+      });
+    }
+  }
+  if (!customElements.get("nahbei-search-page")) {
+    customElements.define("nahbei-search-page", NahbeiSearchPage);
+  }
+}
+
+main();

@@ -1,0 +1,82 @@
+"""Pagefind attributes in rendered pages (no MkDocs import).
+
+Pagefind reads ``data-pagefind-*`` attributes from the built HTML:
+
+- ``data-pagefind-body`` marks the content to index. Once one page has it,
+  pages without it are left out – so entry pages get it, and list pages
+  (topics, A–Z, calendars, home) lose it: they repeat every summary and would
+  crowd out the entries themselves.
+- A ``hidden`` block with ``data-pagefind-ignore`` carries filters, metadata
+  and sort keys: Pagefind still reads those inside ignored elements, but adds
+  none of its text to the index or the excerpts, and nobody sees it on the page.
+- Keywords go into a metadata field (``keywords``): Pagefind 1.5 searches
+  metadata and weights it by ``ranking.metaWeights`` (set in search.js), and
+  never shows it in excerpts or on the page – not even to screen readers.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+
+from .records import SearchRecord
+
+_BODY_ATTR = re.compile(r'(<[a-zA-Z][^<>]*?)\s+data-pagefind-body(?:=(?:""|\'\'))?(?=[\s/>])')
+_HAS_BODY = re.compile(r'<[a-zA-Z][^<>]*?\sdata-pagefind-body(?:=(?:""|\'\'))?[\s/>]')
+# mkdocs-material's content element (main.html): <article class="md-content__inner md-typeset">
+_CONTENT_OPEN = re.compile(r'<article\b[^<>]*\bclass="[^"]*\bmd-content__inner\b[^"]*"[^<>]*>')
+
+
+def _attr(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def _inline(key: str, value: str) -> str:
+    # "key:value" – Pagefind captures an inline value to the end of the attribute.
+    return _attr(f"{key}:{' '.join(str(value).split())}")
+
+
+def record_html(rec: SearchRecord) -> str:
+    """The hidden block with the record's filters, metadata, sort keys and keywords."""
+    parts = ['<div hidden data-pagefind-ignore class="nb-search-data">']
+    for name, values in rec.filters.items():
+        for v in values:
+            parts.append(f'<span data-pagefind-filter="{_inline(name, v)}"></span>')
+    for key, value in rec.meta.items():
+        if value:
+            parts.append(f'<span data-pagefind-meta="{_inline(key, value)}"></span>')
+    if rec.keywords:
+        parts.append(f'<span data-pagefind-meta="{_inline("keywords", ", ".join(rec.keywords))}"></span>')
+    for key, value in rec.sort.items():
+        parts.append(f'<span data-pagefind-sort="{_inline(key, value)}"></span>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def strip_body(html: str) -> str:
+    """Remove every ``data-pagefind-body`` attribute: the page stays out of the index."""
+    return _BODY_ATTR.sub(r"\1", html)
+
+
+def has_body(html: str) -> bool:
+    return _HAS_BODY.search(html) is not None
+
+
+def mark_entry(html: str, rec: SearchRecord) -> str:
+    """Index this page: make sure its content carries ``data-pagefind-body``
+    and put the record's hidden block at the start of that content."""
+    block = record_html(rec)
+    m = _HAS_BODY.search(html)
+    if m is None:
+        m = _CONTENT_OPEN.search(html)
+        if m is None:
+            m = re.search(r"<main\b[^<>]*>", html)
+        if m is None:  # no content element we know: index the whole body
+            m = re.search(r"<body\b[^<>]*>", html)
+            if m is None:
+                return html
+        tag = m.group(0)
+        opened = tag[:-1].rstrip("/").rstrip() + " data-pagefind-body>"
+        return html[:m.start()] + opened + block + html[m.end():]
+    # The element that has the attribute: insert after its opening tag.
+    end = html.index(">", m.end() - 1) + 1
+    return html[:end] + block + html[end:]
