@@ -137,6 +137,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         # The theme prints title and description without escaping: give it escaped text.
         page.meta["title"] = escape(spec.title)
         page.meta["template"] = spec.template
+        # For other plugins (nahbei/search): what this page shows.
+        page.meta["nahbei"] = {"kind": spec.kind, "id": spec.ident}
         if spec.description:
             page.meta["description"] = escape(" ".join(spec.description.split()))
         page.meta.setdefault("hide", ["toc"] if spec.kind in ("offer", "event", "contact", "place", "legal") else [])
