@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..i18n import t
-from ..urls import Urls
+from ..urls import DEFAULT_SEGMENTS, Urls
 
 VOCABULARIES = ("topics", "target_groups", "regions")
 
@@ -35,6 +35,11 @@ class PageSpec:
     @property
     def src_uri(self) -> str:
         return self.path + "index.md"
+
+
+def make_urls(overrides: dict | None = None) -> Urls:
+    """The site's URL rules: nahbei.urls defaults, the legal pages, then mkdocs.yml overrides."""
+    return Urls({**DEFAULT_SEGMENTS, **EXTRA_SEGMENTS, **(overrides or {})})
 
 
 def calendar_path(urls: Urls, vocab: str | None = None, term: str | None = None) -> str:

@@ -29,9 +29,9 @@ from ..i18n import t
 from ..model.check import check
 from ..model.clock import today as clock_today
 from ..model.schemas import Schemas
-from ..urls import DEFAULT_SEGMENTS, Urls
+from ..urls import Urls
 from .config import DirectoryConfig
-from .pages import EXTRA_SEGMENTS, PageSpec, plan
+from .pages import PageSpec, make_urls, plan
 from .theme import ThemeManager, icon
 from .views import Site, Views
 
@@ -66,7 +66,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return config
         self.root = Path(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")))
         self.lang = self.config.language or config.theme.get("language") or "de"
-        self.urls = Urls({**DEFAULT_SEGMENTS, **EXTRA_SEGMENTS, **self.config.urls})
+        self.urls = make_urls(self.config.urls)
         self.theme = ThemeManager(self.config)
         self.theme.on_config(config)
         return config
@@ -97,7 +97,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             lines = [p.format(self.lang) for p in result.errors]
             summary = t("cli.summary_fail", self.lang, files=result.files,
                         errors=len(result.errors), warnings=len(result.warnings))
-            raise PluginError("\n".join([*lines, summary]))
+            raise PluginError("\n".join([t("ui.build.invalid", self.lang), *lines, summary]))
         return result.directory
 
     @event_priority(50)  # early: nothing else should work on invalid content

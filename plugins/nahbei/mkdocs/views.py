@@ -116,6 +116,8 @@ class Views:
         self.next_dates_count = next_dates
         self.icons = icons or {}  # (vocab, term) -> Markup svg
         self.ld = jsonld.JsonLd(directory, self.urls, site.site_url, self.lang)
+        self._descriptions: dict[tuple, Markup] = {}
+        self._cards: dict[str, dict] = {}
 
     # -- shared, computed once ------------------------------------------------
 
@@ -186,10 +188,12 @@ class Views:
     def term_links(self, vocab: str, ids) -> list[dict]:
         return [x for x in (self.term_link(vocab, i) for i in ids) if x]
 
-    @functools.lru_cache(maxsize=None)
     def description(self, kind: str, ident: str) -> Markup:
-        entry = getattr(self.d, {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}[kind])[ident]
-        return Markup(safe_markdown.render(entry.get("description")))
+        key = (kind, ident)
+        if key not in self._descriptions:
+            entry = getattr(self.d, {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}[kind])[ident]
+            self._descriptions[key] = Markup(safe_markdown.render(entry.get("description")))
+        return self._descriptions[key]
 
     def phones(self, entry) -> list[dict]:
         out = []
@@ -320,13 +324,15 @@ class Views:
         last = self.last_day(e)
         return last is not None and last < self.today
 
-    @functools.lru_cache(maxsize=None)
     def offer_card(self, oid: str) -> dict:
+        if oid in self._cards:
+            return self._cards[oid]
         o = self.d.offers[oid]
         towns = list(dict.fromkeys(self.d.places[p].address.get("town") for p in o.place_ids if p in self.d.places))
-        return {"name": o.name, "url": self.urls.page("offer", oid), "summary": o.get("summary"),
-                "towns": towns, "ended": oid in self.ended_ids, "paused": o.status == "paused",
-                "id": oid}
+        card = self._cards[oid] = {"name": o.name, "url": self.urls.page("offer", oid), "summary": o.get("summary"),
+                                   "towns": towns, "ended": oid in self.ended_ids, "paused": o.status == "paused",
+                                   "id": oid}
+        return card
 
     def example(self, entry) -> str | None:
         return entry.example_data
@@ -557,7 +563,7 @@ class Views:
         return {"letters": letters, "count": len(cards)}
 
     def _archive(self, spec: PageSpec) -> dict:
-        offers = sorted((self.offer_card(o.id) for o in self.d.ended_offers()), key=lambda x: sort_key(x["name"]))
+        offers = sorted((dict(self.offer_card(o.id)) for o in self.d.ended_offers()), key=lambda x: sort_key(x["name"]))
         for card in offers:
             until = self.d.offers[card["id"]].until
             card["until"] = {"iso": until.isoformat(), "label": fmt.format_date_long(until, self.lang)} if until else None

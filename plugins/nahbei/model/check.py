@@ -6,7 +6,9 @@ out of later checks, so one broken entry never hides problems in others.
 """
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -17,9 +19,10 @@ import phonenumbers
 from . import loader
 from .clock import DEFAULT_TZ, today as clock_today
 from .directory import Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
+from ..i18n import t
 from .problems import ERROR, WARNING, Problem, problem
-from .recurrence import Recurrence, parse_when, series_dates
-from .schemas import Schemas, did_you_mean
+from .recurrence import WEEKDAYS, Recurrence, parse_when, series_dates
+from .schemas import Schemas, calendar_reason, closest, did_you_mean
 
 FOLDERS = {"offers": "offer", "events": "event", "contacts": "contact", "places": "place"}
 KIND_FOLDER = {v: k for k, v in FOLDERS.items()}
@@ -38,6 +41,7 @@ class Record:
     text: str = ""
     data: dict | None = None
     ok: bool = True
+    bad_name: bool = False  # reported once; no second message that id != file name
 
 
 @dataclass
@@ -85,7 +89,9 @@ def check(content: Path | str, *, schemas: Schemas | None = None, today: date | 
             return p.as_posix()
 
     records: list[Record] = []
-    for kind, path in discover(content):
+    found_files = discover(content)
+    examples = _examples(found_files)
+    for kind, path in found_files:
         r = Record(kind, path, rel(path), path.stem)
         records.append(r)
         try:
@@ -97,22 +103,30 @@ def check(content: Path | str, *, schemas: Schemas | None = None, today: date | 
             problems.append(problem(r.rel, e.line, e.col, e.code, **params))
             r.ok = False
             continue
+        if kind == "taxonomy" and isinstance(r.data, dict):
+            examples.update(_term_examples(r.data))
         if kind != "taxonomy" and not _ID.match(r.stem):
-            problems.append(problem(r.rel, 1, 1, "file.bad_name", name=path.name))
-        found = schemas.problems(kind, r.data, r.rel, r.text, lang, loader.locate)
+            ident = r.data.get("id")
+            suggestion = ident if isinstance(ident, str) and _ID.match(ident) else _slug(r.stem)
+            problems.append(problem(r.rel, 1, 1, "file.bad_name", name=path.name, suggestion=suggestion or "eintrag"))
+            r.bad_name = True
+        found = schemas.problems(kind, r.data, r.rel, r.text, lang, loader.locate, examples=examples)
         if found:
             problems.extend(found)
             r.ok = False
 
     by_kind: dict[str, dict[str, Record]] = {k: {} for k in (*FOLDERS.values(), "taxonomy")}
+    unreadable: dict[str, set[str]] = {k: set() for k in FOLDERS.values()}
     for r in records:
         if r.data is None:
+            if r.kind in unreadable:
+                unreadable[r.kind].add(r.stem)  # reported in its own file; references to it are not "unknown"
             continue
         if r.kind == "taxonomy":
             by_kind["taxonomy"]["taxonomy"] = r
             continue
         ident = r.data.get("id") if isinstance(r.data.get("id"), str) else r.stem
-        if r.ok and ident != r.stem:
+        if r.ok and ident != r.stem and not r.bad_name:
             line, col = loader.locate(r.text, ["id"])
             problems.append(problem(r.rel, line, col, "id.mismatch", id=ident, stem=r.stem))
             r.ok = False
@@ -124,7 +138,7 @@ def check(content: Path | str, *, schemas: Schemas | None = None, today: date | 
             continue
         by_kind[r.kind][r.stem] = r
 
-    cross = _Cross(by_kind, lang, today, tz)
+    cross = _Cross(by_kind, lang, today, tz, unreadable)
     for r in records:
         if r.ok and r.data is not None:
             problems.extend(cross.run(r))
@@ -162,8 +176,9 @@ class _Cross:
         "contact": [],
     }
 
-    def __init__(self, by_kind, lang, today, tz):
+    def __init__(self, by_kind, lang, today, tz, unreadable=None):
         self.by_kind = by_kind
+        self.unreadable = unreadable or {}
         self.lang = lang
         self.today = today
         self.tz = tz
@@ -172,8 +187,8 @@ class _Cross:
         self.have_taxonomy = bool(tax and tax.ok)
         self.out: list[Problem] = []
 
-    def add(self, r, path, code, severity=ERROR, key=False, **params):
-        line, col = loader.locate(r.text, path, key=key)
+    def add(self, r, path, code, severity=ERROR, key=False, find=None, **params):
+        line, col = loader.locate(r.text, path, key=key, find=find)
         self.out.append(problem(r.rel, line, col, code, severity, **params))
 
     def run(self, r: Record) -> list[Problem]:
@@ -219,11 +234,19 @@ class _Cross:
             for path, ref in self._values(r.data, spec):
                 if ref == r.stem and target == r.kind:
                     self.add(r, path, "ref.self")
-                elif ref not in known:
+                elif ref not in known and ref not in self.unreadable.get(target, ()):
+                    other = next((k for k in FOLDERS.values() if k != target and ref in self.by_kind[k]), None)
+                    if other:
+                        field = next(p for p in reversed(path) if isinstance(p, str))
+                        example = closest(ref, known) or min(known, default="…")
+                        self.add(r, path, "ref.wrong_kind", ref=ref, found=_kind_label(other, self.lang),
+                                 expected=_kind_label(target, self.lang), folder=f"content/{KIND_FOLDER[target]}",
+                                 field=field, example=example)
+                        continue
                     self.add(r, path, "ref.unknown", kind=_kind_label(target, self.lang), ref=ref,
                              folder=f"content/{KIND_FOLDER[target]}",
                              suggestion=did_you_mean(ref, known, self.lang))
-        if r.kind == "contact" and r.data.get("parent"):
+        if r.kind == "contact" and r.data.get("parent") and r.data["parent"] != r.stem:
             chain, cur = [r.stem], r.data["parent"]
             while cur in self.by_kind["contact"] and cur not in chain:
                 chain.append(cur)
@@ -260,14 +283,13 @@ class _Cross:
             field = next((p for p in reversed(path) if isinstance(p, str)), "")
             m = _HTML.search(node)
             if m:
-                self.add(r, path, "text.html", field=field, tag="<" + m.group(1) + ">")
+                self.add(r, path, "text.html", find=m.group(0), field=field, tag="<" + m.group(1) + ">")
                 return
             for m in _MD_LINK.finditer(node):
-                scheme = (m.group(1) or m.group(2) or "").lower()
-                if scheme not in _SAFE_SCHEMES:
-                    start = node.find(scheme + ":", m.start()) if scheme else m.start()
-                    url = node[start:].split(")")[0].split()[0]
-                    self.add(r, path, "text.link_scheme", field=field, url=url)
+                scheme = (m.group(1) or m.group(2) or "")
+                if scheme.lower() not in _SAFE_SCHEMES:
+                    url = _link_target(node, m.end() - len(scheme) - 1)
+                    self.add(r, path, "text.link_scheme", find=url, field=field, url=url)
                     return
 
     def _phones(self, r):
@@ -294,7 +316,7 @@ class _Cross:
                          until=c["until"], from_=c["from"])
         for i, e in enumerate(hours.get("exceptions", ())):
             if not e.get("closed") and not (e.get("opens") and e.get("closes")):
-                self.add(r, path + ["exceptions", i], "hours.exception_needs_time")
+                self.add(r, path + ["exceptions", i], "hours.exception_needs_time", date=e["date"])
             elif e.get("opens") and e.get("closes") and e["closes"] <= e["opens"]:
                 self.add(r, path + ["exceptions", i, "closes"], "hours.closes_before_opens",
                          opens=e["opens"], closes=e["closes"])
@@ -308,7 +330,8 @@ class _Cross:
         y, m = divmod(d.month - 1 + months, 12)
         due = date(d.year + y, m + 1, min(d.day, 28))
         if due < self.today:
-            self.add(r, ["last_reviewed"], "review.overdue", WARNING, date=reviewed, due=due.isoformat(), months=months)
+            self.add(r, ["last_reviewed"], "review.overdue", WARNING, date=reviewed, due=due.isoformat(), months=months,
+                     today=self.today.isoformat())
 
     def _offer(self, r):
         d = r.data
@@ -343,6 +366,8 @@ class _Cross:
             return
         if not d.get("place") and not d.get("online_url"):
             self.add(r, [], "event.place_or_online")
+        if not self._calendar_days(r):
+            return
         start, all_day = parse_when(d["start"])
         if d.get("end"):
             end, end_all_day = parse_when(d["end"])
@@ -355,6 +380,27 @@ class _Cross:
         rec = d.get("recurrence")
         if rec:
             self._recurrence(r, rec, start)
+
+    def _calendar_days(self, r) -> bool:
+        """Start, end, extra and moved dates are real days (2026-02-30 is not); the
+        schema checks only their form. Reports the first bad one."""
+        rec = r.data.get("recurrence") or {}
+        fields = [(["start"], r.data.get("start")), (["end"], r.data.get("end"))]
+        fields += [(["recurrence", "extra", i], v) for i, v in enumerate(rec.get("extra", ()))]
+        for i, m in enumerate(rec.get("moved", ())):
+            fields += [(["recurrence", "moved", i, "to"], m.get("to")), (["recurrence", "moved", i, "end"], m.get("end"))]
+        for path, value in fields:
+            if not value:
+                continue
+            try:
+                date.fromisoformat(value[:10])
+            except ValueError:
+                reason, example = calendar_reason(value, self.lang)
+                shown = example if len(value) <= 10 else f'"{example}{value[10:]}"'
+                field = next(p for p in reversed(path) if isinstance(p, str))
+                self.add(r, path, "schema.invalid_date", field=field, value=value, reason=reason, example=shown)
+                return False
+        return True
 
     def _recurrence(self, r, data, start):
         freq = data["frequency"]
@@ -369,11 +415,12 @@ class _Cross:
             self.add(r, base + ["nth"], "recurrence.nth_needs_weekday")
             return
         if data.get("until") and data.get("count"):
-            self.add(r, base + ["count"], "recurrence.until_and_count")
+            self.add(r, base + ["count"], "recurrence.until_and_count", until=data["until"], count=data["count"])
             return
         start_day = start if not isinstance(start, datetime) else start.date()
         if data.get("until") and date.fromisoformat(data["until"]) < start_day:
-            self.add(r, base + ["until"], "recurrence.until_before_start", until=data["until"], start=start_day.isoformat())
+            self.add(r, base + ["until"], "recurrence.until_before_start", until=data["until"], start=start_day.isoformat(),
+                     example=(start_day + timedelta(days=182)).isoformat())
             return
         rec = Recurrence.from_data(data, start)
         # Enough of the series to judge exceptions (and bounded for open series).
@@ -381,17 +428,76 @@ class _Cross:
         horizon = max([start_day + timedelta(days=400), *special])
         days = [x if not isinstance(x, datetime) else x.date() for x in series_dates(rec, start, horizon)]
         if not days and not rec.extra:
-            self.add(r, base, "recurrence.no_dates")
+            self.add(r, base, "recurrence.no_dates", start=start_day.isoformat(),
+                     weekday=t("msg.weekday." + WEEKDAYS[start_day.weekday()], self.lang), day=WEEKDAYS[start_day.weekday()],
+                     until=data.get("until") or f"count: {data.get('count')}")
             return
         on_pattern = set(days)
-        examples = ", ".join(x.isoformat() for x in days[:3])
+
+        def near(day):
+            """The series dates just before and after ``day``: what the volunteer probably meant."""
+            at = bisect.bisect_left(days, day)
+            return t("msg.hint.and", self.lang).join(x.isoformat() for x in days[max(at - 1, 0):at + 1])
+
         for key, values in (("except", rec.exdates), ("cancelled", rec.cancelled)):
             for i, day in enumerate(values):
                 if day not in on_pattern:
-                    self.add(r, base + [key, i], "recurrence.not_on_pattern", date=day.isoformat(), examples=examples)
+                    self.add(r, base + [key, i], "recurrence.not_on_pattern", date=day.isoformat(), examples=near(day))
         for i, m in enumerate(rec.moved):
             if m.date not in on_pattern:
-                self.add(r, base + ["moved", i, "date"], "recurrence.not_on_pattern", date=m.date.isoformat(), examples=examples)
+                self.add(r, base + ["moved", i, "date"], "recurrence.not_on_pattern", date=m.date.isoformat(),
+                         examples=near(m.date))
+
+
+def _examples(found) -> dict:
+    """Example values for messages from the content itself: the first entry of each kind."""
+    first = {}
+    for kind, path in found:
+        if kind != "taxonomy" and kind not in first and _ID.match(path.stem):
+            first[kind] = path.stem
+    out = {}
+    for field, kind in (("provider", "contact"), ("organiser", "contact"), ("parent", "contact"),
+                        ("place", "place"), ("offer", "offer")):
+        if kind in first:
+            out[field] = first[kind]
+    if "contact" in first:
+        out["contacts"] = f"[{first['contact']}]"
+    return out
+
+
+def _term_examples(data) -> dict:
+    out = {}
+    for vocab in ("topics", "target_groups", "regions"):
+        terms = data.get(vocab)
+        if isinstance(terms, dict) and terms:
+            out[vocab] = f"[{next(iter(terms))}]"
+            if vocab == "regions":
+                out["region"] = next(iter(terms))
+    return out
+
+
+def _slug(value: str) -> str:
+    s = value.lower()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        s = s.replace(a, b)
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+def _link_target(text: str, start: int) -> str:
+    """The link target beginning at ``start``, up to the ``)`` that closes the link."""
+    depth = 0
+    for i in range(start, len(text)):
+        c = text[i]
+        if c.isspace() or c in "<>":
+            return text[start:i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return text[start:i]
+            depth -= 1
+    return text[start:]
 
 
 def _kind_label(kind, lang):

@@ -91,15 +91,38 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or ""
     context = exc.context or ""
-    if "'\\t'" in problem or "tab character" in problem:
-        return LoadError("yaml.tab", line, col)
+    lines = text.split("\n")
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    tab = _tab_in_indent(here, col)
+    if "'\\t'" in problem or "tab character" in problem or tab:
+        return LoadError("yaml.tab", line, tab or col)
     if "end of stream" in problem and "quoted scalar" in context:
         start = exc.context_mark
         return LoadError("yaml.unclosed_quote", start.line + 1, start.column + 1)
+    # A quote opened earlier and closed by the next quote character of the file:
+    # the parser only stumbles there, so point at the quote that was left open.
+    opened = _unclosed_quote_before(lines, line)
+    if opened:
+        return LoadError("yaml.unclosed_quote", *opened)
     if "mapping values are not allowed" in problem:
+        if _looks_like_field(here, col):
+            return LoadError("yaml.indentation", line, len(here) - len(here.lstrip(" ")) + 1)
         return LoadError("yaml.colon_in_text", line, col)
     if "could not find expected ':'" in problem:
-        return LoadError("yaml.expected_colon", line, col)
+        start = exc.context_mark or mark
+        return LoadError("yaml.expected_colon", start.line + 1, start.column + 1)
+    if "did not find expected ',' or ']'" in problem or "did not find expected ',' or '}'" in problem:
+        start = exc.context_mark or mark
+        bracket = "[" if "]" in problem else "{"
+        return LoadError("yaml.unclosed_bracket", start.line + 1, start.column + 1,
+                         (("open", bracket), ("close", "]" if bracket == "[" else "}")))
+    if "did not find expected key" in problem:
+        if here[: col - 1].rstrip(" ").endswith(('"', "'")) and _QUOTE_OPEN.match(here):
+            # name: "Offener Treff" am Montag  -> text goes on after the closing quote
+            return LoadError("yaml.text_after_quote", line, col)
+    if "did not find expected '-' indicator" in problem:
+        start = exc.context_mark or mark
+        return LoadError("yaml.list_item", line, col, (("list_line", start.line + 1),))
     if "expected <block end>" in problem or "expected <block mapping end>" in problem or "did not find expected key" in problem:
         return LoadError("yaml.indentation", line, col)
     if "found undefined alias" in problem or "found duplicate anchor" in problem:
@@ -107,6 +130,61 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
     if "but found another document" in problem:
         return LoadError("yaml.several_documents", line, col)
     return LoadError("yaml.syntax", line, col, (("problem", problem or str(exc)),))
+
+
+def _tab_in_indent(line: str, col: int) -> int:
+    """Column of a tab in the indentation of ``line`` at or before ``col`` (0 if none)."""
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in indent and col <= len(indent) + 1:
+        return indent.index("\t") + 1
+    return 0
+
+
+_FIELD_LINE = re.compile(r"^( *)(?:- +)?[A-Za-z_][A-Za-z0-9_]*:(?: |$)")
+
+
+def _looks_like_field(line: str, col: int) -> bool:
+    """Is the colon at ``col`` the one after a field name at the start of the line?"""
+    m = _FIELD_LINE.match(line)
+    return bool(m) and m.end() in (col, col + 1)
+
+
+_QUOTE_OPEN = re.compile(r"""^ *(?:- +)?(?:[^\s#'"][^#'"]*?: +)?(["'])""")
+
+
+def _unclosed_quote_before(lines: list[str], error_line: int):
+    """(line, col) of a quoted value left open before ``error_line`` and closed there by accident."""
+    n = 0
+    while n < error_line - 1:
+        m = _QUOTE_OPEN.match(lines[n])
+        if not m or _closing_quote(lines[n], m.end(), m.group(1)) is not None:
+            n += 1
+            continue
+        # The next quote character after this line closes the scalar; if the
+        # parser failed on that line, the volunteer forgot the closing quote.
+        k = next((k for k in range(n + 1, len(lines)) if _closing_quote(lines[k], 0, m.group(1)) is not None), None)
+        if k is None:
+            return None
+        if k + 1 == error_line:
+            return n + 1, m.start(1) + 1
+        n = k + 1  # a quoted text over several lines, closed properly
+    return None
+
+
+def _closing_quote(line: str, start: int, q: str):
+    i = start
+    while i < len(line):
+        c = line[i]
+        if q == '"' and c == "\\":
+            i += 2
+            continue
+        if c == q:
+            if q == "'" and line[i + 1: i + 2] == "'":
+                i += 2
+                continue
+            return i
+        i += 1
+    return None
 
 
 def _check_anchors(text: str) -> None:
@@ -122,6 +200,11 @@ def _check_anchors(text: str) -> None:
         raise _syntax_error(exc, text) from None
 
 
+def _tag_as_written(tag: str) -> str:
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
 def _pos(node) -> tuple[int, int]:
     m = node.start_mark
     return m.line + 1, m.column + 1
@@ -132,7 +215,7 @@ def _construct(node):
     if isinstance(node, yaml.ScalarNode):
         if tag not in _PLAIN_TAGS:
             line, col = _pos(node)
-            raise LoadError("yaml.tag", line, col, (("tag", tag),))
+            raise LoadError("yaml.tag", line, col, (("tag", _tag_as_written(tag)),))
         value = node.value
         if tag == _STR:
             return value
@@ -146,7 +229,7 @@ def _construct(node):
     if isinstance(node, yaml.MappingNode):
         if tag != _MAP:
             line, col = _pos(node)
-            raise LoadError("yaml.tag", line, col, (("tag", tag),))
+            raise LoadError("yaml.tag", line, col, (("tag", _tag_as_written(tag)),))
         result = {}
         first_line = {}
         for key_node, value_node in node.value:
@@ -165,7 +248,7 @@ def _construct(node):
         return result
     if tag != _SEQ:
         line, col = _pos(node)
-        raise LoadError("yaml.tag", line, col, (("tag", tag),))
+        raise LoadError("yaml.tag", line, col, (("tag", _tag_as_written(tag)),))
     return [_construct(item) for item in node.value]
 
 
@@ -188,12 +271,14 @@ def load_bytes(raw: bytes):
     return text, load_text(text)
 
 
-def locate(text: str, path, *, key: bool = False) -> tuple[int, int]:
+def locate(text: str, path, *, key: bool = False, find: str | None = None) -> tuple[int, int]:
     """Line and column (1-based) of the node at ``path`` in ``text``.
 
     ``key=True`` points at the mapping key of the last path element instead of
     its value (unknown fields). A path that does not exist resolves to the
     deepest node that does (a missing required field points at its parent).
+    ``find`` points at that piece of a text value as written in the file (the
+    ``<script>`` in line 12 of a description), else at the value's start.
     """
     try:
         node = yaml.compose(text, Loader=_CoreLoader)
@@ -219,4 +304,10 @@ def locate(text: str, path, *, key: bool = False) -> tuple[int, int]:
         best = node
     if key and key_node is not None:
         return _pos(key_node)
+    if find and isinstance(node, yaml.ScalarNode):
+        start, end = node.start_mark.index, node.end_mark.index
+        at = text.find(find, start, end)
+        if at >= 0:
+            line_start = text.rfind("\n", 0, at) + 1
+            return text.count("\n", 0, at) + 1, at - line_start + 1
     return _pos(node)

@@ -19,7 +19,7 @@ class Problem:
     params: tuple = field(default=(), compare=False)
 
     def message(self, lang: str = "de") -> str:
-        return t("msg." + self.code, lang, **dict(self.params))
+        return t("msg." + self.code, lang, **dict(self.params)).rstrip()
 
     def format(self, lang: str = "de") -> str:
         return f"{self.path}:{self.line}:{self.col}: {t('severity.' + self.severity, lang)}: {self.message(lang)}"

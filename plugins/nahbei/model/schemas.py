@@ -6,9 +6,13 @@ sub-schema (title, description, examples) needed for a helpful message.
 """
 from __future__ import annotations
 
+import calendar
 import difflib
 import functools
 import json
+import re
+import unicodedata
+from datetime import date
 from pathlib import Path
 
 import jsonschema
@@ -44,6 +48,7 @@ class Schemas:
         self._py_registry = Registry().with_resources(
             (BASE + n, Resource.from_contents(d)) for n, d in self.raw.items()
         )
+        self._examples = {}
 
     def schema(self, kind: str) -> dict:
         return self.raw[f"{kind}.schema.json"]
@@ -75,16 +80,22 @@ class Schemas:
         merged = {**self.resolve(node), **{k: v for k, v in subschema.items() if k != "$ref"}}
         return merged
 
-    def problems(self, kind: str, data, rel: str, text: str, lang: str, locate):
-        """Problems for one document (empty list when valid)."""
+    def problems(self, kind: str, data, rel: str, text: str, lang: str, locate, examples=None):
+        """Problems for one document (empty list when valid).
+
+        ``examples`` maps field names to example values from the content itself
+        (``topics: [beratung]``, ``place: volkshaus-doebeln``) for the messages.
+        """
         if self.fast(kind).is_valid(data):
             return []
+        self._examples = examples or {}
         errors = sorted(self.slow(kind).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+        errors = _one_per_fault(list(_leaves(errors)), self)
         out = []
         seen = set()
-        for err in _leaves(errors):
+        for err in errors:
             p = self._problem(err, data, rel, text, lang, locate)
-            key = (p.line, p.col, p.code)
+            key = (p.line, p.col, p.code, p.params)
             if key not in seen:
                 seen.add(key)
                 out.append(p)
@@ -103,9 +114,13 @@ class Schemas:
             props = sub.get("properties", {})
             prop = self.resolve(props.get(missing, {}))
             line, col = locate(text, path)
+            example = self._examples.get(missing) or _value_example(prop, self)
+            if example == "…":
+                return problem(rel, line, col, "schema.required_describe", field=missing,
+                               title=prop.get("title", missing), where=_where(path, lang),
+                               hint=_example_hint(prop).split(" Beispiel: ")[0])
             return problem(rel, line, col, "schema.required", field=missing,
-                           title=prop.get("title", missing), where=_where(path, lang),
-                           hint=_example_hint(prop))
+                           title=prop.get("title", missing), where=_where(path, lang), example=example)
         if v == "additionalProperties":
             allowed = list(sub.get("properties", {}))
             extra = next(k for k in inst if k not in allowed)
@@ -116,7 +131,7 @@ class Schemas:
         if v == "type":
             return problem(rel, line, col, "schema.type", field=field,
                            expected=_types(vv, lang), found=_found(inst, lang),
-                           hint=_type_hint(vv, inst, field, lang))
+                           hint=_type_hint(vv, inst, field, lang, sub, self))
         if v == "enum":
             allowed = [str(x) for x in vv]
             return problem(rel, line, col, "schema.enum", field=field, value=_short(inst),
@@ -124,10 +139,12 @@ class Schemas:
         if v in ("pattern", "format"):
             kind_of = _pattern_kind(err, sub)
             if kind_of == "date" and v == "format":
-                return problem(rel, line, col, "schema.invalid_date", field=field, value=_short(inst))
+                reason, example = calendar_reason(inst, lang)
+                return problem(rel, line, col, "schema.invalid_date", field=field, value=_short(inst),
+                               reason=reason, example=example)
             if kind_of:
-                example = {"id": "mittendrin-troisdorf"}.get(kind_of, "")
-                return problem(rel, line, col, "schema." + kind_of, field=field, value=_short(inst), example=example)
+                return problem(rel, line, col, "schema." + kind_of, field=field, value=_short(inst),
+                               example=_corrected(kind_of, inst))
             return problem(rel, line, col, "schema.pattern", field=field, value=_short(inst),
                            title=sub.get("title", field), hint=sub.get("description", ""))
         if v == "minLength":
@@ -136,7 +153,8 @@ class Schemas:
         if v == "maxLength":
             return problem(rel, line, col, "schema.too_long", field=field, length=len(inst), limit=vv)
         if v == "minItems":
-            return problem(rel, line, col, "schema.min_items", field=field, limit=vv, example="…")
+            example = self._examples.get(field) or "[" + _value_example(sub.get("items", {}), self) + "]"
+            return problem(rel, line, col, "schema.min_items", field=field, limit=vv, example=example)
         if v == "uniqueItems":
             return problem(rel, line, col, "schema.unique_items", field=field)
         if v in ("minimum", "exclusiveMinimum"):
@@ -144,10 +162,41 @@ class Schemas:
         if v in ("maximum", "exclusiveMaximum"):
             return problem(rel, line, col, "schema.maximum", field=field, value=inst, limit=vv)
         if v == "minProperties":
-            return problem(rel, line, col, "schema.min_items", field=field, limit=vv, example="…")
+            return problem(rel, line, col, "schema.min_items", field=field, limit=vv, example="[…]")
         if v == "propertyNames":
             return problem(rel, line, col, "schema.id", field=field, value=_short(inst), example="mittendrin-troisdorf")
         return problem(rel, line, col, "schema.other", field=field, detail=err.message)
+
+
+def _one_per_fault(errors, schemas):
+    """Drop errors that only echo another one, so one fault gives one line.
+
+    - "sumary" unknown + "summary" missing: the unknown field's message already
+      says "Meinten Sie „summary“?", the missing one would only repeat it;
+    - a value that fails its pattern (01.11.2026) also fails its date format.
+    """
+    suggested = set()
+    for err in errors:
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            sub = schemas.resolve(err.schema) if isinstance(err.schema, dict) else {}
+            allowed = list(sub.get("properties", {}))
+            for extra in err.instance:
+                if extra not in allowed:
+                    close = closest(extra, allowed)
+                    if close:
+                        suggested.add((tuple(err.absolute_path), close))
+    other_at = {tuple(e.absolute_path) for e in errors if e.validator not in ("format",)}
+    kept = []
+    for err in errors:
+        path = tuple(err.absolute_path)
+        if err.validator == "required" and isinstance(err.instance, dict):
+            missing = [k for k in err.validator_value if k not in err.instance]
+            if missing and all((path, k) in suggested for k in missing):
+                continue
+        if err.validator == "format" and path in other_at:
+            continue
+        kept.append(err)
+    return kept
 
 
 def _leaves(errors):
@@ -194,18 +243,21 @@ def _refs_on_path(err):
 
 
 def _field_name(path) -> str:
+    """The field's own name as written in the file (``closes``, ``weekdays``), no list positions."""
     for part in reversed(path):
         if isinstance(part, str):
-            idx = path.index(part)
-            tail = [p for p in path[idx + 1:]]
-            return part + "".join(f"[{i + 1}]" for i in tail if isinstance(i, int))
+            return part
     return "(Datei)"
 
 
 def _where(path, lang) -> str:
+    """Where in the file a nested field is missing: " (im 1. Eintrag unter „places“)"."""
     if not path:
         return ""
-    return " (in " + _field_name(path) + ")" if lang == "de" else " (in " + _field_name(path) + ")"
+    last = path[-1]
+    if isinstance(last, int):
+        return t("msg.hint.where_item", lang, n=last + 1, field=_field_name(path))
+    return t("msg.hint.where_field", lang, field=last)
 
 
 def _types(expected, lang):
@@ -224,15 +276,65 @@ def _found(value, lang):
     return f"„{_short(value)}“" if lang == "de" else f'"{_short(value)}"'
 
 
-def _type_hint(expected, value, field, lang):
+def _type_hint(expected, value, field, lang, sub=None, schemas=None):
     expected = [expected] if isinstance(expected, str) else expected
+    sub = sub or {}
+    if value is None:
+        return t("msg.hint.empty", lang, field=field)
     if "boolean" in expected:
         return t("msg.hint.boolean_words", lang, field=field)
-    if "string" in expected and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return t("msg.hint.quote_number", lang, field=field, value=value)
-    if "array" in expected and isinstance(value, (str, int)):
+    if "string" in expected and isinstance(value, (int, float)):
+        shown = str(value).lower() if isinstance(value, bool) else value
+        return t("msg.hint.quote_number", lang, field=field, value=shown)
+    if "array" in expected and isinstance(value, (str, int, float)):
         return t("msg.hint.list", lang, field=field, value=value)
+    if ("integer" in expected or "number" in expected) and isinstance(value, str):
+        return t("msg.hint.number", lang, field=field, example=_number_example(sub, value, "integer" in expected))
+    if "object" in expected:
+        props = sub.get("properties", {})
+        first = next(iter(sub.get("required", ())), next(iter(props), ""))
+        if first:
+            example = _value_example(schemas.resolve(props[first]) if schemas else props[first], schemas)
+            return t("msg.hint.object", lang, field=field, sub=first, example=example)
+    if "string" in expected and isinstance(value, (dict, list)):
+        return t("msg.hint.text", lang, field=field)
     return ""
+
+
+def _number_example(sub, value, integer):
+    """A number for the hint: the volunteer's own if it is one ("18", "50,9")."""
+    try:
+        number = float(str(value).strip().replace(",", "."))
+        if integer and not number.is_integer():
+            raise ValueError
+        return int(number) if integer else number
+    except ValueError:
+        pass
+    if "default" in sub:
+        return sub["default"]
+    lo, hi = sub.get("minimum", 0), sub.get("maximum", 100)
+    if integer:
+        return 12 if lo <= 12 <= hi else lo
+    return round((lo + hi) / 2, 1)
+
+
+def _value_example(prop, schemas=None) -> str:
+    """A short example value for a field, as it would be written in the file."""
+    if schemas is not None:
+        prop = schemas.resolve(prop)
+    desc = prop.get("description", "")
+    if "Beispiel: " in desc:
+        return desc.split("Beispiel: ", 1)[1].split(" oder ")[0].rstrip(".")
+    if "enum" in prop:
+        return str(prop["enum"][0])
+    typ = prop.get("type")
+    if typ == "boolean":
+        return "true"
+    if typ in ("integer", "number"):
+        return str(_number_example(prop, "", typ == "integer"))
+    if typ == "array":
+        return "[…]"
+    return "…"
 
 
 def _example_hint(prop):
@@ -240,11 +342,85 @@ def _example_hint(prop):
     return desc
 
 
-def _did_you_mean(word, candidates, lang) -> str:
+_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4}|\d{2})\b")
+_LOOSE_TIME = re.compile(r"(?:^|\s)(\d{1,2})(?:[:.](\d{2}))?\s*(?:Uhr)?\s*$")
+_DEFAULT_EXAMPLE = {"date": "2026-12-03", "time": '"09:30"', "datetime": '"2026-12-03 10:00"', "id": "mittendrin-troisdorf",
+                    "url": "https://www.beispiel.de/", "email": "info@beispiel.de", "postcode": '"53840"'}
+
+
+def _corrected(kind, value) -> str:
+    """The volunteer's value in the expected form when it can be read (03.12.2026 -> 2026-12-03), else a stock example."""
+    value = str(value)
+    day = None
+    m = _GERMAN_DATE.match(value)
+    if m:
+        d, mo, y = (int(x) for x in m.groups())
+        y = y + 2000 if y < 100 else y
+        try:
+            day = date(y, mo, d).isoformat()
+        except ValueError:
+            day = None
+    rest = value[m.end():] if m else value
+    tm = _LOOSE_TIME.search(rest) if kind in ("time", "datetime") else None
+    clock = None
+    if tm:
+        h, mi = int(tm.group(1)), int(tm.group(2) or 0)
+        if h < 24 and mi < 60:
+            clock = f"{h:02d}:{mi:02d}"
+    if kind == "date" and day:
+        return day
+    if kind == "time" and clock and not m:
+        return f'"{clock}"'
+    if kind == "datetime" and day:
+        return f'"{day} {clock}"' if clock else day
+    if kind == "id":
+        slug = _slug(value)
+        if slug and slug != value:
+            return slug
+    return _DEFAULT_EXAMPLE.get(kind, "")
+
+
+def _slug(value: str) -> str:
+    s = value.lower()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        s = s.replace(a, b)
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+def calendar_reason(value, lang):
+    """Why 2026-02-30 is no day, and the nearest day that is."""
+    try:
+        y, m, d = (int(x) for x in str(value)[:10].split("-"))
+    except ValueError:
+        return "", "2026-12-03"
+    if not 1 <= m <= 12:
+        return t("msg.hint.no_such_month", lang), f"{y:04d}-12-{min(max(d, 1), 31):02d}"
+    last = calendar.monthrange(y, m)[1]
+    return t("msg.hint.month_days", lang, month=f"{m:02d}/{y:04d}", days=last), f"{y:04d}-{m:02d}-{min(max(d, 1), last):02d}"
+
+
+def closest(word, candidates):
+    """The candidate the volunteer most likely meant: same but for case,
+    the one abbreviation of the word (donnerstag -> do), or a near spelling."""
+    word = str(word)
+    candidates = [str(c) for c in candidates]
+    lower = word.lower()
+    same = [c for c in candidates if c.lower() == lower]
+    if same:
+        return same[0]
+    prefix = [c for c in candidates if len(c) >= 2 and lower.startswith(c.lower())]
+    if len(prefix) == 1 and len(word) > len(prefix[0]):
+        return prefix[0]
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    if not close:
+    return close[0] if close else None
+
+
+def _did_you_mean(word, candidates, lang) -> str:
+    close = closest(word, candidates)
+    if close is None:
         return ""
-    return f" Meinten Sie „{close[0]}“?" if lang == "de" else f' Did you mean "{close[0]}"?'
+    return t("msg.hint.did_you_mean", lang, value=close)
 
 
 def did_you_mean(word, candidates, lang="de") -> str:

@@ -1,0 +1,633 @@
+"""The website: a real `mkdocs build --strict` of the example site, read back with
+an independent HTML parser (tests.support.htmlcheck), page type by page type.
+
+The example site is built once per module into a temporary folder, with
+SOURCE_DATE_EPOCH fixed to 2026-11-22 (Europe/Berlin), so "upcoming" and
+"ended" never depend on the day the tests run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.htmlcheck import format_vnu, parse_html, run_vnu
+
+REPO = Path(__file__).resolve().parents[1]
+EPOCH = "1795305600"  # 2026-11-22 00:00 UTC
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(config: Path, dest: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(dest)],
+        cwd=cwd or config.parent, env=ENV, capture_output=True, text=True, timeout=300,
+    )
+
+
+def copy_project(dest: Path) -> Path:
+    """mkdocs.yml, docs/, overrides/ and content/ in a folder of their own."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    for folder in ("docs", "overrides", "content"):
+        if (REPO / folder).exists():
+            shutil.copytree(REPO / folder, dest / folder)
+        else:
+            (dest / folder).mkdir()
+    return dest
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    proc = mkdocs_build(REPO / "mkdocs.yml", out, cwd=REPO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def page(site: Path, path: str):
+    f = site / path / "index.html" if not path.endswith(".html") else site / path
+    assert f.is_file(), f"{f} was not built"
+    return parse_html(f)
+
+
+def article(doc):
+    art = doc.find("article")
+    assert art is not None
+    return art
+
+
+PAGE_TYPES = {
+    "home": "",
+    "offer": "angebote/mittendrin-troisdorf/",
+    "offer_hours": "angebote/thinka-soemmerda/",
+    "offer_ended": "angebote/sozialplanung-dorsten-innenstadt/",
+    "event_series": "veranstaltungen/mittendrin-offener-treff/",
+    "event_cancelled": "veranstaltungen/infoabend-ehrenamt-abgesagt/",
+    "event_past": "veranstaltungen/sozialregionalkonferenz-doebeln-2018/",
+    "contact_person": "kontakte/okan-bektas/",
+    "contact_org": "kontakte/stadt-troisdorf/",
+    "place": "orte/begegnungsstaette-troisdorf-mitte/",
+    "topics": "themen/",
+    "topic": "themen/einsamkeit/",
+    "target_groups": "zielgruppen/",
+    "target_group": "zielgruppen/gefluechtete/",
+    "regions": "regionen/",
+    "region": "regionen/troisdorf/",
+    "az": "a-z/",
+    "archive": "archiv/",
+    "calendar": "kalender/",
+    "calendar_term": "kalender/themen/begegnung/",
+    "contacts": "kontakte/",
+    "places": "orte/",
+    "imprint": "impressum/",
+    "privacy": "datenschutz/",
+    "accessibility": "barrierefreiheit/",
+    "docs_page": "mitmachen/",
+    "not_found": "404.html",
+}
+
+
+def all_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# -- every page ---------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_page_type_is_built_german_with_one_h1(site, kind):
+    doc = page(site, PAGE_TYPES[kind])
+    assert doc.lang == "de"
+    assert doc.h1_count == 1, doc.headings()
+    assert doc.find("main") is not None
+    assert doc.title and doc.title.strip()
+
+
+def test_every_page_has_lang_one_h1_and_no_duplicate_ids(site):
+    pages = all_pages(site)
+    assert len(pages) > 60
+    for f in pages:
+        doc = parse_html(f)
+        assert doc.lang == "de", f
+        assert doc.h1_count == 1, (f, doc.headings())
+        dup = [i for i, n in doc.ids().items() if n > 1]
+        assert not dup, (f, dup)
+
+
+def test_footer_links_legal_pages_on_every_page(site):
+    for f in all_pages(site):
+        doc = parse_html(f)
+        footer = doc.find("footer")
+        assert footer is not None, f
+        texts = {a.text: a.get("href") for a in footer.find_all("a", href=True)}
+        for label in ("Impressum", "Datenschutz", "Erklärung zur Barrierefreiheit"):
+            assert label in texts, (f, texts)
+
+
+def _resolve(site: Path, page_file: Path, href: str) -> Path | None:
+    """The file an internal link points to (None for external/special links)."""
+    parts = urlsplit(href)
+    if parts.scheme or href.startswith(("//", "#")) or not parts.path:
+        return None
+    base = page_file.parent if not parts.path.startswith("/") else site
+    target = (base / unquote(parts.path.lstrip("/"))).resolve()
+    if href.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
+
+
+def test_internal_links_resolve(site):
+    feeds_built = (site / "kalender" / "alle.ics").exists()
+    missing = []
+    checked = 0
+    for f in all_pages(site):
+        if f.name == "404.html":
+            continue  # links there are relative to the site root, wherever the page is shown
+        doc = parse_html(f)
+        refs = [a.get("href") for a in doc.find_all("a", href=True)]
+        refs += [x.get("href") for x in doc.find_all("link", href=True)]
+        refs += [x.get("src") for x in doc.find_all(("script", "img"), src=True)]
+        refs += [x.get("action") for x in doc.find_all("form", action=True)]
+        for href in refs:
+            target = _resolve(site, f, href or "")
+            if target is None:
+                continue
+            if target.suffix == ".ics" and not feeds_built:
+                continue  # the .ics files come from nahbei.feeds (another plugin)
+            checked += 1
+            if not target.exists():
+                missing.append(f"{f.relative_to(site)} -> {href}")
+    assert checked > 500
+    assert not missing, "\n".join(missing[:40])
+
+
+def test_no_third_party_resources_and_no_cookies_banner(site):
+    for f in all_pages(site):
+        text = f.read_text("utf-8")
+        doc = parse_html(f)
+        for el in doc.find_all(("link", "script", "img", "iframe", "source", "video", "audio")):
+            url = el.get("href") or el.get("src") or ""
+            if el.tag == "link" and (el.get("rel") or "") in ("canonical",):
+                continue
+            assert not urlsplit(url).scheme and not url.startswith("//"), (f, el)
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+        assert "md-consent" not in text and "gtag(" not in text
+        assert doc.find("iframe") is None
+
+
+def test_entry_pages_not_in_global_nav(site):
+    doc = page(site, "")
+    nav = doc.find("nav", class_="md-nav--primary")
+    links = [a.get("href") for a in nav.find_all("a", href=True)]
+    assert 5 <= len(links) <= 15, links
+    assert not any(re.search(r"(angebote|veranstaltungen|orte|kontakte)/[a-z0-9-]+/", h or "") for h in links), links
+    offer_nav = page(site, PAGE_TYPES["offer"]).find("nav", class_="md-nav--primary")
+    assert len(offer_nav.find_all("a", href=True)) == len(links)
+
+
+def test_html_is_valid_nu_checker(site):
+    errors = run_vnu(site)
+    assert not errors, format_vnu(errors)
+
+
+# -- offer pages -----------------------------------------------------------------
+
+def test_offer_page_facts_in_order(site):
+    doc = page(site, PAGE_TYPES["offer"])
+    art = article(doc)
+    assert art.has("data-pagefind-body")
+    assert art.find("h1").text == "MITTEndrin! Statt nur dabei."
+    assert "Erwachsene von 28 bis 59 Jahren in Troisdorf-Mitte" in art.find("p", class_="nb-lead").text
+    h2 = [h for lvl, h in doc.headings() if lvl == 2]
+    order = ["Für wen?", "Wo?", "Wann?", "Kontakt", "Gut zu wissen", "Mehr über das Angebot", "Nächste Termine",
+             "Themen", "Förderung", "Stimmt etwas nicht?"]
+    assert [h for h in h2 if h in order] == order, h2
+    text = art.text
+    assert "28 bis 59 Jahre" in text
+    assert "Troisdorf (Troisdorf-Mitte)" in text  # address
+    assert "Stufenlos erreichbar" in text and "Wenige Gehminuten vom Bahnhof Troisdorf" in text
+    route = art.find("a", href=re.compile(r"^https://www\.openstreetmap\.org/(directions|search)\?"))
+    assert route is not None and "Begegnungsstätte in Troisdorf-Mitte" in route.text
+    tel = art.find("a", href="tel:+4922419009765")
+    assert tel is not None and tel.text == "02241 9009765"
+    assert art.find("a", href="mailto:BektasO@Troisdorf.de") is not None
+    assert "Kostenlos" in text and "Deutsch" in text
+
+
+def test_offer_hours_table_is_accessible(site):
+    art = article(page(site, PAGE_TYPES["offer_hours"]))
+    tables = art.find_all("table")
+    assert len(tables) == 4
+    for table in tables:
+        assert table.find("caption") is not None and table.find("caption").text.startswith("Öffnungszeiten")
+        assert [th.get("scope") for th in table.find("thead").find_all("th")] == ["col", "col"]
+        assert all(th.get("scope") == "row" for th in table.find("tbody").find_all("th"))
+    first = tables[0]
+    assert "Zentrale" in first.find("caption").text
+    row = first.find("tbody").find("tr")
+    assert row.find("th").text == "Montag, Dienstag und Donnerstag"
+    assert row.find("td").text == "9–12 und 13–15:30 Uhr"
+    text = art.text
+    assert "Donnerstag, 24. Dezember 2026: geschlossen (Heiligabend)" in text
+    closure = [li for li in art.find_all("li") if "Weihnachtspause" in li.text]
+    assert closure and [t.get("datetime") for t in closure[0].find_all("time")] == ["2026-12-21", "2027-01-01"]
+    assert "Termine auch nach Vereinbarung" in text
+    # consultation hours published as a weekly series show up as next dates
+    dates = [t.get("datetime") for t in art.find_all("time")]
+    assert "2026-11-24T10:00+01:00" in dates
+
+
+def test_offer_example_data_note_is_visible(site):
+    art = article(page(site, PAGE_TYPES["offer"]))
+    note = art.find("aside", class_="nb-example")
+    assert note is not None
+    assert note.text.startswith("Beispieldaten:")
+    assert "Weihnachtspause" in note.text
+    assert note.get("hidden") is None
+    # entries without example_data show no note
+    assert article(page(site, "angebote/im-netzwerk-moenchengladbach/")).find("aside", class_="nb-example") is None
+
+
+def test_offer_eu_emblem_and_funding(site):
+    art = article(page(site, PAGE_TYPES["offer"]))
+    fig = art.find("figure", class_="nb-eu")
+    assert fig is not None
+    svg = fig.find("svg")
+    assert svg.get("role") == "img" and svg.get("aria-labelledby")
+    assert fig.find("title").text == "Flagge der Europäischen Union"
+    assert fig.find("figcaption").text == "Kofinanziert von der Europäischen Union"
+    assert fig.find("path").get("d").count("Z") == 12  # twelve stars
+    assert "Zusammenhalt stärken – Menschen verbinden" in art.text
+    # not on offers without EU co-funding
+    assert article(page(site, PAGE_TYPES["offer_hours"])).find("figure", class_="nb-eu") is None
+
+
+def test_offer_reviewed_and_change_links(site):
+    art = article(page(site, PAGE_TYPES["offer"]))
+    box = art.find("section", class_="nb-change")
+    assert box.has("data-pagefind-ignore")
+    reviewed = box.find("time")
+    assert reviewed.get("datetime") == "2026-11-01" and reviewed.text == "1. November 2026"
+    assert "Zuletzt geprüft am" in box.text
+    issue = box.find("a", href=re.compile(r"/issues/new\?"))
+    assert issue is not None and "Änderung melden" in issue.text
+    q = parse_qs(urlsplit(issue.get("href")).query)
+    assert q["template"] == ["aenderung-melden.yml"]
+    assert q["title"] == ["[Änderung]: MITTEndrin! Statt nur dabei."]
+    assert q["entry"][0].endswith("/angebote/mittendrin-troisdorf/")
+    edit = box.find("a", href=re.compile(r"/edit/main/content/offers/mittendrin-troisdorf\.yaml$"))
+    assert edit is not None
+
+
+def test_offer_next_dates_and_calendar_links(site):
+    art = article(page(site, PAGE_TYPES["offer"]))
+    section = [h for h in art.find_all("h3") if h.find("a") is not None and h.text == "Offener Treff MITTEndrin!"]
+    assert section
+    times = [t.get("datetime") for t in art.find_all("time")]
+    assert "2026-11-26T17:00+01:00" in times  # next Thursday after 2026-11-22
+    assert "2026-11-19T17:00+01:00" not in times  # past dates are not "next"
+    ics = art.find("a", href="../../kalender/termine/mittendrin-offener-treff.ics")
+    assert ics is not None and "in den eigenen Kalender" in ics.text
+
+
+def test_ended_offer_only_in_archive(site):
+    doc = page(site, PAGE_TYPES["offer_ended"])
+    art = article(doc)
+    assert "Beendet" in art.find("h1").text
+    assert "Dieses Angebot ist beendet." in art.text and "31. Dezember 2017" in art.text
+    href_part = "angebote/sozialplanung-dorsten-innenstadt/"
+    archive = [a.get("href") for a in article(page(site, PAGE_TYPES["archive"])).find_all("a", href=True)]
+    assert any(h.endswith(href_part) for h in archive)
+    for other in ("", "a-z/", "themen/sozialplanung/", "zielgruppen/fachleute/", "regionen/dorsten/",
+                  "regionen/dorsten-innenstadt/"):
+        links = [a.get("href") for a in article(page(site, other)).find_all("a", href=True)]
+        assert not any(h.endswith(href_part) for h in links), other
+    # the provider's page still lists it, marked as ended
+    contact = article(page(site, "kontakte/stadt-dorsten/"))
+    card = [li for li in contact.find_all("li", class_="nb-card") if "Sozialplanung" in li.text]
+    assert card and "Beendet" in card[0].text
+
+
+# -- events, contacts, places --------------------------------------------------------
+
+def test_event_series_page(site):
+    doc = page(site, PAGE_TYPES["event_series"])
+    art = article(doc)
+    assert art.find("h1").text == "Offener Treff MITTEndrin!"
+    items = {li.find("time").get("datetime"): li.text for li in art.find("ul", class_="nb-dates").find_all("li")}
+    assert items["2026-11-26T17:00+01:00"].startswith("Donnerstag, 26. November 2026, 17–19 Uhr")
+    moved = items["2026-12-30T17:00+01:00"]
+    assert "Verlegt" in moved and "statt Donnerstag, 31. Dezember 2026" in moved and "Silvester" in moved
+    assert "2026-12-24T17:00+01:00" not in items  # except: no date at all
+    assert "Abgesagt" in items["2027-01-07T17:00+01:00"]
+    assert art.find("a", href="../../orte/begegnungsstaette-troisdorf-mitte/") is not None
+    assert art.find("a", href="../../kontakte/amt-soziales-troisdorf/") is not None
+    assert art.find("a", href="../../angebote/mittendrin-troisdorf/") is not None
+    assert art.find("a", href="../../kalender/termine/mittendrin-offener-treff.ics") is not None
+    assert art.find("aside", class_="nb-example") is not None
+
+
+def test_cancelled_and_past_events(site):
+    art = article(page(site, PAGE_TYPES["event_cancelled"]))
+    assert "Abgesagt" in art.find("h1").text
+    assert "Diese Veranstaltung ist abgesagt." in art.text
+    assert art.find("del") is not None
+    past = article(page(site, PAGE_TYPES["event_past"]))
+    assert "hat schon stattgefunden" in past.text
+    assert "Nur mit Einladung." in past.text
+    assert past.find("time", datetime="2018-03-12") is not None
+    archive = article(page(site, PAGE_TYPES["archive"]))
+    assert archive.find("a", href="../veranstaltungen/sozialregionalkonferenz-doebeln-2018/") is not None
+    cal = [a.get("href") for a in article(page(site, PAGE_TYPES["calendar"])).find_all("a", href=True)]
+    assert not any("sozialregionalkonferenz" in h for h in cal)
+
+
+def test_contact_pages_list_what_references_them(site):
+    person = article(page(site, PAGE_TYPES["contact_person"]))
+    assert "Ansprechperson" in person.text
+    assert person.find("a", href="tel:+4922419009765").text == "02241 9009765"
+    assert person.find("a", href="../amt-soziales-troisdorf/") is not None  # parent
+    assert person.find("a", href="../../angebote/mittendrin-troisdorf/") is not None  # offer naming them
+    assert person.find("a", href="../../veranstaltungen/mittendrin-mentoring-infoabend/") is not None  # organiser
+    org = article(page(site, PAGE_TYPES["contact_org"]))
+    assert org.find("a", href="../amt-soziales-troisdorf/") is not None  # sub-unit
+    assert org.find("a", href="../../angebote/mittendrin-troisdorf/") is not None  # provider of
+    assert org.find("a", href="../../veranstaltungen/aktionstage-gegen-einsamkeit-2027/") is not None
+    assert org.find("a", href="https://www.troisdorf.de/") is not None
+
+
+def test_place_page_lists_offers_events_and_access(site):
+    art = article(page(site, PAGE_TYPES["place"]))
+    assert art.find("h1").text == "Begegnungsstätte in Troisdorf-Mitte"
+    assert "Stufenlos erreichbar, auch mit Rollstuhl." in art.text
+    assert "Barrierefreies WC vorhanden." in art.text
+    assert "Wenige Gehminuten vom Bahnhof Troisdorf." in art.text
+    assert art.find("a", href=re.compile(r"^https://www\.openstreetmap\.org/")) is not None
+    assert art.find("a", href="../../angebote/mittendrin-troisdorf/") is not None
+    card = [li for li in art.find_all("li", class_="nb-card") if "MITTEndrin" in li.text][0]
+    assert "Do 17–19 Uhr" in card.text
+    for eid in ("mittendrin-offener-treff", "mittendrin-mentoring-infoabend", "aktionstage-gegen-einsamkeit-2027"):
+        assert art.find("a", href=f"../../veranstaltungen/{eid}/") is not None, eid
+    assert art.find("a", href="../../regionen/troisdorf-mitte/") is not None
+
+
+# -- index pages -----------------------------------------------------------------------
+
+def test_term_pages(site):
+    topic = article(page(site, PAGE_TYPES["topic"]))
+    assert topic.find("a", href="../../angebote/mittendrin-troisdorf/") is not None
+    assert topic.find("a", href="../../kalender/themen/einsamkeit/") is not None
+    # a region includes the offers of its parts (Troisdorf ⊃ Troisdorf-Mitte)
+    region = article(page(site, PAGE_TYPES["region"]))
+    assert region.find("a", href="../../angebote/mittendrin-troisdorf/") is not None
+    assert region.find("a", href="../troisdorf-mitte/") is not None
+    group = article(page(site, PAGE_TYPES["target_group"]))
+    assert group.find("a", href="../../angebote/im-netzwerk-moenchengladbach/") is not None
+    topics = article(page(site, PAGE_TYPES["topics"]))
+    for tid in ("beratung", "einsamkeit", "sozialplanung"):
+        assert topics.find("a", href=f"{tid}/") is not None
+    assert topics.find("svg") is not None  # topic icon, inline
+    regions = article(page(site, PAGE_TYPES["regions"]))
+    assert regions.find("a", href="troisdorf-mitte/") is not None
+
+
+def test_a_to_z_lists_current_offers_by_letter(site):
+    art = article(page(site, PAGE_TYPES["az"]))
+    letters = [h.text for h in art.find_all("h2")]
+    assert letters == ["I", "M", "T"], letters
+    jump = art.find("nav", class_="nb-letters")
+    assert [a.get("href") for a in jump.find_all("a")] == ["#buchstabe-i", "#buchstabe-m", "#buchstabe-t"]
+    names = [a.text for a in art.find_all("a", class_="nb-card__title")]
+    assert names == ["IM Netzwerk – Mentoring für Geflüchtete in Mönchengladbach", "MITTEndrin! Statt nur dabei.",
+                     "ThINKA Landkreis Sömmerda – Kontaktbüro für soziale Integration"]
+
+
+def test_calendar_groups_upcoming_dates_by_day(site):
+    art = article(page(site, PAGE_TYPES["calendar"]))
+    days = art.find_all("h2", id=re.compile(r"^tag-"))
+    assert days[0].find("time").get("datetime") == "2026-11-24"
+    assert days[0].text == "Dienstag, 24. November 2026"
+    labels = [d.text for d in days]
+    assert "Donnerstag, 3. Dezember 2026" in labels
+    dec3 = days[labels.index("Donnerstag, 3. Dezember 2026")]
+    items = dec3.parent.children[dec3.parent.children.index(dec3) + 1:]
+    first_list = next(x for x in items if not isinstance(x, str) and x.tag == "ul")
+    texts = [li.text for li in first_list.find_all("li")]
+    assert any("17–19 Uhr" in t and "Offener Treff MITTEndrin!" in t for t in texts), texts
+    assert any("Abgesagt" in t and "Infoabend Ehrenamt" in t for t in texts), texts
+    # eight weeks: 2026-11-22 .. 2027-01-17
+    assert days[-1].find("time").get("datetime") <= "2027-01-17"
+    assert "2027-02-05" not in [d.find("time").get("datetime") for d in days]
+    # feeds and filters (pages, no JavaScript needed)
+    hrefs = [a.get("href") for a in art.find_all("a", href=True)]
+    assert "alle.ics" in hrefs
+    assert "webcal://nahbei.example.org/kalender/alle.ics" in hrefs
+    assert "themen/begegnung/" in hrefs and "zielgruppen/familien/" in hrefs and "regionen/troisdorf/" in hrefs
+    term = article(page(site, PAGE_TYPES["calendar_term"]))
+    assert term.find("h1").text == "Kalender: Begegnung und Treffpunkte"
+    assert term.find("a", href="../../../veranstaltungen/mittendrin-offener-treff/") is not None
+    assert term.find("a", href="../../../veranstaltungen/im-netzwerk-kennenlerntreffen/") is None
+    assert term.find("a", href="../begegnung.ics") is not None
+
+
+def test_home_page(site):
+    doc = page(site, "")
+    art = article(doc)
+    assert art.find("h1").text == "Hilfe und Treffpunkte in Ihrer Nähe"
+    phrases = [a.text for a in art.find("ul", class_="nb-phrases").find_all("a")]
+    assert "Angebote für Familien" in phrases and "Angebote für Geflüchtete" in phrases
+    tiles = art.find("ul", class_="nb-tiles")
+    assert tiles.find("a", href="themen/beratung/") is not None
+    events = art.find("ul", class_="nb-events").find_all("li")
+    assert 1 <= len(events) <= 5
+    assert events[0].find("time").get("datetime").startswith("2026-11-24")
+    assert art.find("a", href="kalender/") is not None
+    assert art.find("a", href="angebote/mittendrin-troisdorf/") is not None  # recently reviewed
+
+
+def test_legal_pages_from_settings(site):
+    imprint = article(page(site, PAGE_TYPES["imprint"]))
+    assert "nahbei Beispielverzeichnis (Muster e. V.)" in imprint.text
+    assert "Musterstraße 1" in imprint.text and "53840 Troisdorf" in imprint.text
+    assert imprint.find("a", href="mailto:kontakt@nahbei.example.org") is not None
+    assert imprint.find("a", href="tel:+4922419009765") is not None
+    assert imprint.find("aside", class_="nb-example") is not None
+    privacy = article(page(site, PAGE_TYPES["privacy"]))
+    assert "keine Cookies" in privacy.text and "GitHub Pages" in privacy.text
+    a11y = article(page(site, PAGE_TYPES["accessibility"]))
+    assert a11y.find("h1").text == "Erklärung zur Barrierefreiheit"
+    assert a11y.find("a", href="mailto:barrierefreiheit@nahbei.example.org") is not None
+    assert a11y.find("a", href="https://www.schlichtungsstelle-bgg.de/") is not None
+    assert "BITV 2.0" in a11y.text
+    assert a11y.find("time", datetime="2026-11-22") is not None
+
+
+def test_not_found_page_is_german(site):
+    doc = page(site, PAGE_TYPES["not_found"])
+    assert doc.find("h1").text == "Seite nicht gefunden"
+    assert doc.lang == "de"
+    hrefs = [a.get("href") for a in doc.find("article").find_all("a", href=True)]
+    assert "/a-z/" in hrefs and "/kalender/" in hrefs
+
+
+# -- structured data ---------------------------------------------------------------------
+
+def _ld(site, path):
+    data = page(site, path).json_ld()
+    assert len(data) == 1, data
+    assert data[0]["@context"] == "https://schema.org"
+    return data[0]
+
+
+def test_jsonld_offer(site):
+    ld = _ld(site, PAGE_TYPES["offer_hours"])
+    assert ld["@type"] in ("Service", "GovernmentService")
+    assert ld["name"].startswith("ThINKA")
+    assert ld["url"] == "https://nahbei.example.org/angebote/thinka-soemmerda/"
+    assert ld["provider"]["name"] == "Kontaktbüro ThINKA Landkreis Sömmerda"
+    assert {"@type": "AdministrativeArea", "name": "Landkreis Sömmerda"} in ld["areaServed"]
+    spec = ld["hoursAvailable"][0]
+    assert spec["@type"] == "OpeningHoursSpecification"
+    assert spec["dayOfWeek"] == ["https://schema.org/Monday", "https://schema.org/Tuesday", "https://schema.org/Thursday"]
+    assert (spec["opens"], spec["closes"]) == ("09:00", "12:00")
+    places = [c["serviceLocation"] for c in ld["availableChannel"] if "serviceLocation" in c]
+    assert len(places) == 4
+    assert places[0]["@type"] == "Place" and places[0]["address"]["addressLocality"] == "Sömmerda"
+    assert places[0]["openingHoursSpecification"]
+    mittendrin = _ld(site, PAGE_TYPES["offer"])
+    phone_channel = [c for c in mittendrin["availableChannel"] if "servicePhone" in c]
+    assert not phone_channel  # the phone belongs to the contact person, not the offer
+    assert mittendrin["offers"]["price"] == "0"
+
+
+def test_jsonld_event(site):
+    ld = _ld(site, PAGE_TYPES["event_series"])
+    assert ld["@type"] == "Event"
+    assert ld["eventStatus"] == "https://schema.org/EventScheduled"
+    assert ld["startDate"] == "2026-11-26T17:00+01:00"
+    sched = ld["eventSchedule"]
+    assert sched["@type"] == "Schedule" and sched["repeatFrequency"] == "P1W"
+    assert sched["byDay"] == ["https://schema.org/Thursday"]
+    assert sched["startTime"] == "17:00" and sched["endDate"] == "2027-06-24"
+    assert "2027-01-07" in sched["exceptDate"]
+    assert ld["location"]["@type"] == "Place"
+    assert ld["organizer"]["name"] == "Amt für Soziales, Wohnen und Integration"
+    cancelled = _ld(site, PAGE_TYPES["event_cancelled"])
+    assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
+    assert "eventSchedule" not in cancelled
+    monthly = _ld(site, "veranstaltungen/im-netzwerk-kennenlerntreffen/")
+    assert monthly["eventSchedule"]["repeatFrequency"] == "P1M"
+    assert monthly["eventSchedule"]["byMonthWeek"] == 2
+
+
+def test_jsonld_contact_and_place(site):
+    person = _ld(site, PAGE_TYPES["contact_person"])
+    assert person["@type"] == "Person"
+    assert person["telephone"] == "+4922419009765"
+    assert person["contactPoint"][0]["@type"] == "ContactPoint"
+    assert person["worksFor"]["name"] == "Amt für Soziales, Wohnen und Integration"
+    org = _ld(site, PAGE_TYPES["contact_org"])
+    assert org["@type"] in ("Organization", "GovernmentOrganization")
+    assert org["url"] == "https://www.troisdorf.de/"
+    place = _ld(site, PAGE_TYPES["place"])
+    assert place["@type"] == "Place"
+    assert place["address"]["@type"] == "PostalAddress" and place["address"]["addressLocality"] == "Troisdorf"
+    assert {"@type": "LocationFeatureSpecification", "name": "wheelchairAccessible", "value": True} in place["amenityFeature"]
+
+
+def test_every_entry_page_has_parseable_jsonld(site):
+    for folder, types in (("angebote", {"Service", "GovernmentService"}), ("veranstaltungen", {"Event"}),
+                          ("kontakte", {"Organization", "GovernmentOrganization", "Person"}), ("orte", {"Place"})):
+        pages = [p for p in (site / folder).glob("*/index.html")]
+        assert pages, folder
+        for p in pages:
+            data = parse_html(p).json_ld()
+            assert len(data) == 1 and data[0]["@type"] in types, (p, data)
+    assert page(site, "").json_ld() == []
+
+
+# -- open data ------------------------------------------------------------------------------
+
+def test_open_data_json(site):
+    counts = {}
+    for name in ("offers", "events", "contacts", "places", "taxonomy"):
+        doc = json.loads((site / "api" / f"{name}.json").read_text("utf-8"))
+        assert doc["generated"] == "2026-11-22"
+        counts[name] = doc.get("count")
+    assert counts["offers"] == 4 and counts["contacts"] == 9 and counts["places"] == 7
+    offers = {o["id"]: o for o in json.loads((site / "api/offers.json").read_text("utf-8"))["items"]}
+    assert offers["sozialplanung-dorsten-innenstadt"]["ended"] is True
+    assert offers["mittendrin-troisdorf"]["url"] == "angebote/mittendrin-troisdorf/"
+    events = {e["id"]: e for e in json.loads((site / "api/events.json").read_text("utf-8"))["items"]}
+    treff = events["mittendrin-offener-treff"]
+    assert treff["next_dates"][0]["start"] == "2026-11-26T17:00+01:00"
+    assert any(d["status"] == "moved" for d in treff["next_dates"])
+
+
+# -- failure, escaping, overrides -------------------------------------------------------------
+
+def test_invalid_content_stops_build_with_check_messages(tmp_path):
+    root = copy_project(tmp_path / "project")
+    offer = root / "content" / "offers" / "mittendrin-troisdorf.yaml"
+    offer.write_text(offer.read_text("utf-8").replace("status: active", "status: aktiv"), "utf-8")
+    check = subprocess.run([sys.executable, "-m", "nahbei.cli", "check"], cwd=root, env=ENV,
+                           capture_output=True, text=True)
+    expected = [line for line in check.stdout.splitlines() if ": Fehler: " in line]
+    assert check.returncode == 1 and expected, check.stdout + check.stderr
+    assert expected[0].startswith("content/offers/mittendrin-troisdorf.yaml:")
+    out = tmp_path / "out"
+    proc = mkdocs_build(root / "mkdocs.yml", out)
+    assert proc.returncode != 0
+    for line in expected:
+        assert line in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list(out.rglob("*.html")) if out.exists() else True
+
+
+@pytest.fixture(scope="module")
+def variant_site(tmp_path_factory) -> Path:
+    """A copy with an awkward name (quotes, &, <) and a site-level template override."""
+    root = copy_project(tmp_path_factory.mktemp("variant") / "project")
+    offer = root / "content" / "offers" / "im-netzwerk-moenchengladbach.yaml"
+    text = offer.read_text("utf-8").replace(
+        "name: IM Netzwerk – Mentoring für Geflüchtete in Mönchengladbach",
+        "name: 'Treff \"Kaffee & Kuchen\" für 5 < 6 Leute'")
+    offer.write_text(text, "utf-8")
+    (root / "overrides" / "nahbei").mkdir(parents=True, exist_ok=True)
+    (root / "overrides" / "nahbei" / "place.html").write_text(
+        '{% extends "nahbei/base.html" %}{% block body %}<p id="override">Eigene Vorlage: {{ view.name }}</p>{% endblock %}',
+        "utf-8")
+    out = root / "site"
+    proc = mkdocs_build(root / "mkdocs.yml", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def test_titles_and_texts_are_escaped(variant_site):
+    f = variant_site / "angebote" / "im-netzwerk-moenchengladbach" / "index.html"
+    raw = f.read_text("utf-8")
+    doc = parse_html(f)
+    name = 'Treff "Kaffee & Kuchen" für 5 < 6 Leute'
+    assert doc.find("h1").text == name
+    assert doc.title.startswith(name)
+    assert "5 < 6" not in raw  # always written as 5 &lt; 6
+    assert doc.find("article").has("data-pagefind-body")
+    assert json.loads(doc.find("script", type="application/ld+json").text)["name"] == name
+    errors = run_vnu(f)
+    assert not errors, format_vnu(errors)
+
+
+def test_site_templates_override_plugin_templates(variant_site):
+    doc = parse_html(variant_site / "orte" / "volkshaus-doebeln" / "index.html")
+    assert doc.find("p", id="override").text == "Eigene Vorlage: Volkshaus Döbeln"
+    assert doc.find("footer") is not None
