@@ -15,11 +15,15 @@ from zoneinfo import ZoneInfo
 from .recurrence import Occurrence, Recurrence, WEEKDAYS, localize, parse_when, series_dates
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _freeze(value):
+    # Leaves (most values) are taken as they are, without a call each.
     if isinstance(value, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+        return MappingProxyType({k: v if v.__class__ in _LEAVES else _freeze(v) for k, v in value.items()})
     if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
+        return tuple([v if v.__class__ in _LEAVES else _freeze(v) for v in value])
     return value
 
 
