@@ -109,6 +109,8 @@ def test_corpus_is_complete_and_tidy():
     assert on_disk == used, f"files without a case: {on_disk - used}; missing files: {used - on_disk}"
     for c in CASES:
         assert c.get("about"), c["case"]
+        # a broken case that checks clean tests nothing; a valid one must stay valid
+        assert bool(c["expect"]) != c["case"].startswith("valid-"), c["case"]
         # One fault, one line. A fault that is in two files (a parent cycle) says so.
         assert len(c["expect"]) <= 1 or c.get("two_lines_because"), c["case"]
 
