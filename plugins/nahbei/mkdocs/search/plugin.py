@@ -40,6 +40,7 @@ TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 SCRIPT = "assets/nahbei-search/search.js"
 STYLESHEET = "assets/nahbei-search/search.css"
+PAGEFIND_CSS = indexer.BUNDLE_DIR + "/pagefind-component-ui.css"
 PAGE_TEMPLATE = "nahbei-search/page.html"
 DIRECTORY_PLUGIN = "nahbei/directory"
 MATERIAL_SEARCH = "material/search"
@@ -107,6 +108,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             script = ExtraScriptValue(SCRIPT)
             script.type = "module"
             config.extra_javascript.append(script)
+        # Pagefind's stylesheet (written by the binary) before ours, in the
+        # page head: mkdocs-material's instant navigation keeps only the
+        # stylesheets every page lists.
+        if self.will_index and PAGEFIND_CSS not in config.extra_css:
+            config.extra_css.append(PAGEFIND_CSS)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         return config

@@ -42,9 +42,11 @@ class SearchRecord:
     keywords: list[str] = field(default_factory=list)  # searchable, never shown on the page
 
     def add(self, name: str, *values: str) -> None:
-        bucket = self.filters.setdefault(name, [])
         for v in values:
-            if v and v not in bucket:
+            if not v:
+                continue
+            bucket = self.filters.setdefault(name, [])
+            if v not in bucket:
                 bucket.append(v)
 
 

@@ -26,18 +26,6 @@ function readSettings() {
   }
 }
 
-function addStylesheet() {
-  if (document.querySelector("link[data-nb-pagefind-css]")) return;
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = BUNDLE.pathname + "pagefind-component-ui.css";
-  link.dataset.nbPagefindCss = "";
-  // Before our own stylesheet, so its --pf-* settings win.
-  const ours = document.querySelector('link[href*="nahbei-search/search.css"]');
-  if (ours) ours.before(link);
-  else document.head.append(link);
-}
-
 function configure(components, name, settings) {
   const manager = components.getInstanceManager();
   const ranking = { metaWeights: { title: 5, keywords: settings.keywordWeight ?? 3 } };
@@ -149,7 +137,6 @@ function sortEventsByDate(instance, settings) {
 
 async function main() {
   const settings = readSettings();
-  addStylesheet();
   let components;
   try {
     await import(BUNDLE.pathname + "pagefind-component-ui.js");

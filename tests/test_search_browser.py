@@ -1,0 +1,427 @@
+"""The search in real Chromium (Debian's /usr/bin/chromium via Playwright) on the
+example site built with `mkdocs build --strict` and indexed by the real
+Pagefind binary: typing finds offers (description words, inflected forms,
+keywords), filters narrow the list, axe-core finds no WCAG 2.1 A/AA problem
+with results open, nothing is requested from outside 127.0.0.1, the keyboard
+reaches everything, the site works without JavaScript and with
+mkdocs-material's instant navigation.
+"""
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.browser import (  # noqa: F401  (browser is a fixture)
+    browser,
+    close_page,
+    foreign_resource_hints,
+    format_focus_steps,
+    format_violations,
+    is_local_url,
+    new_page,
+    run_axe,
+    tab_through,
+)
+from tests.support.server import SiteServer, serve_directory
+from tests.test_search_build import (
+    build_example_site,
+    example_directory,
+    expected_index,
+    keyword_only_word,
+    read_fragments,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+MODAL = "pagefind-modal"
+PAGE = "nahbei-search-page"
+TIMEOUT = 15_000
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_example_site(tmp_path_factory.mktemp("search-browser"))
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve_directory(site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def fragments(site):
+    return read_fragments(site)
+
+
+@pytest.fixture(scope="module")
+def directory():
+    return example_directory()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    p = new_page(browser, base_url)
+    yield p
+    problems = [u for u in p.foreign_requests if not is_local_url(u)]
+    errors = list(p.console_errors)
+    close_page(p)
+    assert not problems, f"requests left 127.0.0.1: {problems}"
+    assert not errors, errors
+
+
+# -- helpers --------------------------------------------------------------------------
+
+def open_dialog(page) -> None:
+    page.locator("pagefind-modal-trigger button").click()
+    page.locator(f"{MODAL} dialog[open] input").wait_for(state="visible", timeout=TIMEOUT)
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.closest('pagefind-modal')", timeout=TIMEOUT)
+
+
+def result_urls(page, scope: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"{scope} pagefind-results a.pf-result-link", "els => els.map(e => new URL(e.href).pathname)")
+
+
+def wait_for_results(page, scope: str, predicate: str = "n > 0", *, complete: bool = True) -> list[str]:
+    """Wait until the result list of ``scope`` satisfies ``predicate`` (JS; n = rendered
+    result links, total = results incl. placeholders). ``complete``: no placeholder
+    left (Pagefind loads a result's data when it scrolls into view: use a tall window)."""
+    page.wait_for_function(
+        f"""() => {{
+            const box = document.querySelector({scope!r} + ' pagefind-results');
+            if (!box || box.querySelector('ul[aria-busy="true"]')) return false;
+            const n = box.querySelectorAll('a.pf-result-link').length;
+            const waiting = box.querySelectorAll('.pf-result[aria-hidden="true"]').length;
+            const total = n + waiting;
+            return {'waiting === 0 && ' if complete else ''}({predicate});
+        }}""",
+        timeout=TIMEOUT,
+    )
+    return result_urls(page, scope)
+
+
+def type_in_dialog(page, text: str) -> list[str]:
+    open_dialog(page)
+    page.keyboard.type(text, delay=20)
+    page.wait_for_function(
+        f"() => (document.querySelector('{MODAL} pagefind-summary')?.textContent || '').includes({text!r})",
+        timeout=TIMEOUT)
+    return wait_for_results(page, MODAL, "n >= 0")
+
+
+def type_on_search_page(page, base_url: str, text: str) -> list[str]:
+    page.goto(base_url + "/suche/")
+    field = page.locator(f"{PAGE} pagefind-input input")
+    field.wait_for(state="visible", timeout=TIMEOUT)
+    wait_for_results(page, PAGE, complete=False)  # browse mode lists everything first
+    field.click()
+    page.keyboard.type(text, delay=20)
+    page.wait_for_function(
+        f"() => (document.querySelector('{PAGE} pagefind-summary')?.textContent || '').includes({text!r})",
+        timeout=TIMEOUT)
+    return wait_for_results(page, PAGE, "n >= 0")
+
+
+# -- finding ----------------------------------------------------------------------------
+
+def test_word_from_description_finds_offer(page, base_url, directory):
+    offer = directory.offers["mittendrin-troisdorf"]
+    word = "Gemeindezentren"
+    assert word in offer.get("description") and word not in offer.get("summary")
+    page.goto(base_url + "/")
+    urls = type_in_dialog(page, word)
+    assert "/angebote/mittendrin-troisdorf/" in urls, urls
+
+
+def test_inflected_form_finds_base_form(page, base_url, fragments):
+    # "Beratungen" is not on the ThINKA page, "Beratung" is: German stemming.
+    text = fragments["/angebote/thinka-soemmerda/"]["content"]
+    assert "Beratung " in text and "Beratungen" not in text
+    urls = type_on_search_page(page, base_url, "Beratungen")
+    assert "/angebote/thinka-soemmerda/" in urls, urls
+    assert "/angebote/im-netzwerk-moenchengladbach/" in urls, urls
+
+
+def test_keyword_only_word_finds_its_offer_first(page, base_url, fragments, directory):
+    word, oid = keyword_only_word(directory, fragments)
+    page.goto(base_url + "/angebote/thinka-soemmerda/")
+    urls = type_in_dialog(page, word)
+    assert urls and urls[0] == f"/angebote/{oid}/", (word, urls)
+    # the excerpt does not show the keyword list
+    excerpt = page.locator(f"{MODAL} .pf-result-excerpt").first.inner_text()
+    assert word not in excerpt
+
+
+def test_query_in_address_starts_search(page, base_url):
+    page.goto(base_url + "/suche/?q=Isolation")
+    urls = wait_for_results(page, PAGE, "n === 1")
+    assert urls == ["/angebote/mittendrin-troisdorf/"]
+    assert page.locator(f"{PAGE} pagefind-input input").input_value() == "Isolation"
+
+
+# -- filters ------------------------------------------------------------------------
+
+def check_filter(page, group: str, value: str) -> None:
+    pane = page.locator(f"{PAGE} pagefind-filter-pane")
+    details = pane.locator("details.pf-filter-group", has=page.locator(".pf-filter-group-name", has_text=group))
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+    pane.locator("label.pf-filter-checkbox", has_text=value).locator("input").check()
+
+
+def test_filter_narrows_to_matching_entries(browser, base_url, fragments):
+    page = new_page(browser, base_url, height=4000)
+    try:
+        page.goto(base_url + "/suche/")
+        total = len(fragments)
+        urls = wait_for_results(page, PAGE, f"n === {total}")
+        assert set(urls) == set(fragments)
+        check_filter(page, "Region", "Kölleda")
+        expected = {u for u, f in fragments.items() if "Kölleda" in f["filters"].get("Region", [])}
+        assert 0 < len(expected) < total
+        urls = wait_for_results(page, PAGE, f"n === {len(expected)}")
+        assert set(urls) == expected
+        # a second group narrows further: Kölleda and Art = Ort
+        check_filter(page, "Art", "Ort")
+        both = {u for u in expected if fragments[u]["filters"]["Art"] == ["Ort"]}
+        assert 0 < len(both) < len(expected)
+        urls = wait_for_results(page, PAGE, f"n === {len(both)}")
+        assert set(urls) == both
+        assert not page.foreign_requests and not page.console_errors
+    finally:
+        close_page(page)
+
+
+def test_filter_with_query_and_event_order(browser, base_url, fragments, directory):
+    page = new_page(browser, base_url, height=4000)
+    try:
+        page.goto(base_url + "/suche/")
+        wait_for_results(page, PAGE, f"n === {len(fragments)}")
+        check_filter(page, "Art", "Veranstaltung")
+        records = expected_index(directory)
+        events = [u for u, r in records.items() if r.kind == "event"]
+        urls = wait_for_results(page, PAGE, f"n === {len(events)}")
+        # browsing events only: by next date
+        assert urls == sorted(events, key=lambda u: records[u].sort["date"]), urls
+        facts = page.locator(f"{PAGE} .nb-result-date").all_inner_texts()
+        assert facts and all(f.startswith("Nächster Termin:") for f in facts)
+        assert page.locator(f"{PAGE} .nb-result-status", has_text="abgesagt").count() == 1
+        # a search word on top of the filter
+        page.locator(f"{PAGE} pagefind-input input").fill("Kaffee")
+        urls = wait_for_results(page, PAGE, "n >= 1 && n < %d" % len(events))
+        assert set(urls) <= set(events)
+        assert "/veranstaltungen/mittendrin-offener-treff/" in urls
+    finally:
+        close_page(page)
+
+
+# -- accessibility and privacy -------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_clean_with_results_open(browser, base_url, scheme):
+    page = new_page(browser, base_url, color_scheme=scheme)
+    try:
+        # the search page with results and filters
+        page.goto(base_url + "/suche/?q=Beratung")
+        wait_for_results(page, PAGE, complete=False)
+        page.locator(f"{PAGE} details.pf-filter-group").first.evaluate("d => d.open = true")
+        violations = run_axe(page)
+        assert not violations, format_violations(violations)
+        # the search dialog with results, over an offer page
+        page.goto(base_url + "/angebote/mittendrin-troisdorf/")
+        type_in_dialog(page, "Treff")
+        violations = run_axe(page)
+        assert not violations, format_violations(violations)
+        assert not page.foreign_requests, page.foreign_requests
+        assert not foreign_resource_hints(page)
+        assert not page.console_errors, page.console_errors
+    finally:
+        close_page(page)
+
+
+def test_all_requests_stay_on_the_site(browser, base_url, site):
+    server = SiteServer(site).start()
+    try:
+        base = server.base_url
+        page = new_page(browser, base)
+        seen: list[str] = []
+        page.on("request", lambda r: seen.append(r.url))
+        page.goto(base + "/suche/?q=Schulden")
+        wait_for_results(page, PAGE, complete=False)
+        type_in_dialog(page, "einsam")
+        assert seen and all(is_local_url(u) for u in seen), [u for u in seen if not is_local_url(u)]
+        assert any("/pagefind/" in u for u in seen)
+        assert not page.foreign_requests
+        # the server saw the index files being fetched
+        assert any(p.startswith("/pagefind/") for p in server.requests), server.requests
+        close_page(page)
+    finally:
+        server.stop()
+
+
+# -- keyboard -------------------------------------------------------------------------------
+
+def test_keyboard_search_from_any_page(page, base_url):
+    page.goto(base_url + "/angebote/thinka-soemmerda/")
+    page.locator("pagefind-modal-trigger button").wait_for(timeout=TIMEOUT)
+    # Tab to the search button, Enter opens the dialog with the focus in the field
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => !!document.activeElement.closest('pagefind-modal-trigger')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the search button")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'INPUT' "
+                           "&& document.activeElement.closest('pagefind-modal')", timeout=TIMEOUT)
+    page.keyboard.type("Isolation", delay=20)
+    wait_for_results(page, MODAL, "n === 1")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.classList.contains('pf-result-link')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/angebote/mittendrin-troisdorf/", timeout=TIMEOUT)
+    # Escape closes the dialog and gives the focus back to the button
+    open_dialog(page)
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('pagefind-modal dialog[open]')", timeout=TIMEOUT)
+    assert page.evaluate("() => !!document.activeElement.closest('pagefind-modal-trigger')")
+
+
+def test_keyboard_filters_and_visible_focus_on_search_page(page, base_url):
+    page.goto(base_url + "/suche/?q=Treff")
+    wait_for_results(page, PAGE, complete=False)
+    steps = tab_through(page, max_steps=120)
+    # the search UI: header button, field, filter groups, results, feedback link
+    in_ui = [s for s in steps if any(k in s.selector for k in ("pagefind", "pf-", "nb-result", "nb-search"))
+             or s.text.startswith("Nichts gefunden")]
+    kinds = {s.tag for s in in_ui}
+    assert {"button", "input", "summary", "a"} <= kinds, format_focus_steps(steps)
+    bad = [s for s in in_ui if not (s.visible and s.focus_indicator)]
+    assert not bad, format_focus_steps(bad)
+    # filters by keyboard: open a group, tick a box with the space bar
+    summary = page.locator(f"{PAGE} details.pf-filter-group summary", has_text="Art")
+    summary.focus()
+    if not summary.evaluate("s => s.parentElement.open"):
+        page.keyboard.press("Enter")
+    box = page.locator(f"{PAGE} label.pf-filter-checkbox", has_text="Angebot").locator("input")
+    box.focus()
+    page.keyboard.press("Space")
+    assert box.is_checked()
+    urls = wait_for_results(page, PAGE)
+    assert all(u.startswith("/angebote/") for u in urls), urls
+
+
+# -- without JavaScript ---------------------------------------------------------------------
+
+def test_without_javascript_links_lead_to_every_offer(browser, base_url, directory):
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    blocked: list[str] = []
+
+    def route(r):
+        if is_local_url(r.request.url):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/")
+        link = page.locator("a.nb-header-search__link")
+        assert link.is_visible()
+        assert page.locator("pagefind-modal-trigger").count() == 0  # still inside <template>
+        link.click()
+        page.wait_for_url("**/suche/")
+        fallback = page.locator(".nb-search-fallback")
+        assert fallback.is_visible()
+        fallback.get_by_role("link", name="Alle Angebote von A bis Z").click()
+        page.wait_for_url("**/a-z/")
+        hrefs = page.eval_on_selector_all("article a", "els => els.map(e => new URL(e.href).pathname)")
+        for offer in directory.current_offers():
+            assert f"/angebote/{offer.id}/" in hrefs
+        assert not blocked
+    finally:
+        context.close()
+
+
+# -- "Nichts gefunden?" ----------------------------------------------------------------------
+
+def test_nothing_found_link_carries_the_query(page, base_url):
+    page.goto(base_url + "/")
+    urls = type_in_dialog(page, "Xylophonunterricht")
+    assert urls == []
+    assert "Nichts gefunden" in page.locator(f"{MODAL} pagefind-summary").inner_text()
+    link = page.locator(f"{MODAL} a[data-nb-feedback]")
+    assert link.inner_text().strip() == "Nichts gefunden? Sagen Sie uns, was Sie suchen"
+    href = urlsplit(link.get_attribute("href"))
+    query = parse_qs(href.query)
+    assert href.netloc == "github.com" and href.path.endswith("/issues/new")
+    assert query["template"] == ["aenderung-melden.yml"]
+    assert "Xylophonunterricht" in query["title"][0]
+    assert page.locator(f"{MODAL} a[data-nb-search-more]").is_visible()
+
+
+# -- instant navigation -----------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def instant_base_url(tmp_path_factory):
+    # mkdocs-material 9.8 navigates instantly only to URLs of its sitemap,
+    # which are built from site_url: build for the address the test serves.
+    port = free_port()
+    site = build_example_site(tmp_path_factory.mktemp("search-instant"), site_url=f"http://127.0.0.1:{port}/",
+                              features=("navigation.instant",))
+    server = SiteServer(site, port=port).start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
+
+
+def test_works_with_instant_navigation(browser, instant_base_url):
+    base = instant_base_url
+    page = new_page(browser, base, height=2000)
+    try:
+        page.goto(base + "/")
+        page.evaluate("() => { window.__nbNoReload = true; }")
+        # an ordinary link first: instant navigation is on
+        page.locator("a.md-nav__link", has_text="Themen").first.click()
+        page.wait_for_url("**/themen/", timeout=TIMEOUT)
+        assert page.evaluate("() => window.__nbNoReload === true"), "instant navigation is off"
+        type_in_dialog(page, "Beratung")
+        page.locator(f"{MODAL} a[data-nb-search-more]").click()
+        page.wait_for_url("**/suche/?q=Beratung", timeout=TIMEOUT)
+        urls = wait_for_results(page, PAGE)
+        assert "/angebote/thinka-soemmerda/" in urls
+        assert page.evaluate("() => window.__nbNoReload === true"), "instant navigation reloaded the page"
+        assert not page.locator(f"{MODAL} dialog[open]").count()
+        # to a result and back to the search page: the search starts again
+        page.locator(f"{PAGE} a.pf-result-link", has_text="ThINKA").click()
+        page.wait_for_url("**/angebote/thinka-soemmerda/", timeout=TIMEOUT)
+        assert page.evaluate("() => window.__nbNoReload === true")
+        urls = type_in_dialog(page, "Isolation")
+        assert urls == ["/angebote/mittendrin-troisdorf/"]
+        page.locator(f"{MODAL} a[data-nb-search-more]").click()
+        page.wait_for_url("**/suche/?q=Isolation", timeout=TIMEOUT)
+        assert wait_for_results(page, PAGE, "n === 1") == ["/angebote/mittendrin-troisdorf/"]
+        assert page.evaluate("() => window.__nbNoReload === true")
+        violations = run_axe(page)
+        assert not violations, format_violations(violations)
+        assert not page.foreign_requests and not page.console_errors, (page.foreign_requests, page.console_errors)
+    finally:
+        close_page(page)

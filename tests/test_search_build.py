@@ -1,0 +1,354 @@
+"""nahbei/search in a real `mkdocs build --strict` of the example site, indexed by
+the real Pagefind binary from pagefind-bin: what is in the index (read back
+from Pagefind's own fragment files), what is not, and what the pages carry.
+
+Plus the plugin's switches: indexing skipped under `mkdocs serve`, a failing
+Pagefind stops the build, a hand-written search page wins.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+
+if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nahbei.mkdocs.search.records import RecordBuilder
+from nahbei.model.check import check
+from tests.support.htmlcheck import parse_html
+
+REPO = Path(__file__).resolve().parents[1]
+EPOCH = "1795305600"  # 2026-11-22 00:00 UTC
+TODAY = date(2026, 11, 22)
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+SEARCH_PATH = "suche/"
+
+
+# -- helpers (also used by test_search_browser.py) -------------------------------------
+
+def project_config(dest: Path, *, search_options: str = "", features: tuple[str, ...] = (),
+                   docs_dir: Path | None = None) -> Path:
+    """The repository's mkdocs.yml, written to ``dest`` with absolute paths, so a
+    variant can change plugin options or theme features without copying content."""
+    text = (REPO / "mkdocs.yml").read_text("utf-8")
+    replacements = {
+        "docs_dir: docs": f"docs_dir: {docs_dir or REPO / 'docs'}",
+        "custom_dir: overrides": f"custom_dir: {REPO / 'overrides'}",
+        "content_dir: content": f"content_dir: {REPO / 'content'}",
+    }
+    for old, new in replacements.items():
+        assert old in text, f"mkdocs.yml no longer contains {old!r}"
+        text = text.replace(old, new)
+    assert re.search(r"^  - nahbei/search$", text, re.M), "mkdocs.yml: '- nahbei/search' missing"
+    if search_options:
+        text = re.sub(r"^  - nahbei/search$", "  - nahbei/search:\n" + search_options.rstrip("\n"), text, flags=re.M)
+    if features:
+        text = text.replace("  features:\n", "  features:\n" + "".join(f"    - {f}\n" for f in features), 1)
+    dest.mkdir(parents=True, exist_ok=True)
+    path = dest / "mkdocs.yml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def mkdocs_build(config: Path, site: Path, site_url: str | None = None) -> subprocess.CompletedProcess:
+    env = {**ENV, "NAHBEI_SITE_URL": site_url} if site_url else ENV
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def build_example_site(dest: Path, site_url: str | None = None, **variant) -> Path:
+    """Build the example site (strict) into ``dest/site``; variants as in project_config.
+    ``site_url`` goes to mkdocs.yml's NAHBEI_SITE_URL."""
+    config = project_config(dest / "project", **variant) if variant else REPO / "mkdocs.yml"
+    site = dest / "site"
+    proc = mkdocs_build(config, site, site_url)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return site
+
+
+def read_fragments(site: Path) -> dict[str, dict]:
+    """Pagefind's page records by URL ("/angebote/x/"): content, filters, meta."""
+    out = {}
+    for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(f.read_bytes())
+        data = json.loads(raw[raw.index(b"{"):])
+        out[data["url"]] = data
+    return out
+
+
+def example_directory():
+    result = check(REPO / "content", today=TODAY, root=REPO)
+    assert not result.errors
+    return result.directory
+
+
+def expected_index(directory) -> dict[str, object]:
+    """URL -> record for every entry page that belongs in the index."""
+    builder = RecordBuilder(directory, "de")
+    folders = {"offer": "angebote", "event": "veranstaltungen", "contact": "kontakte", "place": "orte"}
+    collections = {"offer": directory.offers, "event": directory.events,
+                   "contact": directory.contacts, "place": directory.places}
+    out = {}
+    for kind, entries in collections.items():
+        for ident in entries:
+            rec = builder.record(kind, ident)
+            if rec is not None:
+                out[f"/{folders[kind]}/{ident}/"] = rec
+    return out
+
+
+def keyword_only_word(directory, fragments) -> tuple[str, str]:
+    """(word, offer id): a keyword of a current offer that appears in no page's
+    indexed text and in no other entry's keywords."""
+    texts = " ".join(f["content"] for f in fragments.values()).lower()
+    all_keywords = [(o.id, k) for o in directory.current_offers() for k in o.get("keywords", ())]
+    for oid, kw in sorted(all_keywords):
+        word = kw.strip()
+        if " " in word or len(word) < 5:
+            continue
+        stem = word.lower()[:5]  # no inflected form in the text either
+        if stem in texts:
+            continue
+        if sum(1 for _, k in all_keywords if k.lower().startswith(stem)) != 1:
+            continue
+        return word, oid
+    raise AssertionError("the example content has no keyword that appears only in keywords")
+
+
+# -- the example site ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_example_site(tmp_path_factory.mktemp("search-build"))
+
+
+@pytest.fixture(scope="module")
+def fragments(site):
+    return read_fragments(site)
+
+
+@pytest.fixture(scope="module")
+def directory():
+    return example_directory()
+
+
+def test_pagefind_bundle_with_component_ui(site):
+    bundle = site / "pagefind"
+    for name in ("pagefind.js", "pagefind-entry.json", "pagefind-component-ui.js",
+                 "pagefind-component-ui.css", "pagefind-worker.js"):
+        assert (bundle / name).is_file(), f"{name} missing in {sorted(p.name for p in bundle.iterdir())}"
+
+
+def test_index_is_german(site):
+    # <html lang="de"> on every page: Pagefind indexes with German stemming.
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["de"], entry
+    assert (site / "pagefind" / "wasm.de.pagefind").is_file()
+    assert parse_html(site / "angebote/thinka-soemmerda/index.html").lang == "de"
+
+
+def test_index_holds_exactly_the_current_entries(fragments, directory):
+    expected = expected_index(directory)
+    assert set(fragments) == set(expected)
+    assert "/angebote/sozialplanung-dorsten-innenstadt/" not in fragments  # ended
+    assert "/veranstaltungen/sozialregionalkonferenz-doebeln-2018/" not in fragments  # past
+    for url in ("/", "/themen/", "/a-z/", "/kalender/", "/archiv/", "/suche/", "/impressum/",
+                "/themen/beratung/", "/regionen/troisdorf/", "/mitmachen/"):
+        assert url not in fragments
+
+
+def test_filters_meta_and_sort_in_the_index(fragments, directory):
+    expected = expected_index(directory)
+    for url, rec in expected.items():
+        frag = fragments[url]
+        assert {k: sorted(v) for k, v in frag["filters"].items()} == \
+            {k: sorted(v) for k, v in rec.filters.items()}, url
+        assert frag["meta"]["title"] == rec.meta["title"]
+        assert frag["meta"]["kind"] == rec.meta["kind"]
+        if rec.keywords:
+            assert frag["meta"]["keywords"] == ", ".join(rec.keywords)
+    offer = fragments["/angebote/mittendrin-troisdorf/"]
+    assert offer["filters"]["Art"] == ["Angebot"]
+    assert "kostenlos" in offer["filters"]["Merkmale"]
+    assert sorted(offer["filters"]["Region"]) == ["Rhein-Sieg-Kreis", "Troisdorf", "Troisdorf-Mitte"]
+
+
+def test_event_sort_key_in_the_page(site):
+    html = (site / "veranstaltungen/mittendrin-offener-treff/index.html").read_text("utf-8")
+    assert 'data-pagefind-sort="date:2026-11-26T17:00"' in html
+
+
+def test_boilerplate_is_not_indexed(fragments):
+    for url, frag in fragments.items():
+        text = frag["content"]
+        # navigation, footer, legal links, the change box and route links
+        for phrase in ("Startseite", "Erklärung zur Barrierefreiheit", "Impressum",
+                       "Änderung melden", "OpenStreetMap", "in den eigenen Kalender"):
+            assert phrase not in text, f"{url}: {phrase!r} indexed"
+        # the hidden block adds nothing to the text
+        assert "Merkmale" not in text and "rollstuhlgerecht" not in text, url
+
+
+def visible_text(doc) -> str:
+    """Text a reader sees or hears: no script/style/template, nothing hidden."""
+    parts = []
+
+    def walk(el):
+        if el.tag in ("script", "style", "template", "head") or el.has("hidden") or el.get("aria-hidden") == "true":
+            return
+        for c in el.children:
+            if isinstance(c, str):
+                parts.append(c)
+            else:
+                walk(c)
+
+    walk(doc)
+    return " ".join("".join(parts).split())
+
+
+def test_keywords_searchable_but_not_shown(site, fragments, directory):
+    word, oid = keyword_only_word(directory, fragments)
+    frag = fragments[f"/angebote/{oid}/"]
+    assert word in frag["meta"]["keywords"].split(", ")
+    assert word.lower() not in frag["content"].lower()
+    doc = parse_html(site / f"angebote/{oid}/index.html")
+    assert word not in visible_text(doc)
+    holders = doc.find_all(**{"data-pagefind-meta": lambda v: bool(v) and word in v})
+    assert len(holders) == 1
+    assert holders[0].text == ""
+    assert any(a.has("hidden") and a.has("data-pagefind-ignore") for a in holders[0].ancestors())
+
+
+def test_pages_carry_body_only_on_entries(site):
+    def bodies(path):
+        return (site / path / "index.html").read_text("utf-8").count("data-pagefind-body")
+
+    assert bodies("angebote/thinka-soemmerda") == 1
+    assert bodies("orte/jobcenter-soemmerda") == 1
+    assert bodies("angebote/sozialplanung-dorsten-innenstadt") == 0
+    assert bodies("veranstaltungen/sozialregionalkonferenz-doebeln-2018") == 0
+    for path in ("", "themen", "themen/beratung", "a-z", "suche", "kalender", "archiv"):
+        p = site / path / "index.html"
+        assert p.read_text("utf-8").count("data-pagefind-body") == 0, path
+
+
+def test_header_search_replaces_material_search(site):
+    for path in ("", "angebote/mittendrin-troisdorf", "suche"):
+        html = (site / path / "index.html").read_text("utf-8")
+        doc = parse_html(site / path / "index.html")
+        link = doc.html.find("a", class_="nb-header-search__link")
+        assert link is not None, path
+        assert urljoin(f"/{path}/".replace("//", "/"), link.get("href")) == "/suche/", link.get("href")
+        assert 'data-md-component="search"' not in html  # mkdocs-material's search UI
+        assert re.search(r'<script src="[^"]*assets/nahbei-search/search\.js" type="module">', html)
+        assert "<template data-nb-search-ui>" in html
+        # Pagefind's stylesheet before ours, in the head of every page
+        css = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+        ours = [i for i, h in enumerate(css) if h.endswith(("pagefind/pagefind-component-ui.css",
+                                                             "assets/nahbei-search/search.css"))]
+        assert len(ours) == 2 and css[ours[0]].endswith("pagefind-component-ui.css"), css
+    assert not (site / "search" / "search_index.json").exists()
+
+
+def test_search_page_works_without_javascript(site, directory):
+    doc = parse_html(site / SEARCH_PATH / "index.html")
+    assert doc.title.startswith("Suche")
+    fallback = doc.html.find("div", class_="nb-search-fallback")
+    hrefs = [a.get("href") for a in fallback.find_all("a")]
+    assert hrefs == ["../a-z/", "../themen/", "../zielgruppen/", "../regionen/", "../kalender/"]
+    # A–Z reaches every current offer
+    az = (site / "a-z" / "index.html").read_text("utf-8")
+    for offer in directory.current_offers():
+        assert f"angebote/{offer.id}/" in az
+    feedback = doc.html.find("a", **{"data-nb-feedback": True})
+    url = urlsplit(feedback.get("href"))
+    assert (url.netloc, url.path) == ("github.com", "/nahbei/nahbei/issues/new")
+    assert parse_qs(url.query)["template"] == ["aenderung-melden.yml"]
+    assert feedback.text.strip() == "Nichts gefunden? Sagen Sie uns, was Sie suchen"
+
+
+# -- switches ----------------------------------------------------------------------------
+
+def test_failing_pagefind_stops_the_build(tmp_path):
+    config = project_config(tmp_path / "project", search_options="      binary: /bin/false\n")
+    proc = mkdocs_build(config, tmp_path / "site")
+    assert proc.returncode != 0
+    assert "Pagefind failed (exit code 1)" in proc.stdout + proc.stderr
+
+
+def test_missing_pagefind_binary_stops_the_build(tmp_path):
+    config = project_config(tmp_path / "project", search_options=f"      binary: {tmp_path / 'nope'}\n")
+    proc = mkdocs_build(config, tmp_path / "site")
+    assert proc.returncode != 0
+    assert "Pagefind binary not found" in proc.stdout + proc.stderr
+
+
+def _build_in_process(config: Path, site: Path, command: str):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        cfg = load_config(str(config), site_dir=str(site))
+        cfg.plugins.on_startup(command=command, dirty=False)
+        build(cfg)
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    return cfg
+
+
+def test_serve_skips_indexing_and_says_so(tmp_path):
+    config = project_config(tmp_path / "project")
+    site = tmp_path / "site"
+    _build_in_process(config, site, "serve")
+    assert not (site / "pagefind").exists()
+    page = (site / SEARCH_PATH / "index.html").read_text("utf-8")
+    assert "nb-search-noindex" in page and "mkdocs serve" in page
+    assert "pagefind-component-ui.css" not in page  # no link to a file that is not there
+
+
+def test_serve_can_index(tmp_path):
+    config = project_config(tmp_path / "project", search_options="      index_on_serve: true\n")
+    site = tmp_path / "site"
+    cfg = _build_in_process(config, site, "serve")
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert cfg.plugins["nahbei/search"].last_index.pages > 0
+    assert "nb-search-noindex" not in (site / SEARCH_PATH / "index.html").read_text("utf-8")
+
+
+def test_disabled_plugin_writes_no_index(tmp_path):
+    config = project_config(tmp_path / "project", search_options="      enabled: false\n")
+    site = tmp_path / "site"
+    _build_in_process(config, site, "build")
+    assert not (site / "pagefind").exists()
+    assert not (site / SEARCH_PATH / "index.html").exists()
+    assert "nb-header-search" not in (site / "index.html").read_text("utf-8")
+
+
+def test_hand_written_search_page_wins(tmp_path):
+    import shutil
+
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", docs)
+    (docs / "suche.md").write_text("# Eigene Suche\n\nHier sucht die Redaktion selbst.\n", "utf-8")
+    config = project_config(tmp_path / "project", docs_dir=docs)
+    site = tmp_path / "site"
+    _build_in_process(config, site, "build")
+    page = (site / SEARCH_PATH / "index.html").read_text("utf-8")
+    assert "Hier sucht die Redaktion selbst." in page
+    assert "<nahbei-search-page" not in page
