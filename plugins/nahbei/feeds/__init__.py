@@ -1,0 +1,111 @@
+"""iCalendar feeds of the directory's events (no MkDocs import).
+
+Calendar apps subscribe to these feeds; they show exactly the dates the site
+shows (``Directory.occurrences``), in the event's time zone across daylight
+saving, and series stay series (RRULE with EXDATE/RDATE and RECURRENCE-ID
+overrides for moved and cancelled dates).
+
+API for the MkDocs layer
+------------------------
+
+``feed_catalog(directory, urls, lang="de") -> list[Feed]``
+    Every feed that ``write_feeds`` writes, in a stable order: ``Feed(path,
+    scope, ident, title)``. ``path`` is site-relative (``Urls.feed``, e.g.
+    ``kalender/themen/beratung.ics``), ``scope`` is one of ``all``,
+    ``topics``, ``target_groups``, ``regions``, ``offer``, ``contact``
+    (organiser), ``place``, ``event``; ``ident`` the id (None for ``all``);
+    ``title`` the plain label for a link text. A page links a feed only if it
+    is in the catalog: feeds exist where at least one event file is in scope
+    (see ``catalog``). Look-up: ``{(f.scope, f.ident): f for f in catalog}``.
+
+``write_feeds(directory, out_dir, site_url, urls, *, versions=None, lang="de",
+site_name=None, now=None) -> list[Path]``
+    Writes every catalog feed below ``out_dir`` (the built site folder) and
+    returns the written paths in catalog order. ``site_url`` is the public
+    address (``https://example.org/sub/``): it makes UIDs
+    (``<event-id>@<host>``), event URLs and SOURCE absolute.
+    ``versions`` gives SEQUENCE and LAST-MODIFIED: a mapping
+    ``{event.source: Version}``, or the folder ``check()`` used as ``root``
+    (the mkdocs.yml folder) to read them from git there, or None for the
+    current working directory. Not in git: SEQUENCE 0, no LAST-MODIFIED.
+    ``now`` is the build time for DTSTAMP (default: SOURCE_DATE_EPOCH when
+    set, else the clock; ``model.clock.now``). The build's "today" (retention)
+    is ``directory.today``. Typical call in ``on_post_build``::
+
+        write_feeds(self.directory, Path(config.site_dir), config.site_url, urls,
+                    versions=self.root, lang=self.lang, site_name=config.site_name)
+
+Guarantees: CRLF, folding at 75 octets, escaping (icalendar); the same
+content, commit and today give byte-identical files apart from DTSTAMP; an
+event's SEQUENCE/LAST-MODIFIED change only when its own file is committed;
+collection feeds keep the last ``RETENTION_DAYS`` (90) days of history.
+Every event is serialised once and its bytes reused in every feed holding
+it, so writing is linear in (events × feeds per event).
+"""
+from __future__ import annotations
+
+import gc
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Mapping
+
+from ..model.clock import now as clock_now
+from ..model.directory import Directory
+from ..urls import Urls
+from .catalog import RETENTION_DAYS, Feed, feed_catalog, feed_members, is_retained, last_day
+from .ical import EventCalendar
+from .versions import UNVERSIONED, Version, git_versions
+
+__all__ = ["Feed", "RETENTION_DAYS", "Version", "UNVERSIONED", "feed_catalog", "git_versions",
+           "render_feeds", "write_feeds", "last_day"]
+
+
+def _versions(directory: Directory, versions) -> Mapping[str, Version]:
+    if versions is None or isinstance(versions, (str, os.PathLike)):
+        root = Path(versions) if versions is not None else Path.cwd()
+        return git_versions(root, sorted({e.source for e in directory.events.values()}))
+    return versions
+
+
+def render_feeds(directory: Directory, site_url: str, urls: Urls, *, versions=None, lang: str = "de",
+                 site_name: str | None = None, now: datetime | None = None):
+    """Yield ``(Feed, bytes)`` for every feed in catalog order (what ``write_feeds`` writes)."""
+    cal = EventCalendar(directory, site_url, urls, stamp=now or clock_now(directory.tz),
+                        versions=_versions(directory, versions), lang=lang, site_name=site_name)
+    retained: dict[str, bool] = {}
+
+    def keep(eid):
+        if eid not in retained:
+            last = cal.last_day(eid)
+            retained[eid] = last is None or (directory.today - last).days <= RETENTION_DAYS
+        return retained[eid]
+
+    for feed, ids in feed_members(directory, urls, lang):
+        if feed.scope != "event":
+            ids = [eid for eid in ids if keep(eid)]
+        yield feed, cal.feed_bytes(feed, ids)
+
+
+def write_feeds(directory: Directory, out_dir: Path, site_url: str, urls: Urls, *, versions=None,
+                lang: str = "de", site_name: str | None = None, now: datetime | None = None) -> list[Path]:
+    """Write every feed of ``feed_catalog`` below ``out_dir``; return the paths written."""
+    out_dir = Path(out_dir)
+    written = []
+    made: set[Path] = set()
+    # Many small, long-lived objects and no cycles: the cyclic GC would only rescan them.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for feed, data in render_feeds(directory, site_url, urls, versions=versions, lang=lang,
+                                       site_name=site_name, now=now):
+            path = out_dir / feed.path
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_bytes(data)
+            written.append(path)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return written

@@ -1,0 +1,407 @@
+"""iCalendar (RFC 5545 + RFC 7986) for events, serialised with the ``icalendar`` library.
+
+Each event is turned into its VEVENT components and serialised to bytes once
+(``EventCalendar.event``); every feed that holds the event reuses those bytes.
+A feed is its header + one VTIMEZONE per TZID used + the events' bytes +
+``END:VCALENDAR``.
+
+Serialisation: every value is encoded by icalendar's value types (``vText``
+escaping, ``vDatetime``/``vDate``, ``vRecur``, ``vCategory``, ``vGeo``,
+``vCalAddress``, ``Parameters`` quoting) and every line longer than 74 octets
+is folded by icalendar's ``Contentline`` (CRLF, 75 octets, never inside a
+UTF-8 character); properties come in icalendar's canonical order. Building
+full ``Component`` objects and calling ``to_ical()`` produces the same bytes
+— tests/test_feeds.py parses every feed with icalendar and checks that
+``to_ical()`` gives back the identical file — but costs ~30 µs per property,
+too slow for 10,000 events; here each distinct line (a place's LOCATION, a
+contact's ORGANIZER, DTSTAMP …) is also built only once per build.
+
+How the model maps to iCalendar:
+
+- a single date: one VEVENT; all-day ones with ``VALUE=DATE`` and an
+  exclusive DTEND (the model's end is the inclusive last day);
+- a series stays a series: one master VEVENT with RRULE (FREQ, INTERVAL,
+  BYDAY incl. ``2TU``/``-1FR``, BYMONTHDAY, COUNT or UNTIL — in UTC when
+  DTSTART has a TZID, a DATE for all-day series), EXDATE for ``except``,
+  RDATE for ``extra``; DTSTART is the series' first date by the rule (the
+  model, like dateutil, does not count a start date off the pattern);
+- a moved date: a second VEVENT with the same UID, RECURRENCE-ID = the
+  original start, the new DTSTART/DTEND and the note in DESCRIPTION;
+- a cancelled date: a RECURRENCE-ID override with ``STATUS:CANCELLED``, kept
+  (not an EXDATE), SUMMARY prefixed "Abgesagt: " for apps that ignore STATUS;
+- event status: scheduled → CONFIRMED, cancelled → CANCELLED, postponed →
+  TENTATIVE with the notice in DESCRIPTION and a prefixed SUMMARY.
+
+UID = ``<event id>@<site host>``; DTSTAMP = the build time (UTC);
+SEQUENCE/LAST-MODIFIED from the event file's git history (``versions``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Mapping
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Parameters
+from icalendar.parser import Contentline
+from icalendar.prop import vCalAddress, vCategory, vDate, vDatetime, vDuration, vGeo, vInt, vRecur, vText, vUri
+
+from .. import formatting as fmt
+from ..i18n import t
+from ..model.directory import Directory, Event
+from ..model.recurrence import WEEKDAYS, series_dates
+from ..urls import Urls
+from .catalog import Feed, last_day
+from .versions import UNVERSIONED, Version
+from .vtimezone import vtimezone
+
+__all__ = ["EventCalendar", "Built", "PRODID", "REFRESH"]
+
+PRODID = "-//nahbei//Veranstaltungskalender//DE"
+REFRESH = timedelta(hours=12)
+_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu"}
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_STATUS = {"scheduled": "CONFIRMED", "moved": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+_CRLF = b"\r\n"
+_END = b"END:VCALENDAR\r\n"
+
+
+# -- lines -------------------------------------------------------------------
+
+def _str(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def line(name: str, value: str, params: str = "") -> bytes:
+    """One content line: ``name`` + encoded ``params`` + ``:`` + encoded value, folded, CRLF."""
+    text = f"{name}{params}:{value}"
+    data = text.encode("utf-8")
+    if len(data) < 75:  # icalendar's folding leaves these unchanged
+        return data + _CRLF
+    return Contentline(text).to_ical() + _CRLF
+
+
+def params(**values) -> str:
+    return ";" + _str(Parameters(values).to_ical()) if values else ""
+
+
+def text_line(name: str, value: str) -> bytes:
+    return line(name, _str(vText(value).to_ical()))
+
+
+_VALUE_DATE = params(VALUE="DATE")
+
+
+class _When:
+    """DTSTART-style values of one zone: ``(params, value)`` strings."""
+
+    def __init__(self, tzid: str | None):
+        self.tzid = tzid
+        self.tz_params = params(TZID=tzid) if tzid else ""
+        self._seen: dict = {}
+
+    def one(self, value) -> tuple[str, str]:
+        key = (value, type(value))
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = self._encode(value)
+        return found
+
+    def _encode(self, value) -> tuple[str, str]:
+        if isinstance(value, datetime):
+            if self.tzid is None:  # UTC
+                return "", _str(vDatetime(value.astimezone(timezone.utc)).to_ical())
+            return self.tz_params, _str(vDatetime(value.replace(tzinfo=None)).to_ical())
+        return _VALUE_DATE, _str(vDate(value).to_ical())
+
+    def line(self, name: str, value) -> bytes:
+        p, v = self.one(value)
+        return line(name, v, p)
+
+    def list_line(self, name: str, values) -> bytes:
+        parts = [self.one(v) for v in values]
+        return line(name, ",".join(v for _, v in parts), parts[0][0])
+
+
+def _utc(value: datetime) -> str:
+    return _str(vDatetime(value.astimezone(timezone.utc)).to_ical())
+
+
+# -- events --------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """An event's serialised VEVENT(s) and what its feed needs to know about them."""
+
+    event_id: str
+    body: bytes
+    tzid: str | None  # None for all-day and UTC events
+    first_year: int  # of the earliest date in it: its VTIMEZONE must reach back so far
+
+
+def _day(x) -> date:
+    return x.date() if isinstance(x, datetime) else x
+
+
+class EventCalendar:
+    """Serialises events and assembles feeds for one build."""
+
+    def __init__(self, directory: Directory, site_url: str, urls: Urls, *, stamp: datetime,
+                 versions: Mapping[str, Version] | None = None, lang: str = "de",
+                 site_name: str | None = None):
+        self.d = directory
+        self.site_url = site_url.rstrip("/") + "/"
+        self.host = urlsplit(self.site_url).hostname or "nahbei.invalid"
+        self.urls = urls
+        self.stamp = stamp.astimezone(timezone.utc).replace(microsecond=0)
+        self.versions = versions or {}
+        self.lang = lang
+        self.site_name = site_name
+        self._built: dict[str, Built] = {}
+        self._last_day: dict[str, date | None] = {}
+        self._cache: dict[tuple, bytes] = {}
+        self._when: dict[str | None, _When] = {}
+        self._dtstamp = line("DTSTAMP", _utc(self.stamp))
+        self._topics_of: dict[str, list[str]] = {}
+        for (vocab, term), ids in directory.events_by_term.items():
+            if vocab == "topics":
+                for eid in ids:
+                    self._topics_of.setdefault(eid, []).append(term)
+        self._head = b"".join((
+            b"BEGIN:VCALENDAR\r\n", line("VERSION", "2.0"), text_line("PRODID", PRODID),
+            line("CALSCALE", "GREGORIAN"), line("METHOD", "PUBLISH"),
+        ))
+        self._refresh = line("REFRESH-INTERVAL", _str(vDuration(REFRESH).to_ical()), params(VALUE="DURATION"))
+        self._ttl = text_line("X-PUBLISHED-TTL", _str(vDuration(REFRESH).to_ical()))
+
+    def _cached(self, key: tuple, make) -> bytes:
+        data = self._cache.get(key)
+        if data is None:
+            data = self._cache[key] = make()
+        return data
+
+    # -- per event -----------------------------------------------------------
+
+    def event(self, eid: str) -> Built:
+        built = self._built.get(eid)
+        if built is None:
+            built = self._built[eid] = self._build(self.d.events[eid])
+        return built
+
+    def last_day(self, eid: str) -> date | None:
+        if eid not in self._last_day:
+            self._last_day[eid] = last_day(self.d.events[eid])
+        return self._last_day[eid]
+
+    def uid(self, event: Event) -> str:
+        return f"{event.id}@{self.host}"
+
+    def page_url(self, event: Event) -> str:
+        if event.derived_from:  # consultation hours: shown on the offer's page
+            return self.site_url + self.urls.page("offer", event.derived_from)
+        return self.site_url + self.urls.page("event", event.id)
+
+    def _build(self, e: Event) -> Built:
+        utc = e.tz in _UTC_NAMES
+        tz = timezone.utc if utc else ZoneInfo(e.tz)
+        zone_key = None if utc else e.tz
+        when = self._when.get(zone_key) or self._when.setdefault(zone_key, _When(zone_key))
+        all_day = e.all_day
+        dur = e.duration
+
+        def at(naive):
+            return _day(naive) if all_day else naive.replace(tzinfo=tz)
+
+        def end_of(start_naive, end_naive=None):
+            if all_day:
+                return _day(start_naive) + (dur or timedelta(days=1))
+            if end_naive is not None:
+                return end_naive.replace(tzinfo=tz)
+            return (start_naive + dur).replace(tzinfo=tz) if dur is not None else None
+
+        version = self.versions.get(e.source, UNVERSIONED)
+        uid = text_line("UID", self.uid(e))
+        sequence = self._cached(("SEQUENCE", version.sequence), lambda: line("SEQUENCE", _str(vInt(version.sequence).to_ical())))
+        modified = (self._cached(("LAST-MODIFIED", version.last_modified),
+                                 lambda: line("LAST-MODIFIED", _utc(version.last_modified)))
+                    if version.last_modified is not None else b"")
+        # properties after EXDATE in icalendar's order: CATEGORIES, DESCRIPTION, GEO,
+        # LAST-MODIFIED, LOCATION, ORGANIZER, STATUS, URL
+        categories, geo, location, organizer = self._shared_lines(e)
+        url = self._cached(("URL", e.id), lambda: line("URL", _str(vUri(self.page_url(e)).to_ical())))
+        status = e.status
+        years: list[int] = []
+
+        def component(start_naive, end, st, recurrence_id=None, notes=(), series=b""):
+            prefix = t(f"ui.status.{st}", self.lang) + ": " if st in ("cancelled", "postponed") else ""
+            years.append(_day(start_naive).year)
+            return b"".join((
+                b"BEGIN:VEVENT\r\n",
+                self._cached(("SUMMARY", prefix + e.title), lambda: text_line("SUMMARY", prefix + e.title)),
+                when.line("DTSTART", at(start_naive)),
+                when.line("DTEND", end) if end is not None else b"",
+                self._dtstamp, uid,
+                when.line("RECURRENCE-ID", at(recurrence_id)) if recurrence_id is not None else b"",
+                sequence, series, categories,
+                self._cached(("DESCRIPTION", e.id, st, notes), lambda: text_line("DESCRIPTION", self._description(e, st, notes))),
+                geo, modified, location, organizer,
+                self._cached(("STATUS", st), lambda: line("STATUS", _STATUS[st])),
+                url,
+                b"END:VEVENT\r\n",
+            ))
+
+        rec = e.recurrence
+        if rec is None:
+            body = component(e.start, end_of(e.start, e.end if not all_day else None), status)
+        else:
+            rule = rec.rule(e.start)
+            first = next(iter(rule), None)
+            extras = sorted({_day(x) for x in rec.extra}) if all_day else sorted(set(rec.extra))
+            special = sorted({*rec.exdates, *rec.cancelled, *(m.date for m in rec.moved)})
+            # the rule's dates up to the last exception or extra date, in one pass
+            horizon = max([*special, *(_day(x) for x in extras)], default=None)
+            instances = set(series_dates(rec, e.start, horizon)) if first is not None and horizon else set()
+            if first is not None:
+                dtstart = _day(first) if all_day else first
+                extras = [x for x in extras if x not in instances]
+            else:  # only extra dates
+                dtstart, extras = extras[0], extras[1:]
+            # the series' start on each exception day, when the rule has one there
+            on_series = {}
+            for d in special:
+                naive = d if all_day else datetime.combine(d, first.time()) if first is not None else None
+                if naive is not None and naive in instances:
+                    on_series[d] = naive
+            series = []
+            if first is not None:
+                series.append(line("RRULE", _str(vRecur(self._rrule(rec, first, tz, all_day)).to_ical())))
+            if extras:
+                series.append(when.list_line("RDATE", [at(x) for x in extras]))
+                years.extend(_day(x).year for x in extras)
+            exdates = [at(on_series[d]) for d in sorted(set(rec.exdates)) if d in on_series]
+            if exdates:
+                series.append(when.list_line("EXDATE", exdates))
+            parts = [component(dtstart, end_of(dtstart), status, series=b"".join(series))]
+            overrides = []
+            excluded = set(rec.exdates)
+            moved_days = set()
+            for m in rec.moved:
+                original = on_series.get(m.date)
+                if original is None or m.date in excluded or m.date in moved_days:
+                    continue
+                moved_days.add(m.date)
+                st = "moved" if status == "scheduled" else status
+                was = t("ui.status.moved_from", self.lang, date=fmt.format_date_long(m.date, self.lang))
+                notes = (f"{t('ui.status.moved', self.lang)} ({was})" + (f": {m.note}" if m.note else ""),)
+                overrides.append((original, component(m.to, end_of(m.to, m.end), st, original, notes)))
+            for d in sorted(set(rec.cancelled)):
+                original = on_series.get(d)
+                if original is None or d in excluded or d in moved_days:
+                    continue
+                overrides.append((original, component(original, end_of(original), "cancelled", original)))
+            overrides.sort(key=lambda x: x[0])
+            parts.extend(c for _, c in overrides)
+            body = b"".join(parts)
+        tzid = None if all_day or utc else e.tz
+        return Built(e.id, body, tzid, min(years))
+
+    def _rrule(self, rec, first, tz, all_day) -> dict:
+        r = {"FREQ": rec.frequency.upper()}
+        if rec.until is not None:
+            if all_day:
+                r["UNTIL"] = rec.until
+            else:
+                r["UNTIL"] = datetime.combine(rec.until, time(23, 59, 59), tz).astimezone(timezone.utc)
+        if rec.count:
+            r["COUNT"] = rec.count
+        if rec.interval != 1:
+            r["INTERVAL"] = rec.interval
+        if rec.frequency == "weekly":
+            days = rec.weekdays or (WEEKDAYS[first.weekday()],)
+            r["BYDAY"] = [_BYDAY[i] for i in sorted(WEEKDAYS.index(x) for x in days)]
+            if rec.interval != 1:
+                r["WKST"] = "MO"
+        elif rec.frequency == "monthly":
+            if rec.weekday:
+                r["BYDAY"] = [f"{rec.nth or 1}{_BYDAY[WEEKDAYS.index(rec.weekday)]}"]
+            elif rec.month_day:
+                r["BYMONTHDAY"] = [rec.month_day]
+        return r
+
+    def _shared_lines(self, e: Event) -> tuple[bytes, bytes, bytes, bytes]:
+        """CATEGORIES, GEO, LOCATION and ORGANIZER lines (b"" when absent), each built once per value."""
+        labels = tuple(self.d.taxonomy.topics[x].label for x in self._topics_of.get(e.id, ())
+                       if x in self.d.taxonomy.topics)
+        categories = (self._cached(("CATEGORIES", labels), lambda: line("CATEGORIES", _str(vCategory(list(labels)).to_ical())))
+                      if labels else b"")
+        geo = location = b""
+        place = self.d.places.get(e.place) if e.place else None
+        if place is not None:
+            def make_location():
+                address = fmt.address_one_line(place.address)
+                return text_line("LOCATION", f"{place.name}, {address}" if address else place.name)
+            location = self._cached(("LOCATION", place.id), make_location)
+            coords = place.get("coordinates")
+            if coords:
+                geo = self._cached(("GEO", place.id), lambda: line(
+                    "GEO", _str(vGeo((float(coords["lat"]), float(coords["lon"]))).to_ical())))
+        elif e.get("online_url"):
+            location = text_line("LOCATION", e.get("online_url"))
+        organizer = b""
+        contact = self.d.contacts.get(e.organiser) if e.get("organiser") else None
+        if contact is not None and contact.get("email"):
+            organizer = self._cached(("ORGANIZER", contact.id), lambda: line(
+                "ORGANIZER", _str(vCalAddress("mailto:" + contact.get("email")).to_ical()), params(CN=contact.name)))
+        return categories, geo, location, organizer
+
+    def _description(self, e: Event, status: str, notes=()) -> str:
+        parts = []
+        if status == "cancelled":
+            parts.append(t("ui.event.cancelled_notice", self.lang))
+        elif status == "postponed":
+            parts.append(t("ui.event.postponed_notice", self.lang))
+        parts.extend(notes)
+        if e.get("summary"):
+            parts.append(" ".join(e.get("summary").split()))
+        organiser = self.d.contacts.get(e.organiser) if e.get("organiser") else None
+        if organiser is not None:
+            parts.append(f"{t('ui.event.organiser', self.lang)}: {organiser.name}")
+        if e.get("online_url") and e.place:
+            parts.append(f"{t('ui.event.online', self.lang)}: {e.get('online_url')}")
+        if e.example_data:
+            parts.append(e.example_data)
+        parts.append(self.page_url(e))
+        return "\n\n".join(parts)
+
+    # -- per feed ------------------------------------------------------------
+
+    def calendar_name(self, feed: Feed) -> str:
+        if feed.scope == "event":
+            name = feed.title
+        else:
+            name = t("ui.calendar.title_for", self.lang, label=feed.title)
+        return f"{name} – {self.site_name}" if self.site_name else name
+
+    def header(self, feed: Feed) -> bytes:
+        """BEGIN:VCALENDAR and the calendar's properties, in icalendar's canonical order."""
+        name = self.calendar_name(feed)
+        return b"".join((
+            self._head, text_line("NAME", name), text_line("X-WR-CALNAME", name),
+            self._refresh,
+            line("SOURCE", _str(vUri(self.site_url + feed.path).to_ical()), params(VALUE="URI")),
+            self._ttl,
+        ))
+
+    def feed_bytes(self, feed: Feed, event_ids) -> bytes:
+        built = [self.event(eid) for eid in event_ids]
+        parts = [self.header(feed)]
+        tzids = sorted({b.tzid for b in built if b.tzid})
+        if not built:  # an empty feed stays a valid calendar: one component, the site's zone
+            tzids = [self.d.tz] if self.d.tz not in _UTC_NAMES else []
+        if tzids:
+            first = min((b.first_year for b in built), default=self.d.today.year)
+            parts.extend(vtimezone(tzid, first) for tzid in tzids)
+        parts.extend(b.body for b in built)
+        parts.append(_END)
+        return b"".join(parts)

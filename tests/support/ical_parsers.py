@@ -1,0 +1,150 @@
+"""Three independent iCalendar parsers, one shape of answer: the occurrences a
+calendar app would show, as ``(uid, start, end, status)`` tuples.
+
+- ``icalendar`` + ``recurring-ical-events`` (Python),
+- ``ical`` (Home Assistant's strict parser, pydantic models, its own expansion),
+- ``ical.js`` (Mozilla's parser, as in Thunderbird) run by ``tests/js/expand.mjs``
+  in one node process per batch.
+
+start/end: ``"YYYY-MM-DDTHH:MM:SSZ"`` (UTC) for timed, ``"YYYY-MM-DD"`` for
+all-day; end None without DTEND; status the STATUS value or None. Every parser
+expands a wide UTC window; ``in_days`` then keeps the occurrences whose local
+start day lies in the wanted range, the same rule as ``Directory.occurrences``.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPAND_JS = ROOT / "tests" / "js" / "expand.mjs"
+UTC = timezone.utc
+PARSERS = ("icalendar", "ha-ical", "ical.js")
+
+
+def stamp(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise AssertionError(f"floating time {value}")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def utc_window(start: date, end: date, margin_days: int = 40) -> tuple[datetime, datetime]:
+    return (datetime.combine(start - timedelta(days=margin_days), time(), UTC),
+            datetime.combine(end + timedelta(days=margin_days), time(), UTC))
+
+
+def in_days(rows, start: date, end: date, tz: str = "Europe/Berlin"):
+    """Rows whose start, as a local day in ``tz``, lies in [start, end]; sorted, as a list."""
+    zone = ZoneInfo(tz)
+    out = []
+    for row in rows:
+        s = row[1]
+        if "T" in s:
+            day = datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).astimezone(zone).date()
+        else:
+            day = date.fromisoformat(s)
+        if start <= day <= end:
+            out.append(tuple(row))
+    return sorted(out)
+
+
+# -- icalendar + recurring-ical-events --------------------------------------
+
+def expand_icalendar(data: bytes, start: datetime, end: datetime) -> list[tuple]:
+    import icalendar
+    import recurring_ical_events
+
+    cal = icalendar.Calendar.from_ical(data)
+    rows = []
+    for ev in recurring_ical_events.of(cal).between(start, end):
+        dtend = ev.get("DTEND")
+        rows.append((str(ev["UID"]), stamp(ev["DTSTART"].dt), stamp(dtend.dt) if dtend else None,
+                     str(ev["STATUS"]) if "STATUS" in ev else None))
+    return rows
+
+
+# -- ical (Home Assistant) ---------------------------------------------------
+
+def expand_ha(data: bytes, start: datetime, end: datetime) -> list[tuple]:
+    from ical.calendar_stream import IcsCalendarStream
+
+    cal = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    rows = []
+    for ev in cal.timeline_tz(UTC).overlapping(start, end):
+        status = ev.status.value if ev.status is not None else None
+        rows.append((ev.uid, stamp(ev.dtstart), stamp(ev.dtend) if ev.dtend is not None else None, status))
+    return rows
+
+
+# -- ical.js -----------------------------------------------------------------
+
+def node() -> str | None:
+    return shutil.which("node")
+
+
+def _payload(files: dict[str, bytes], start: datetime, end: datetime) -> dict:
+    return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "files": {k: v.decode("utf-8") for k, v in files.items()}}
+
+
+def _rows(result: dict) -> dict[str, list[tuple]]:
+    errors = {k: v["error"] for k, v in result.items() if isinstance(v, dict)}
+    if errors:
+        raise AssertionError(f"ical.js failed: {errors}")
+    return {k: [tuple(r) for r in v] for k, v in result.items()}
+
+
+def expand_icaljs_batch(files: dict[str, bytes], start: datetime, end: datetime) -> dict[str, list[tuple]]:
+    """All files in one (new) node process. Raises on a parse error in any file."""
+    proc = subprocess.run([node() or "node", str(EXPAND_JS), "--batch"], input=json.dumps(_payload(files, start, end)),
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    return _rows(json.loads(proc.stdout))
+
+
+class IcalJs:
+    """One long-running ``node expand.mjs --serve`` for many requests."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([node() or "node", str(EXPAND_JS), "--serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, encoding="utf-8", cwd=ROOT)
+
+    def expand(self, files: dict[str, bytes], start: datetime, end: datetime) -> dict[str, list[tuple]]:
+        self.proc.stdin.write(json.dumps(_payload(files, start, end)) + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline()
+        if not answer:
+            raise AssertionError(f"ical.js stopped (exit {self.proc.poll()})")
+        return _rows(json.loads(answer))
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+
+
+def expand_all(files: dict[str, bytes], start: datetime, end: datetime, icaljs: IcalJs | None = None
+               ) -> dict[str, dict[str, list[tuple]]]:
+    """{parser: {name: rows}} for every parser."""
+    return {
+        "icalendar": {k: expand_icalendar(v, start, end) for k, v in files.items()},
+        "ha-ical": {k: expand_ha(v, start, end) for k, v in files.items()},
+        "ical.js": icaljs.expand(files, start, end) if icaljs else expand_icaljs_batch(files, start, end),
+    }
+
+
+# -- the model in the same shape ---------------------------------------------
+
+MODEL_STATUS = {"scheduled": "CONFIRMED", "moved": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+
+
+def model_rows(occurrences, host: str) -> list[tuple]:
+    return sorted((f"{o.event_id}@{host}", stamp(o.start), stamp(o.end), MODEL_STATUS[o.status])
+                  for o in occurrences)
