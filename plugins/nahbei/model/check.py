@@ -119,11 +119,12 @@ def _check(content, *, schemas, today, tz, lang, root) -> Result:
     records: list[Record] = []
     found_files = discover(content)
     examples = _examples(found_files)
-    for kind, path in found_files:
+    preloaded = loader.load_files([path for _, path in found_files])
+    for (kind, path), loaded in zip(found_files, preloaded):
         r = Record(kind, path, rel(path), path.stem)
         records.append(r)
         try:
-            r.text, r.data = loader.load_bytes(path.read_bytes())
+            r.text, r.data = loader.load_path(path, loaded)
         except loader.LoadError as e:
             params = dict(e.args_)
             if e.code == "file.empty":
