@@ -89,14 +89,20 @@ def _times(ranges: list[tuple[str, str]], lang: str) -> str:
 
 def format_day(d: date | datetime, lang: str = "de") -> str:
     """'Donnerstag, 3. Dezember 2026'."""
-    return format_date(d, "full", locale=lang)
+    return _format_date(d.date() if isinstance(d, datetime) else d, "full", lang)
 
 
 def format_date_long(d: date | datetime | str, lang: str = "de") -> str:
     """'3. Dezember 2026'."""
     if isinstance(d, str):
         d = date.fromisoformat(d)
-    return format_date(d, "long", locale=lang)
+    return _format_date(d.date() if isinstance(d, datetime) else d, "long", lang)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_date(d: date, form: str, lang: str) -> str:
+    # babel is thorough but slow; a calendar repeats the same days many times
+    return format_date(d, form, locale=lang)
 
 
 # -- opening hours ----------------------------------------------------------

@@ -118,6 +118,7 @@ class Views:
         self.ld = jsonld.JsonLd(directory, self.urls, site.site_url, self.lang)
         self._descriptions: dict[tuple, Markup] = {}
         self._cards: dict[str, dict] = {}
+        self._occurrences: dict[tuple, dict] = {}
 
     # -- shared, computed once ------------------------------------------------
 
@@ -277,6 +278,14 @@ class Views:
         return self.urls.page("event", e.id)
 
     def occurrence(self, o, *, event=True) -> dict:
+        """One date, ready for the templates (cached: calendars share dates)."""
+        key = (o.event_id, fmt.iso(o.start), o.status, event)
+        cached = self._occurrences.get(key)
+        if cached is None:
+            cached = self._occurrences[key] = self._occurrence(o, event)
+        return cached
+
+    def _occurrence(self, o, event: bool) -> dict:
         e = self.d.events[o.event_id]
         lang = self.lang
         out = {
