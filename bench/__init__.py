@@ -1,0 +1,1 @@
+"""Benchmark for nahbei: a content generator and `python -m bench --n N`."""

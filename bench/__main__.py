@@ -1,0 +1,366 @@
+"""``python -m bench --n N``: generate N entries, build them, print one table.
+
+Each stage runs in its own process (``bench/stage.py``), so its peak memory
+is that process's (``wait4``). The site is built with the repository's
+mkdocs.yml through a generated ``bench/out/n<N>/mkdocs.yml`` that INHERITs it
+and points the ``nahbei/directory`` plugin at the generated content; the
+baseline is a bare mkdocs-material build of the same entries as plain
+Markdown. Stages whose code is not there yet show "n/a". Timings are wall
+clock on a shared machine: the load average is printed with them.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import baseline
+from .generate import SEED, TODAY, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+EPOCH = int(datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=timezone.utc).timestamp())
+SITE_URL = "https://nahbei.example.org/"
+DIRECTORY_PLUGIN = "nahbei/directory"
+
+
+@dataclass
+class Stage:
+    ok: bool = False
+    wall: float = 0.0  # seconds, the whole process
+    rss: int = 0  # peak resident set, bytes
+    data: dict = field(default_factory=dict)
+    note: str = ""
+    error: str = ""  # last line of the log when the stage failed
+
+
+def env() -> dict:
+    return {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH), "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+
+
+def run_stage(name: str, args: list[str], log: Path, extra_env: dict | None = None) -> Stage:
+    result = log.with_suffix(".json")
+    result.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "bench.stage", name, str(result), *map(str, args)]
+    t0 = time.perf_counter()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**env(), **(extra_env or {})}, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    stage = Stage(wall=time.perf_counter() - t0, rss=usage.ru_maxrss * 1024)
+    if proc.returncode == 0 and result.exists():
+        stage.ok, stage.data = True, json.loads(result.read_text("utf-8"))
+    else:
+        tail = log.read_text("utf-8", errors="replace").strip().splitlines()
+        stage.note = f"failed (exit {proc.returncode}, see {shown(log)})"
+        stage.error = tail[-1][:200] if tail else ""
+    return stage
+
+
+# -- content and configuration ---------------------------------------------------------
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def content_for(n: int, out: Path = OUT, regenerate: bool = False) -> tuple[Path, float | None]:
+    """out/n<N>/content (bench/out/n<N>/content), generated unless an identical one is cached."""
+    folder = out / f"n{n}"
+    content = folder / "content"
+    stamp = folder / "content.stamp"
+    key = hashlib.sha256()
+    for p in (ROOT / "bench" / "generate.py", ROOT / "content" / "taxonomy.yaml"):
+        key.update(p.read_bytes())
+    key.update(f"{n}/{SEED}".encode())
+    if not regenerate and stamp.exists() and stamp.read_text() == key.hexdigest() and content.is_dir():
+        return content, None
+    t0 = time.perf_counter()
+    generate(n, content)
+    stamp.write_text(key.hexdigest())
+    return content, time.perf_counter() - t0
+
+
+def site_config(folder: Path) -> tuple[Path | None, str]:
+    """Write folder/mkdocs.yml (INHERIT the repository's, content_dir = folder/content)."""
+    parent = ROOT / "mkdocs.yml"
+    if not parent.exists():
+        return None, "n/a (no mkdocs.yml yet)"
+    try:
+        from mkdocs.utils import yaml_load
+
+        with open(parent, encoding="utf-8") as f:
+            raw = yaml_load(f) or {}
+    except Exception as exc:  # a config being written right now
+        return None, f"n/a (mkdocs.yml unreadable: {exc})"
+    plugins = raw.get("plugins") or []
+    if isinstance(plugins, dict):
+        plugins = [{k: v} for k, v in plugins.items()]
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
+    if DIRECTORY_PLUGIN not in names:
+        return None, f"n/a (no {DIRECTORY_PLUGIN} plugin in mkdocs.yml)"
+    if not importlib.util.find_spec("nahbei.mkdocs.plugin"):
+        return None, "n/a (not available)"
+
+    def rel(p) -> str:
+        return os.path.relpath(ROOT / p, folder)
+
+    new_plugins = []
+    for entry, name in zip(plugins, names):
+        opts = dict(entry[name] or {}) if isinstance(entry, dict) else {}
+        if name == DIRECTORY_PLUGIN:
+            opts["content_dir"] = "content"
+            if opts.get("schemas_dir") and not os.path.isabs(opts["schemas_dir"]):
+                opts["schemas_dir"] = rel(opts["schemas_dir"])
+        new_plugins.append({name: opts} if opts else name)
+    child = {"INHERIT": os.path.relpath(parent, folder), "docs_dir": rel(raw.get("docs_dir", "docs")),
+             "site_dir": "site", "site_url": SITE_URL, "plugins": new_plugins}
+    custom_dir = (raw.get("theme") or {}).get("custom_dir") if isinstance(raw.get("theme"), dict) else None
+    if custom_dir:
+        child["theme"] = {"custom_dir": rel(custom_dir)}
+    import yaml
+
+    path = folder / "mkdocs.yml"
+    path.write_text("# Written by python -m bench: the repository's mkdocs.yml on generated content.\n"
+                    + yaml.safe_dump(child, allow_unicode=True, sort_keys=False), "utf-8")
+    return path, ""
+
+
+def offer_segment() -> str:
+    try:
+        from mkdocs.utils import yaml_load
+
+        with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+            raw = yaml_load(f) or {}
+        for p in raw.get("plugins") or []:
+            if isinstance(p, dict) and DIRECTORY_PLUGIN in p:
+                seg = ((p[DIRECTORY_PLUGIN] or {}).get("urls") or {}).get("offer")
+                if seg:
+                    return seg
+    except Exception:
+        pass
+    from nahbei.urls import DEFAULT_SEGMENTS
+
+    return DEFAULT_SEGMENTS["offer"]
+
+
+def site_size(site: Path) -> tuple[int, int]:
+    total = files = 0
+    for dirpath, _, names in os.walk(site):
+        for name in names:
+            total += os.path.getsize(os.path.join(dirpath, name))
+            files += 1
+    return total, files
+
+
+def entry_page_bytes(site: Path, segment: str) -> int | None:
+    sizes = [p.stat().st_size for p in (site / segment).glob("*/index.html")]
+    return int(statistics.median(sizes)) if sizes else None
+
+
+# -- formatting -----------------------------------------------------------------------
+
+def secs(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f} s"
+
+
+def mb(x: int | None) -> str:
+    return "" if not x else f"{x / 2**20:.0f} MiB"
+
+
+def build_site(n: int, content: Path, with_pagefind_fallback: bool = True) -> dict:
+    """The site stages for one N: build, then feeds/Pagefind outside it if the build did not run them."""
+    folder = content.parent
+    res: dict = {"build": None, "feeds": None, "pagefind": None, "notes": {}}
+    config, why = site_config(folder)
+    if config is None:
+        res["notes"]["site"] = why
+        return res
+    site = folder / "site"
+    if site.exists():
+        shutil.rmtree(site)
+    res["build"] = build = run_stage("build", [config], folder / "build.log")
+    if not build.ok:
+        res["notes"]["site"] = "n/a (the build failed)"
+        return res
+    times = build.data["times"]
+    res["site"] = site
+    # Feeds: inside the build when the plugin calls write_feeds, else on their own.
+    if build.data["calls"].get("feeds"):
+        res["feeds_in_build"] = times["feeds"]
+    elif importlib.util.find_spec("nahbei.feeds") and _has_write_feeds():
+        res["feeds"] = run_stage("feeds", [content, site, SITE_URL], folder / "feeds.log")
+    else:
+        res["notes"]["feeds"] = "n/a (not available)"
+    if build.data["calls"].get("pagefind"):
+        res["pagefind_in_build"] = times["pagefind"]
+    elif with_pagefind_fallback and importlib.util.find_spec("pagefind_bin"):
+        res["pagefind"] = run_stage("pagefind", [site], folder / "pagefind.log")
+    else:
+        res["notes"]["pagefind"] = "n/a (not available)"
+    return res
+
+
+def _has_write_feeds() -> bool:
+    try:
+        import nahbei.feeds as feeds
+    except Exception:
+        return False
+    return hasattr(feeds, "write_feeds")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=1000, help="offers + events (default 1000)")
+    ap.add_argument("--compare-n", type=int, help="also build this N and compare HTML bytes per entry page")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the mkdocs-material baseline")
+    ap.add_argument("--regenerate", action="store_true", help="generate content even if cached")
+    ap.add_argument("--out", type=Path, default=OUT, help="where content, sites and logs go (default bench/out)")
+    args = ap.parse_args(argv)
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    n = args.n
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    content, gen_seconds = content_for(n, out, args.regenerate)
+    folder = content.parent
+    counts = {k: len(list((content / k).glob("*.yaml"))) for k in ("offers", "events", "contacts", "places")}
+    yaml_bytes = sum(p.stat().st_size for p in content.rglob("*.yaml"))
+
+    check_par = run_stage("check", [content], folder / "check.log")
+    check_one = run_stage("check", [content], folder / "check-1.log", {"NAHBEI_WORKERS": "1"})
+    site = build_site(n, content)
+    base = None
+    if not args.no_baseline:
+        base_root = folder / "baseline"
+        base_cfg = baseline.write(content, base_root)
+        if (base_root / "site").exists():
+            shutil.rmtree(base_root / "site")
+        base = run_stage("baseline", [base_cfg], folder / "baseline.log")
+    compare = None
+    if args.compare_n and args.compare_n != n:
+        c_content, _ = content_for(args.compare_n, out, args.regenerate)
+        compare = (args.compare_n, build_site(args.compare_n, c_content, with_pagefind_fallback=False))
+
+    # -- the table ------------------------------------------------------------------------
+    rows: list[tuple[str, str, str]] = []
+
+    def row(name, value, rss=""):
+        rows.append((name, value, rss))
+
+    notes = site["notes"]
+    if check_par.ok:
+        d = check_par.data
+        how = "2 processes" if d.get("parallel") else "1 process"
+        row(f"validation (whole check(), {d['files']} files, {how})", secs(d["seconds"]), mb(check_par.rss))
+        if check_one.ok and d.get("parallel"):
+            row("  validation in 1 process (NAHBEI_WORKERS=1)", secs(check_one.data["seconds"]), mb(check_one.rss))
+        row("model build (Directory, part of validation)", secs(d["model"]))
+        if d["errors"] or d["warnings"]:
+            row(f"  ! content: {d['errors']} errors, {d['warnings']} warnings", "; ".join(d["first_problems"][:2]))
+    else:
+        row("validation", check_par.note)
+        row("model build", "n/a")
+    build = site["build"]
+    ours = None
+    if build is not None and build.ok:
+        t = build.data["times"]
+        inside = t.get("hook:nahbei", 0.0)
+        pf_in = site.get("pagefind_in_build") or 0.0
+        feeds_in = site.get("feeds_in_build") or 0.0
+        row("page generation (nahbei plugin hooks, excl. check/feeds/Pagefind)",
+            secs(inside - t.get("check", 0.0) - feeds_in - pf_in), mb(build.rss))
+        row("  check() inside the build", secs(t.get("check")))
+        row("mkdocs render (rest of mkdocs build)", secs(build.data["seconds"] - inside))
+        ours = build.data["seconds"] - pf_in
+    elif build is not None:
+        row("page generation", build.note, mb(build.rss))
+        row("mkdocs render", notes["site"])
+    else:
+        row("page generation", notes.get("site", "n/a (not available)"))
+        row("mkdocs render", notes.get("site", "n/a (not available)"))
+    if site.get("feeds_in_build") is not None:
+        row("feeds (write_feeds, inside the build)", secs(site["feeds_in_build"]))
+    elif site["feeds"] is not None:
+        f = site["feeds"]
+        row("feeds (write_feeds, run after the build)" + (f": {f.data['feeds']} feeds" if f.ok else ""),
+            secs(f.data["seconds"]) if f.ok else f.note, mb(f.rss))
+    else:
+        row("feeds", notes.get("feeds") or notes.get("site") or "n/a (not available)")
+    if site.get("pagefind_in_build") is not None:
+        row("Pagefind (inside the build)", secs(site["pagefind_in_build"]))
+    elif site["pagefind"] is not None:
+        p = site["pagefind"]
+        row("Pagefind (run after the build)", secs(p.data["seconds"]) if p.ok else p.note, mb(p.rss))
+    else:
+        row("Pagefind", notes.get("pagefind") or notes.get("site") or "n/a (not available)")
+    procs = [s for s in (build, site["feeds"], site["pagefind"]) if s is not None and s.ok]
+    if build is not None and build.ok:
+        row("total wall time (mkdocs build process + stages after it)", secs(sum(s.wall for s in procs)))
+    else:
+        row("total wall time (validation process only: no site build)", secs(check_par.wall))
+    peak = max([s.rss for s in procs + [check_par] if s.ok] or [0])
+    row("peak memory (max RSS of one stage process)", mb(peak))
+    html = None
+    if site.get("site"):
+        size, files = site_size(site["site"])
+        row("output size", f"{size / 1e6:.1f} MB in {files} files")
+        html = entry_page_bytes(site["site"], offer_segment())
+        row("HTML bytes per entry page (median offer page)", f"{html:,}" if html else "n/a")
+    else:
+        row("output size", "n/a")
+        row("HTML bytes per entry page", "n/a")
+    if base is not None and base.ok:
+        bsize, bfiles = site_size(folder / "baseline" / "site")
+        bhtml = entry_page_bytes(folder / "baseline" / "site", baseline.FOLDERS["offers"])
+        row("baseline: bare mkdocs-material build, plain Markdown",
+            f"{secs(base.data['seconds'])}, {bsize / 1e6:.1f} MB in {bfiles} files, {bhtml:,} bytes per offer page",
+            mb(base.rss))
+    else:
+        row("baseline", "skipped" if base is None else base.note)
+
+    width = max(len(r[0]) for r in rows)
+    vwidth = max(len(r[1]) for r in rows if len(r[1]) < 60)
+    print(f"nahbei bench  N={n}: {counts['offers']} offers, {counts['events']} events, {counts['contacts']} contacts, "
+          f"{counts['places']} places ({sum(counts.values()) + 1} files, {yaml_bytes / 1e6:.1f} MB YAML"
+          + (f", generated in {gen_seconds:.1f} s)" if gen_seconds is not None else ", cached)"))
+    print(f"{'stage':<{width}}  {'time / value':<{vwidth}}  peak RSS")
+    for name, value, rss in rows:
+        print(f"{name:<{width}}  {value:<{vwidth}}  {rss}".rstrip())
+    if ours is not None and base is not None and base.ok:
+        print(f"ratio ours/baseline: {ours / base.data['seconds']:.2f}  "
+              f"(our mkdocs build without Pagefind {ours:.2f} s ÷ baseline build {base.data['seconds']:.2f} s)")
+    else:
+        print("ratio ours/baseline: n/a (" + ("no baseline" if base is None or not base.ok else "no site build") + ")")
+    if compare is not None:
+        cn, cres = compare
+        chtml = entry_page_bytes(cres["site"], offer_segment()) if cres.get("site") else None
+        if chtml and html:
+            print(f"HTML bytes per entry page (median offer page): N={cn}: {chtml:,}, N={n}: {html:,} "
+                  f"({(html - chtml) / chtml:+.1%})")
+        else:
+            print(f"HTML bytes per entry page at N={cn}: n/a ({cres['notes'].get('site', 'no site')})")
+    for label, stage in (("validation", check_par), ("site build", build), ("feeds", site["feeds"]),
+                         ("Pagefind", site["pagefind"]), ("baseline", base)):
+        if stage is not None and not stage.ok:
+            print(f"{label} failed: {stage.error}")
+    load_after = os.getloadavg()
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
+          f"bench ran {time.perf_counter() - started:.0f} s; logs and sites in {shown(folder)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

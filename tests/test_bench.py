@@ -1,0 +1,115 @@
+"""The benchmark: generated content is valid and deterministic, `python -m bench`
+prints its table, and check() gives the same messages with or without the
+second loading process. No timing is asserted: timings are only printed.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bench.generate import TODAY, generate
+from nahbei.model.check import check
+
+REPO = Path(__file__).resolve().parents[1]
+ROWS = ("validation", "model build", "page generation", "mkdocs render", "feeds", "Pagefind",
+        "total wall time", "peak memory", "output size", "HTML bytes per entry page", "baseline",
+        "ratio ours/baseline")
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_generated_content_passes_check_without_errors_or_warnings(tmp_path):
+    counts = generate(60, tmp_path / "content")
+    assert (counts["offers"], counts["events"]) == (33, 27)
+    assert counts["contacts"] > 0 and counts["places"] > 0
+    result = check(tmp_path / "content", today=TODAY, root=tmp_path)
+    assert [p.format() for p in result.problems] == []
+    assert result.directory is not None
+    assert len(result.directory.offers) == 33
+    # a mix of series and single dates, and every entry file starts with its schema line
+    events = [p.read_text("utf-8") for p in (tmp_path / "content" / "events").glob("*.yaml")]
+    assert any("frequency: weekly" in e for e in events) and any("nth:" in e for e in events)
+    assert any("recurrence:" not in e for e in events)
+    for p in (tmp_path / "content").rglob("*.yaml"):
+        assert p.read_text("utf-8").startswith("# yaml-language-server: $schema=")
+    for p in (tmp_path / "content" / "places").glob("*.yaml"):
+        assert 'postcode: "' in p.read_text("utf-8")  # quoted: a leading zero stays
+    offers = [p.read_text("utf-8") for p in (tmp_path / "content" / "offers").glob("*.yaml")]
+    assert any("status: ended" in o for o in offers) and any("funding:" in o for o in offers)
+
+
+def test_generation_is_deterministic(tmp_path):
+    generate(60, tmp_path / "a" / "content")
+    generate(60, tmp_path / "b" / "content")
+    a, b = files_of(tmp_path / "a" / "content"), files_of(tmp_path / "b" / "content")
+    assert len(a) > 60
+    assert a == b
+
+
+def test_generation_does_not_replace_a_folder_it_did_not_write(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "mine.txt").write_text("keep")
+    with pytest.raises(SystemExit):
+        generate(10, tmp_path / "content")
+    assert (tmp_path / "content" / "mine.txt").read_text() == "keep"
+
+
+def test_the_second_loading_process_changes_no_message(tmp_path):
+    """check() with the forked loader (forced on for 80 files) and without it:
+    same messages for content with YAML, schema and cross-entry errors. In a
+    fresh interpreter: the test runner's own threads would turn the fork off."""
+    script = textwrap.dedent("""
+        import os, re, sys
+        from pathlib import Path
+        from bench.generate import TODAY, generate
+        from nahbei.model import loader
+        from nahbei.model.check import check
+        root = Path(sys.argv[1])
+        content = root / "content"
+        generate(60, content)
+        offers = sorted((content / "offers").glob("*.yaml"))
+        events = sorted((content / "events").glob("*.yaml"))
+        offers[0].write_text(re.sub(r"status: \\w+", "status: aktiv", offers[0].read_text("utf-8"), 1), "utf-8")
+        offers[1].write_bytes(b"id: x\\nname: \\xff\\n")
+        offers[2].write_text(offers[2].read_text("utf-8").replace("provider: ", "provider: fehlt-"), "utf-8")
+        offers[3].write_text("", "utf-8")
+        events[0].write_text(events[0].read_text("utf-8") + "extra_feld: 1\\n", "utf-8")
+        events[1].write_text(events[1].read_text("utf-8").replace("title: ", "title: &a "), "utf-8")
+        def messages():
+            return [p.format() for p in check(content, today=TODAY, root=root).problems]
+        os.environ["NAHBEI_WORKERS"] = "1"
+        one = messages()
+        del os.environ["NAHBEI_WORKERS"]
+        loader.PARALLEL_MIN_FILES = 1
+        assert loader._may_fork(80), "the fork path is not taken"
+        two = messages()
+        assert one == two, (one, two)
+        assert len(one) >= 6, one
+        print(len(one))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "bench", "--n", "30", "--out", str(tmp_path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    for name in ROWS:
+        assert name in out, f"row {name!r} missing:\n{out}"
+    assert "N=30: 16 offers, 14 events" in out
+    assert (tmp_path / "n30" / "content" / "taxonomy.yaml").exists()
+    # the generated mkdocs.yml inherits the repository's (when there is one)
+    if (REPO / "mkdocs.yml").exists():
+        config = (tmp_path / "n30" / "mkdocs.yml").read_text("utf-8")
+        assert "INHERIT:" in config and "content_dir: content" in config
