@@ -122,7 +122,6 @@ def type_on_search_page(page, base_url: str, text: str) -> list[str]:
     page.goto(base_url + "/suche/")
     field = page.locator(f"{PAGE} pagefind-input input")
     field.wait_for(state="visible", timeout=TIMEOUT)
-    wait_for_results(page, PAGE, complete=False)  # browse mode lists everything first
     field.click()
     page.keyboard.type(text, delay=20)
     page.wait_for_function(
@@ -175,7 +174,11 @@ def check_filter(page, group: str, value: str) -> None:
     details = pane.locator("details.pf-filter-group", has=page.locator(".pf-filter-group-name", has_text=group))
     if not details.evaluate("d => d.open"):
         details.locator("summary").click()
-    pane.locator("label.pf-filter-checkbox", has_text=value).locator("input").check()
+    pane.locator(f'input.pf-checkbox-input[name="{group}"][value="{value}"]').check()
+
+
+def wait_for_filters(page) -> None:
+    page.locator(f"{PAGE} pagefind-filter-pane label.pf-filter-checkbox").first.wait_for(timeout=TIMEOUT)
 
 
 def test_filter_narrows_to_matching_entries(browser, base_url, fragments):
@@ -183,8 +186,11 @@ def test_filter_narrows_to_matching_entries(browser, base_url, fragments):
     try:
         page.goto(base_url + "/suche/")
         total = len(fragments)
-        urls = wait_for_results(page, PAGE, f"n === {total}")
-        assert set(urls) == set(fragments)
+        wait_for_filters(page)
+        # nothing listed until a word or a filter is chosen
+        assert page.locator(f"{PAGE} pagefind-summary").inner_text().strip() == \
+            "Geben Sie ein Suchwort ein oder wählen Sie einen Filter."
+        assert result_urls(page, PAGE) == []
         check_filter(page, "Region", "Kölleda")
         expected = {u for u, f in fragments.items() if "Kölleda" in f["filters"].get("Region", [])}
         assert 0 < len(expected) < total
@@ -196,6 +202,12 @@ def test_filter_narrows_to_matching_entries(browser, base_url, fragments):
         assert 0 < len(both) < len(expected)
         urls = wait_for_results(page, PAGE, f"n === {len(both)}")
         assert set(urls) == both
+        # no filter, no word: every entry
+        checked = page.locator(f"{PAGE} input.pf-checkbox-input:checked")
+        while checked.count():
+            checked.first.uncheck()
+        urls = wait_for_results(page, PAGE, f"n === {total}")
+        assert set(urls) == set(fragments)
         assert not page.foreign_requests and not page.console_errors
     finally:
         close_page(page)
@@ -205,7 +217,7 @@ def test_filter_with_query_and_event_order(browser, base_url, fragments, directo
     page = new_page(browser, base_url, height=4000)
     try:
         page.goto(base_url + "/suche/")
-        wait_for_results(page, PAGE, f"n === {len(fragments)}")
+        wait_for_filters(page)
         check_filter(page, "Art", "Veranstaltung")
         records = expected_index(directory)
         events = [u for u, r in records.items() if r.kind == "event"]
@@ -263,6 +275,34 @@ def test_all_requests_stay_on_the_site(browser, base_url, site):
         assert not page.foreign_requests
         # the server saw the index files being fetched
         assert any(p.startswith("/pagefind/") for p in server.requests), server.requests
+        close_page(page)
+    finally:
+        server.stop()
+
+
+def test_downloads_only_what_a_search_needs(browser, site):
+    """The header dialog loads no filter index; browsing by a filter loads one
+    chunk of the word index (the browse word), not all of them."""
+    chunks = len(list((site / "pagefind" / "index").glob("*.pf_index")))
+    server = SiteServer(site).start()
+    try:
+        page = new_page(browser, server.base_url)
+        page.goto(server.base_url + "/angebote/mittendrin-troisdorf/")
+        type_in_dialog(page, "Beratung")
+        fetched = list(server.requests)
+        assert any(p.startswith("/pagefind/index/") for p in fetched), fetched
+        assert not [p for p in fetched if p.startswith("/pagefind/filter/")], fetched
+        close_page(page)
+
+        server.requests.clear()
+        page = new_page(browser, server.base_url)
+        page.goto(server.base_url + "/suche/")
+        page.locator(f"{PAGE} pagefind-filter-pane label.pf-filter-checkbox").first.wait_for(timeout=TIMEOUT)
+        check_filter(page, "Region", "Troisdorf")
+        wait_for_results(page, PAGE, complete=False)
+        index_chunks = [p for p in server.requests if p.startswith("/pagefind/index/")]
+        assert 1 <= len(index_chunks) < max(chunks, 2), (index_chunks, chunks)
+        assert [p for p in server.requests if p.startswith("/pagefind/filter/")]
         close_page(page)
     finally:
         server.stop()

@@ -12,6 +12,7 @@ Pagefind reads ``data-pagefind-*`` attributes from the built HTML:
 - Keywords go into a metadata field (``keywords``): Pagefind 1.5 searches
   metadata and weights it by ``ranking.metaWeights`` (set in search.js), and
   never shows it in excerpts or on the page – not even to screen readers.
+- ``browse`` metadata holds :data:`BROWSE_TERM` (see there).
 """
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ import re
 from html import escape
 
 from .records import SearchRecord
+
+#: A word only entry pages carry (as metadata, never shown). Browsing by
+#: filters without a search word searches for it: Pagefind 1.5 would
+#: otherwise download every chunk of its word index for a search without a
+#: term (fixed upstream after 1.5.2, Pagefind PR #1317).
+BROWSE_TERM = "zzznahbeieintrag"
 
 _BODY_ATTR = re.compile(r'(<[a-zA-Z][^<>]*?)\s+data-pagefind-body(?:=(?:""|\'\'))?(?=[\s/>])')
 _HAS_BODY = re.compile(r'<[a-zA-Z][^<>]*?\sdata-pagefind-body(?:=(?:""|\'\'))?[\s/>]')
@@ -46,6 +53,7 @@ def record_html(rec: SearchRecord) -> str:
             parts.append(f'<span data-pagefind-meta="{_inline(key, value)}"></span>')
     if rec.keywords:
         parts.append(f'<span data-pagefind-meta="{_inline("keywords", ", ".join(rec.keywords))}"></span>')
+    parts.append(f'<span data-pagefind-meta="{_inline("browse", BROWSE_TERM)}"></span>')
     for key, value in rec.sort.items():
         parts.append(f'<span data-pagefind-sort="{_inline(key, value)}"></span>')
     parts.append("</div>")

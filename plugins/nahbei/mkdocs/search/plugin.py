@@ -185,6 +185,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             "feedbackTitle": t("search.feedback.issue_title", self.lang, query="{query}"),
             "labels": {"nextDate": t("search.result.next_date", self.lang)},
             "eventsFilter": {"name": t("search.filter.kind", self.lang), "value": t("search.kind.event", self.lang)},
+            "browseTerm": markup.BROWSE_TERM,
         }
         settings_json = json.dumps(settings, ensure_ascii=False)
         for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):

@@ -56,7 +56,7 @@ function el(tag, className, text) {
 
 // One result: title link, kind (and next date, status), excerpt or summary.
 // Texts go in as text; only Pagefind's excerpt (escaped, with <mark>) as HTML.
-function resultTemplate(settings) {
+function resultTemplate(settings, instance) {
   const labels = settings.labels || {};
   return (result) => {
     const meta = result.meta || {};
@@ -74,7 +74,8 @@ function resultTemplate(settings) {
     if (meta.status) facts.append(el("strong", "nb-result-status", meta.status));
     if (facts.childNodes.length) content.append(facts);
     const text = el("p", "pf-result-excerpt");
-    if (result.excerpt && /\S/.test(result.excerpt)) {
+    const browsing = instance && !(instance.searchTerm && /\S/.test(instance.searchTerm));
+    if (!browsing && result.excerpt && /\S/.test(result.excerpt)) {
       text.innerHTML = result.excerpt;
     } else if (meta.summary) {
       text.textContent = meta.summary;
@@ -90,9 +91,9 @@ function stamp(template) {
   template.replaceWith(template.content.cloneNode(true));
 }
 
-function useTemplates(root, settings) {
+function useTemplates(root, settings, instance) {
   for (const results of root.querySelectorAll("pagefind-results")) {
-    results.resultTemplate = resultTemplate(settings);
+    results.resultTemplate = resultTemplate(settings, instance);
   }
 }
 
@@ -119,20 +120,42 @@ function searchPageUrl(term) {
   return url;
 }
 
-// Events are listed by their next date when browsing only events.
-function sortEventsByDate(instance, settings) {
-  const only = settings.eventsFilter;
+// The header dialog shows no filters: load Pagefind without its filter index
+// (Pagefind's Component UI loads every filter chunk first – at 10,000 entries
+// more than the rest of a search together) and clear without reloading it.
+function withoutFilters(instance) {
+  instance.__doLoad__ = async function () {
+    if (this.__pagefind__) return;
+    try {
+      const pagefind = await import(this.options.bundlePath + "pagefind.js");
+      this.__pagefind__ = pagefind.createInstance(this.pagefindOptions || {});
+    } catch (e) {
+      this.__dispatch__("error", { type: "bundle_load_failed", message: "Could not load search bundle",
+                                   bundlePath: this.options.bundlePath, error: e });
+    }
+  };
+  instance.__clear__ = async function () {
+    this.__dispatch__("results", { results: [], unfilteredTotalCount: 0 });
+  };
+}
+
+// Searches without a word (browsing by filters) look for the word every entry
+// page carries in its metadata: Pagefind 1.5.2 would otherwise download its
+// whole word index for them. Browsing only events lists them by next date.
+function adaptSearch(instance, settings) {
   const pf = instance.__pagefind__;
-  if (!only || !pf || pf.__nbSorted) return;
+  if (!pf || pf.__nbAdapted) return;
   const search = pf.search.bind(pf);
+  const only = settings.eventsFilter;
   pf.search = (term, options = {}) => {
-    const values = options?.filters?.[only.name];
-    if (!term && Array.isArray(values) && values.length === 1 && values[0] === only.value && !options.sort) {
+    if (term && /\S/.test(term)) return search(term, options);
+    const values = only && options?.filters?.[only.name];
+    if (Array.isArray(values) && values.length === 1 && values[0] === only.value && !options.sort) {
       options = { ...options, sort: { date: "asc" } };
     }
-    return search(term, options);
+    return search(settings.browseTerm || null, options);
   };
-  pf.__nbSorted = true;
+  pf.__nbAdapted = true;
 }
 
 async function main() {
@@ -155,8 +178,9 @@ async function main() {
   const headerTemplate = header && header.querySelector("template[data-nb-search-ui]");
   if (headerTemplate) {
     const instance = configure(components, headerName, settings);
+    withoutFilters(instance);
     stamp(headerTemplate);
-    useTemplates(header, settings);
+    useTemplates(header, settings, instance);
     header.classList.add("nb-ready");
     instance.on("search", (term) => updateFeedback(term));
     const more = header.querySelector("a[data-nb-search-more]");
@@ -189,17 +213,17 @@ async function main() {
       const template = this.querySelector("template[data-nb-search-ui]");
       if (!template) return;
       stamp(template);
-      useTemplates(this, settings);
+      useTemplates(this, settings, pageInstance);
       this.dataset.ready = "";
       const term = new URL(location.href).searchParams.get("q") || "";
       // Let the Pagefind elements inside connect first.
       queueMicrotask(async () => {
         await pageInstance.triggerLoad();
-        sortEventsByDate(pageInstance, settings);
-        // Browse mode: an empty search lists every entry, filters narrow it.
-        // (Set after loading, so Pagefind does not start its own first search.)
+        adaptSearch(pageInstance, settings);
+        // Browse mode: filters alone list entries. Set after loading, so
+        // Pagefind does not list every entry before anything is chosen.
         pageInstance.faceted = true;
-        pageInstance.triggerSearchWithFilters(term, {});
+        if (term) pageInstance.triggerSearchWithFilters(term, {});
       });
     }
   }
