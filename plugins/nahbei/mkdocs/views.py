@@ -59,6 +59,10 @@ class Site:
     def calendar(self, vocab: str | None = None, term: str | None = None) -> str:
         return calendar_path(self.urls, vocab, term)
 
+    @property
+    def today_label(self) -> str:
+        return fmt.format_date_long(self.today, self.lang) if self.today else ""
+
     def absolute(self, path: str) -> str | None:
         return self.site_url.rstrip("/") + "/" + path if self.site_url else None
 

@@ -1,0 +1,190 @@
+"""The website in real Chromium (Debian's, via Playwright; tests/support):
+axe-core WCAG 2.1 A/AA with zero violations for every page type, light and
+dark, at 1280 px and 320 px; no request leaves 127.0.0.1; no horizontal
+scrolling at 320 px; Tab reaches the main content and every control with a
+visible focus; an offer page prints on one A4 page without site chrome.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.browser import (  # noqa: F401  (browser is a fixture)
+    browser,
+    foreign_resource_hints,
+    format_focus_steps,
+    format_violations,
+    has_horizontal_scroll,
+    open_page,
+    overflowing_elements,
+    run_axe,
+    tab_through,
+)
+from tests.support.server import serve_directory
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+REPO = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795305600", "NO_MKDOCS_2_WARNING": "1"}
+
+PAGES = {
+    "home": "/",
+    "offer": "/angebote/mittendrin-troisdorf/",
+    "offer_hours": "/angebote/thinka-soemmerda/",
+    "event": "/veranstaltungen/mittendrin-offener-treff/",
+    "event_cancelled": "/veranstaltungen/infoabend-ehrenamt-abgesagt/",
+    "contact": "/kontakte/okan-bektas/",
+    "place": "/orte/begegnungsstaette-troisdorf-mitte/",
+    "topics": "/themen/",
+    "topic": "/themen/einsamkeit/",
+    "regions": "/regionen/",
+    "az": "/a-z/",
+    "archive": "/archiv/",
+    "calendar": "/kalender/",
+    "calendar_term": "/kalender/regionen/troisdorf/",
+    "contacts": "/kontakte/",
+    "places": "/orte/",
+    "imprint": "/impressum/",
+    "privacy": "/datenschutz/",
+    "accessibility": "/barrierefreiheit/",
+    "docs_page": "/mitmachen/",
+    "not_found": "/404.html",
+}
+MODES = [("light", 1280), ("dark", 1280), ("light", 320), ("dark", 320)]
+# Variants with the same templates (ended offer, organisation, target group …)
+# are covered by tests/test_site_build.py and the Nu HTML Checker there.
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser-site") / "site"
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                          cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with serve_directory(out) as base:
+        yield base
+
+
+def _settle(page):
+    page.wait_for_load_state("load")
+    # the palette script sets the colour scheme; wait until it has
+    page.wait_for_function("document.body.hasAttribute('data-md-color-scheme')")
+
+
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_page_type_axe_clean_private_and_reflows(browser, base_url, kind):
+    problems = []
+    for scheme, width in MODES:
+        with open_page(browser, base_url, color_scheme=scheme, width=width, height=800) as page:
+            resp = page.goto(base_url + PAGES[kind])
+            assert resp is not None and resp.ok, (kind, resp and resp.status)
+            _settle(page)
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+            violations = run_axe(page)
+            if violations:
+                problems.append(f"[{scheme} {width}px] " + format_violations(violations))
+            if page.foreign_requests:
+                problems.append(f"[{scheme} {width}px] foreign requests: {page.foreign_requests}")
+            hints = foreign_resource_hints(page)
+            if hints:
+                problems.append(f"[{scheme} {width}px] foreign resource hints: {hints}")
+            if width == 320 and has_horizontal_scroll(page):
+                problems.append(f"[{scheme} 320px] horizontal scroll: {overflowing_elements(page)}")
+            if page.console_errors:
+                problems.append(f"[{scheme} {width}px] console errors: {page.console_errors}")
+            assert page.context.cookies() == [], "the site must set no cookies"
+    assert not problems, "\n".join(problems)
+
+
+def _focus_problems(page, steps) -> list[str]:
+    """Every stop visible with a focus indicator. mkdocs-material's palette
+    switch is a visually hidden radio button whose <label> shows the focus."""
+    bad = []
+    for s in steps:
+        if s.tag == "input" and "__palette" in s.selector:
+            label_outline = page.evaluate(
+                """(sel) => { const i = document.querySelector('input.md-option:not([hidden])' + ':checked') ||
+                                  document.querySelector('input.md-option');
+                   i.focus(); const l = i.nextElementSibling; const cs = getComputedStyle(l);
+                   return [l.tagName, cs.outlineStyle, cs.outlineWidth, l.getBoundingClientRect().width]; }""",
+                s.selector)
+            if not (label_outline[0] == "LABEL" and label_outline[1] != "none" and label_outline[3] > 0):
+                bad.append(f"palette switch without visible focus: {label_outline}")
+            continue
+        if not (s.visible and s.in_viewport and s.focus_indicator):
+            bad.append(f"{s.index} <{s.tag}> {s.text!r} visible={s.visible} in_viewport={s.in_viewport} "
+                       f"indicator={s.indicator!r}")
+    return bad
+
+
+@pytest.mark.parametrize("kind", ["home", "offer", "event", "calendar", "az"])
+@pytest.mark.parametrize("width", [1280, 320])
+def test_keyboard_reaches_main_content_with_visible_focus(browser, base_url, kind, width):
+    with open_page(browser, base_url, width=width, height=800) as page:
+        page.goto(base_url + PAGES[kind])
+        _settle(page)
+        steps = tab_through(page, 150)
+        report = format_focus_steps(steps)
+        assert steps, "Tab reached nothing"
+        assert steps[0].tag == "a" and steps[0].href and steps[0].href.startswith("#"), report  # skip link first
+        assert any(s.in_main and s.tag == "a" for s in steps), report
+        bad = _focus_problems(page, steps)
+        assert not bad, "\n".join(bad) + "\n\n" + report
+        # every link and control of the article is reachable
+        in_article = page.evaluate("document.querySelectorAll('article a[href], article input, article button').length")
+        reached = sum(1 for s in steps if "article" in s.selector or s.in_main)
+        assert reached >= in_article, report
+        # the footer (legal pages) is reachable too
+        assert any(s.text == "Erklärung zur Barrierefreiheit" for s in steps), report
+
+
+def test_skip_link_moves_to_the_page_heading(browser, base_url):
+    with open_page(browser, base_url) as page:
+        page.goto(base_url + PAGES["offer"])
+        _settle(page)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Zum Inhalt"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#inhalt"
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('article')"), \
+            page.evaluate("document.activeElement.outerHTML")
+
+
+def test_palette_toggle_switches_to_dark_and_stays_accessible(browser, base_url):
+    with open_page(browser, base_url, color_scheme="light") as page:
+        page.goto(base_url + PAGES["offer"])
+        _settle(page)
+        page.locator("label[for='__palette_1']").click()
+        page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+        violations = run_axe(page)
+        assert not violations, format_violations(violations)
+
+
+def test_offer_prints_as_one_page_handout(browser, base_url):
+    for kind in ("offer", "offer_hours"):
+        with open_page(browser, base_url) as page:
+            page.goto(base_url + PAGES[kind])
+            _settle(page)
+            page.emulate_media(media="print")
+            hidden = page.evaluate(
+                """() => ['.md-header', '.md-footer', '.md-sidebar--primary', '.nb-change', '.nb-route']
+                   .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
+            assert all(hidden), hidden
+            shown = page.evaluate("getComputedStyle(document.querySelector('.nb-print-only')).display")
+            assert shown == "block"
+            visible_text = page.evaluate("document.querySelector('article').innerText")
+            for fact in ("Wann?", "Kontakt", "Uhr"):
+                assert fact in visible_text
+            pdf = page.pdf(format="A4")
+            pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+            assert pages == 1, f"{kind}: {pages} printed pages"
