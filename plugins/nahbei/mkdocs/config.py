@@ -45,6 +45,8 @@ class DirectoryConfig(Config):
     home_events = c.Type(int, default=5)  # next dates on the home page
     home_recent = c.Type(int, default=5)  # recently reviewed offers on the home page
     next_dates = c.Type(int, default=6)  # next dates listed on an event or offer page
+    # Write the iCalendar feeds (nahbei.feeds) after the build; pages link only feeds that exist
+    feeds = c.Type(bool, default=True)
     # URL segments, e.g. {offer: angebote, calendar: kalender}; see nahbei.urls
     urls = c.DictOfItems(c.Type(str), default={})
     # Search form on the home page: null = when a page exists at the search URL

@@ -10,7 +10,7 @@ A thin adapter. It only coordinates:
   generated pages (their Markdown is empty; the Jinja template renders them)
 - on_page_context: the page's view (nahbei.mkdocs.views)
 - on_post_page/on_post_template: small HTML fixes of the theme
-- on_post_build: open data under api/
+- on_post_build: open data under api/, iCalendar feeds (nahbei.feeds)
 - on_serve: rebuild when content/ or schemas/ change
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .. import opendata
+from ..feeds import feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
 from ..model.clock import today as clock_today
@@ -105,10 +106,12 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if not self.config.enabled:
             return files
         self.directory = self._check()
+        catalog = ({(f.scope, f.ident): f for f in feed_catalog(self.directory, self.urls, self.lang)}
+                   if self.config.feeds else {})
         self.site = Site(
             urls=self.urls, lang=self.lang, site_name=config.site_name, site_url=config.site_url or None,
             legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
-            issue_template=self.config.issue_template, today=self.directory.today,
+            issue_template=self.config.issue_template, today=self.directory.today, feeds=catalog,
         )
         self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
                            home_events=self.config.home_events, home_recent=self.config.home_recent,
@@ -188,3 +191,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if not self.config.enabled or self.directory is None:
             return
         opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)
+        if self.config.feeds:
+            written = write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
+                                  self.urls, versions=self.root, lang=self.lang, site_name=config.site_name)
+            log.debug(f"{len(written)} iCalendar feeds written")

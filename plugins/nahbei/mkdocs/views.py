@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .. import formatting as fmt
 from .. import jsonld, safe_markdown
+from ..feeds.catalog import last_day as feeds_last_day
 from ..i18n import t
 from ..urls import Urls
 from .pages import VOCABULARIES, PageSpec, calendar_path
@@ -42,6 +43,7 @@ class Site:
     issue_template: str = "aenderung-melden.yml"
     search_path: str | None = None  # set when a search page exists
     today: date | None = None
+    feeds: dict | None = None  # nahbei.feeds catalog; None: link every feed path
     extra: dict = field(default_factory=dict)
 
     def t(self, key: str, **params) -> str:
@@ -53,7 +55,11 @@ class Site:
     def index(self, kind: str) -> str:
         return self.urls.index(kind)
 
-    def feed(self, scope: str, ident: str | None = None) -> str:
+    def feed(self, scope: str, ident: str | None = None) -> str | None:
+        """Path of an .ics feed, or None when nahbei.feeds writes no such feed
+        (``feeds`` is its catalog: {(scope, ident): Feed})."""
+        if self.feeds is not None and (scope, ident) not in self.feeds:
+            return None
         return self.urls.feed(scope, ident)
 
     def calendar(self, vocab: str | None = None, term: str | None = None) -> str:
@@ -310,7 +316,7 @@ class Views:
                 "place": place.name if place else None,
                 "town": place.address.get("town") if place else None,
                 "online": bool(e.get("online_url")),
-                "ics": self.urls.feed("event", e.id),
+                "ics": self.site.feed("event", e.id),
             })
         return out
 
@@ -320,18 +326,8 @@ class Views:
         return e.occurrences(self.today, horizon)[:limit]
 
     def last_day(self, e) -> date | None:
-        """The last day an event takes place; None for open-ended series."""
-        rec = e.recurrence
-        if rec is None:
-            end = e.end if e.end is not None else e.start
-            return end if not isinstance(end, datetime) else end.date()
-        if rec.until is None and rec.count is None:
-            return None
-        occ = e.occurrences(None, rec.until if rec.until else None)
-        days = [o.day for o in occ]
-        if rec.moved:
-            days.extend(m.to.date() for m in rec.moved)
-        return max(days) if days else None
+        """The last day an event takes place; None for open-ended series (as in the feeds)."""
+        return feeds_last_day(e)
 
     def is_past(self, e) -> bool:
         last = self.last_day(e)
@@ -396,7 +392,7 @@ class Views:
                 title = self.d.places[e.place].name  # "Außensprechstunde Buttstädt", not the offer's name again
             events.append({"title": title, "url": self.event_url(e), "derived": bool(e.derived_from),
                            "dates": [self.occurrence(x, event=False) for x in dates],
-                           "ics": self.urls.feed("event", eid), "first": dates[0].start})
+                           "ics": self.site.feed("event", eid), "first": dates[0].start})
         events.sort(key=lambda x: fmt.iso(x["first"]))
         funding = o.get("funding")
         return {
@@ -418,7 +414,7 @@ class Views:
             "cost": self.cost(o),
             "languages": self.languages(o),
             "events": events,
-            "feed": self.urls.feed("offer", o.id),
+            "feed": self.site.feed("offer", o.id),
             "funding": dict(funding) if funding else None,
             "reviewed": self.reviewed(o),
             "example": self.example(o),
@@ -454,7 +450,7 @@ class Views:
             "topics": self.term_links("topics", sorted(t for v, t in self.terms_of_event.get(e.id, ()) if v == "topics")),
             "target_groups": self.term_links("target_groups", sorted(
                 t for v, t in self.terms_of_event.get(e.id, ()) if v == "target_groups")),
-            "ics": self.urls.feed("event", e.id),
+            "ics": self.site.feed("event", e.id),
             "example": self.example(e),
             "change": self.change(e, spec.path),
             "jsonld": Markup(jsonld.dumps(self.ld.event(e, dates))),
@@ -492,7 +488,7 @@ class Views:
             "reviewed": self.reviewed(c),
             "example": self.example(c),
             "change": self.change(c, spec.path),
-            "feed": self.urls.feed("contact", c.id) if events else None,
+            "feed": self.site.feed("contact", c.id),
             "jsonld": Markup(jsonld.dumps(self.ld.contact(c))),
         }
 
@@ -523,7 +519,7 @@ class Views:
             "entry": p, "id": p.id, "name": p.name, **self.place_ref(p.id),
             "description": self.description("place", p.id),
             "offers": offers, "events": events, "contacts": contacts,
-            "feed": self.urls.feed("place", p.id) if events else None,
+            "feed": self.site.feed("place", p.id),
             "example": self.example(p),
             "change": self.change(p, spec.path),
             "jsonld": Markup(jsonld.dumps(self.ld.place(p))),
@@ -563,7 +559,7 @@ class Views:
             "events": [self.occurrence(o) for o in occ[:10]],
             "more_events": len(occ) > 10,
             "calendar": calendar_path(self.urls, vocab, tid),
-            "feed": self.urls.feed(vocab, tid),
+            "feed": self.site.feed(vocab, tid),
         }
 
     def _az(self, spec: PageSpec) -> dict:
@@ -597,9 +593,9 @@ class Views:
             wanted = {(vocab, x) for x in (tid, *self.descendants(vocab, tid))}
             occ = [o for o in self.upcoming if self.terms_of_event.get(o.event_id, set()) & wanted]
             term = self.term_link(vocab, tid)
-            feed = self.urls.feed(vocab, tid)
+            feed = self.site.feed(vocab, tid)
         else:
-            occ, term, feed = self.upcoming, None, self.urls.feed("all")
+            occ, term, feed = self.upcoming, None, self.site.feed("all")
         days: dict[date, list] = {}
         for o in occ:
             days.setdefault(o.day, []).append(self.occurrence(o))
@@ -621,7 +617,7 @@ class Views:
             "start": {"iso": self.today.isoformat(), "label": fmt.format_date_long(self.today, self.lang)},
             "end": {"iso": end.isoformat(), "label": fmt.format_date_long(end, self.lang)},
             "weeks": self.calendar_weeks,
-            "feed": feed, "feed_webcal": self.site.webcal(feed), "feed_https": self.site.absolute(feed),
+            "feed": feed,
             "filters": filters,
             "all": calendar_path(self.urls),
         }
