@@ -46,6 +46,8 @@ class Recurrence:
             when, all_day = parse_when(value)
             if all_day and isinstance(start, datetime):
                 when = datetime.combine(when, start.time())
+            elif not all_day and not isinstance(start, datetime):
+                when = when.date()  # an all-day series has all-day extra dates
             extra.append(when)
         moved = tuple(
             Move(date.fromisoformat(m["date"]), parse_when(m["to"])[0],
