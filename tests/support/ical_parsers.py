@@ -41,19 +41,24 @@ def utc_window(start: date, end: date, margin_days: int = 40) -> tuple[datetime,
             datetime.combine(end + timedelta(days=margin_days), time(), UTC))
 
 
-def in_days(rows, start: date, end: date, tz: str = "Europe/Berlin"):
-    """Rows whose start, as a local day in ``tz``, lies in [start, end]; sorted, as a list."""
-    zone = ZoneInfo(tz)
+def in_days(rows, start: date, end: date, tz: str | dict = "Europe/Berlin"):
+    """Rows whose start, as a local day in the event's zone (``tz``, or ``tz[uid]``),
+    lies in [start, end]; sorted, as a list.
+    An end equal to the start (a timed event without DTEND: RFC 5545 gives it no
+    duration, some parsers report end = start) is reported as None, like the model."""
     out = []
     for row in rows:
+        if row[2] == row[1]:
+            row = (row[0], row[1], None, row[3])
         s = row[1]
         if "T" in s:
+            zone = ZoneInfo(tz if isinstance(tz, str) else tz.get(row[0], "Europe/Berlin"))
             day = datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).astimezone(zone).date()
         else:
             day = date.fromisoformat(s)
         if start <= day <= end:
             out.append(tuple(row))
-    return sorted(out)
+    return sorted(out, key=str)
 
 
 # -- icalendar + recurring-ical-events --------------------------------------
@@ -65,8 +70,8 @@ def expand_icalendar(data: bytes, start: datetime, end: datetime) -> list[tuple]
     cal = icalendar.Calendar.from_ical(data)
     rows = []
     for ev in recurring_ical_events.of(cal).between(start, end):
-        dtend = ev.get("DTEND")
-        rows.append((str(ev["UID"]), stamp(ev["DTSTART"].dt), stamp(dtend.dt) if dtend else None,
+        finish = ev.end if "DTEND" in ev or "DURATION" in ev else None
+        rows.append((str(ev["UID"]), stamp(ev["DTSTART"].dt), stamp(finish),
                      str(ev["STATUS"]) if "STATUS" in ev else None))
     return rows
 
@@ -80,7 +85,8 @@ def expand_ha(data: bytes, start: datetime, end: datetime) -> list[tuple]:
     rows = []
     for ev in cal.timeline_tz(UTC).overlapping(start, end):
         status = ev.status.value if ev.status is not None else None
-        rows.append((ev.uid, stamp(ev.dtstart), stamp(ev.dtend) if ev.dtend is not None else None, status))
+        finish = ev.end if ev.dtend is not None or ev.duration is not None else None
+        rows.append((ev.uid, stamp(ev.dtstart), stamp(finish), status))
     return rows
 
 
@@ -146,5 +152,5 @@ MODEL_STATUS = {"scheduled": "CONFIRMED", "moved": "CONFIRMED", "cancelled": "CA
 
 
 def model_rows(occurrences, host: str) -> list[tuple]:
-    return sorted((f"{o.event_id}@{host}", stamp(o.start), stamp(o.end), MODEL_STATUS[o.status])
-                  for o in occurrences)
+    return sorted(((f"{o.event_id}@{host}", stamp(o.start), stamp(o.end), MODEL_STATUS[o.status])
+                   for o in occurrences), key=str)

@@ -54,13 +54,12 @@ from ..model.recurrence import WEEKDAYS, series_dates
 from ..urls import Urls
 from .catalog import Feed, last_day
 from .versions import UNVERSIONED, Version
-from .vtimezone import vtimezone
+from .vtimezone import transitions, vtimezone
 
 __all__ = ["EventCalendar", "Built", "PRODID", "REFRESH"]
 
 PRODID = "-//nahbei//Veranstaltungskalender//DE"
 REFRESH = timedelta(hours=12)
-_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu"}
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _STATUS = {"scheduled": "CONFIRMED", "moved": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 _CRLF = b"\r\n"
@@ -96,13 +95,13 @@ _VALUE_DATE = params(VALUE="DATE")
 class _When:
     """DTSTART-style values of one zone: ``(params, value)`` strings."""
 
-    def __init__(self, tzid: str | None):
+    def __init__(self, tzid: str):
         self.tzid = tzid
-        self.tz_params = params(TZID=tzid) if tzid else ""
+        self.tz_params = params(TZID=tzid)
         self._seen: dict = {}
 
     def one(self, value) -> tuple[str, str]:
-        key = (value, type(value))
+        key = (value, type(value), getattr(value, "tzinfo", None))
         found = self._seen.get(key)
         if found is None:
             found = self._seen[key] = self._encode(value)
@@ -110,7 +109,7 @@ class _When:
 
     def _encode(self, value) -> tuple[str, str]:
         if isinstance(value, datetime):
-            if self.tzid is None:  # UTC
+            if value.tzinfo is timezone.utc:  # ...Z, no TZID
                 return "", _str(vDatetime(value.astimezone(timezone.utc)).to_ical())
             return self.tz_params, _str(vDatetime(value.replace(tzinfo=None)).to_ical())
         return _VALUE_DATE, _str(vDate(value).to_ical())
@@ -203,22 +202,37 @@ class EventCalendar:
         return self.site_url + self.urls.page("event", event.id)
 
     def _build(self, e: Event) -> Built:
-        utc = e.tz in _UTC_NAMES
-        tz = timezone.utc if utc else ZoneInfo(e.tz)
-        zone_key = None if utc else e.tz
-        when = self._when.get(zone_key) or self._when.setdefault(zone_key, _When(zone_key))
+        # Every zone, UTC included, is written with TZID and its VTIMEZONE: ical (Home
+        # Assistant) does not match RECURRENCE-ID overrides of a series in ...Z form.
+        # icalendar never writes TZID=UTC, so UTC is spelled Etc/UTC (the same zone).
+        tzid = "Etc/UTC" if e.tz == "UTC" else e.tz
+        tz = ZoneInfo(tzid)
+        when = self._when.get(tzid) or self._when.setdefault(tzid, _When(tzid))
         all_day = e.all_day
         dur = e.duration
 
         def at(naive):
+            """A series date as written in RRULE terms: local wall time with TZID (or a DATE)."""
             return _day(naive) if all_day else naive.replace(tzinfo=tz)
+
+        def exact(naive):
+            """A start or end every parser reads as the same instant: a local time that does
+            not exist (spring gap) or exists twice (autumn) is written in UTC instead; the
+            model reads it like RFC 5545 and zoneinfo (fold=0: the offset before the change)."""
+            if all_day:
+                return _day(naive)
+            aware = naive.replace(tzinfo=tz)
+            back = aware.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+            if back != naive or naive.replace(fold=1, tzinfo=tz).utcoffset() != aware.utcoffset():
+                return aware.astimezone(timezone.utc)
+            return aware
 
         def end_of(start_naive, end_naive=None):
             if all_day:
                 return _day(start_naive) + (dur or timedelta(days=1))
             if end_naive is not None:
-                return end_naive.replace(tzinfo=tz)
-            return (start_naive + dur).replace(tzinfo=tz) if dur is not None else None
+                return exact(end_naive)
+            return exact(start_naive + dur) if dur is not None else None
 
         version = self.versions.get(e.source, UNVERSIONED)
         uid = text_line("UID", self.uid(e))
@@ -231,16 +245,17 @@ class EventCalendar:
         categories, geo, location, organizer = self._shared_lines(e)
         url = self._cached(("URL", e.id), lambda: line("URL", _str(vUri(self.page_url(e)).to_ical())))
         status = e.status
-        years: list[int] = []
+        years: list[int] = [_day(e.start).year]
 
-        def component(start_naive, end, st, recurrence_id=None, notes=(), series=b""):
+        def component(start, end, st, recurrence_id=None, notes=(), series=b"", duration=None):
             prefix = t(f"ui.status.{st}", self.lang) + ": " if st in ("cancelled", "postponed") else ""
-            years.append(_day(start_naive).year)
+            years.append(_day(start).year)
             return b"".join((
                 b"BEGIN:VEVENT\r\n",
                 self._cached(("SUMMARY", prefix + e.title), lambda: text_line("SUMMARY", prefix + e.title)),
-                when.line("DTSTART", at(start_naive)),
+                when.line("DTSTART", start),
                 when.line("DTEND", end) if end is not None else b"",
+                line("DURATION", _str(vDuration(duration).to_ical())) if duration is not None else b"",
                 self._dtstamp, uid,
                 when.line("RECURRENCE-ID", at(recurrence_id)) if recurrence_id is not None else b"",
                 sequence, series, categories,
@@ -253,58 +268,116 @@ class EventCalendar:
 
         rec = e.recurrence
         if rec is None:
-            body = component(e.start, end_of(e.start, e.end if not all_day else None), status)
+            body = component(exact(e.start), end_of(e.start, e.end if not all_day else None), status)
+            return Built(e.id, body, None if all_day else tzid, min(years))
+
+        rule = rec.rule(e.start)
+        first = next(iter(rule), None)
+        extras = sorted({_day(x) for x in rec.extra}) if all_day else sorted(set(rec.extra))
+        special = sorted({*rec.exdates, *rec.cancelled, *(m.date for m in rec.moved)})
+        # the rule's dates up to the last exception or extra date, in one pass
+        horizon = max([*special, *(_day(x) for x in extras)], default=None)
+        instances = set(series_dates(rec, e.start, horizon)) if first is not None and horizon else set()
+        if first is not None:
+            dtstart = _day(first) if all_day else first
+            extras = [x for x in extras if x not in instances]
+        elif extras:  # only extra dates: DTSTART is the first, and RDATE repeats it, because
+            # ical.js and ical (Home Assistant) skip DTSTART when there is RDATE but no RRULE
+            dtstart = extras[0]
+            if len(extras) == 1:
+                extras = []
+        else:  # no date at all (check() reports it): nothing to publish
+            return Built(e.id, b"", None, min(years))
+        # the series' start on each exception day, when the rule has one there
+        on_series = {}
+        for d in special:
+            naive = d if all_day else datetime.combine(d, first.time()) if first is not None else None
+            if naive is not None and naive in instances:
+                on_series[d] = naive
+        series = []
+        if first is not None:
+            series.append(line("RRULE", _str(vRecur(self._rrule(rec, first, tz, all_day)).to_ical())))
+        if extras:
+            series.append(when.list_line("RDATE", [at(x) for x in extras]))
+            years.extend(_day(x).year for x in extras)
+        exdates = [at(on_series[d]) for d in sorted(set(rec.exdates)) if d in on_series]
+        if exdates:
+            series.append(when.list_line("EXDATE", exdates))
+        excluded = set(rec.exdates)
+        overrides = []
+        overridden = set()
+        for m in {m.date: m for m in rec.moved}.values():  # the last move of a date counts, as in the model
+            original = on_series.get(m.date)
+            if original is None or m.date in excluded or original in overridden:
+                continue
+            overridden.add(original)
+            st = "moved" if status == "scheduled" else status
+            was = t("ui.status.moved_from", self.lang, date=fmt.format_date_long(m.date, self.lang))
+            notes = (f"{t('ui.status.moved', self.lang)} ({was})" + (f": {m.note}" if m.note else ""),)
+            overrides.append((original, component(exact(m.to), end_of(m.to, m.end), st, original, notes)))
+        for d in sorted(set(rec.cancelled)):
+            original = on_series.get(d)
+            if original is None or d in excluded or original in overridden:
+                continue
+            overridden.add(original)
+            overrides.append((original, component(exact(original), end_of(original), "cancelled", original)))
+        crossing = self._dst_crossings(e, tzid, rule, first, extras, dtstart) if dur and not all_day else ()
+        for start in crossing:
+            if start not in overridden and start.date() not in excluded:
+                overridden.add(start)
+                overrides.append((start, component(exact(start), end_of(start), status, start)))
+        if dtstart in crossing:  # DTEND would give every date this date's exact length
+            master = component(at(dtstart), None, status, series=b"".join(series), duration=dur)
         else:
-            rule = rec.rule(e.start)
-            first = next(iter(rule), None)
-            extras = sorted({_day(x) for x in rec.extra}) if all_day else sorted(set(rec.extra))
-            special = sorted({*rec.exdates, *rec.cancelled, *(m.date for m in rec.moved)})
-            # the rule's dates up to the last exception or extra date, in one pass
-            horizon = max([*special, *(_day(x) for x in extras)], default=None)
-            instances = set(series_dates(rec, e.start, horizon)) if first is not None and horizon else set()
-            if first is not None:
-                dtstart = _day(first) if all_day else first
-                extras = [x for x in extras if x not in instances]
-            else:  # only extra dates
-                dtstart, extras = extras[0], extras[1:]
-            # the series' start on each exception day, when the rule has one there
-            on_series = {}
-            for d in special:
-                naive = d if all_day else datetime.combine(d, first.time()) if first is not None else None
-                if naive is not None and naive in instances:
-                    on_series[d] = naive
-            series = []
-            if first is not None:
-                series.append(line("RRULE", _str(vRecur(self._rrule(rec, first, tz, all_day)).to_ical())))
-            if extras:
-                series.append(when.list_line("RDATE", [at(x) for x in extras]))
-                years.extend(_day(x).year for x in extras)
-            exdates = [at(on_series[d]) for d in sorted(set(rec.exdates)) if d in on_series]
-            if exdates:
-                series.append(when.list_line("EXDATE", exdates))
-            parts = [component(dtstart, end_of(dtstart), status, series=b"".join(series))]
-            overrides = []
-            excluded = set(rec.exdates)
-            moved_days = set()
-            for m in rec.moved:
-                original = on_series.get(m.date)
-                if original is None or m.date in excluded or m.date in moved_days:
+            master = component(at(dtstart), end_of(dtstart), status, series=b"".join(series))
+        overrides.sort(key=lambda x: x[0])
+        body = b"".join([master, *(c for _, c in overrides)])
+        return Built(e.id, body, None if all_day else tzid, min(years))
+
+    def _dst_crossings(self, e: Event, tzid: str, rule, first, extras, dtstart) -> set:
+        """Starts of the series' dates whose span crosses a change of the UTC offset,
+        or which begin or end at a local time that does not exist or exists twice.
+
+        The model gives every date the same wall-clock length (22:00–06:00 stays
+        22:00–06:00 on the night the clocks change); RFC 5545 gives the length of
+        DTSTART..DTEND as an exact duration, and parsers differ in what they do
+        (ical.js adds it to the wall clock, then resolves a time in the gap or the
+        repeated hour differently from RFC 5545). Such dates are written as
+        overrides with their own exact DTSTART/DTEND, so every parser shows the
+        model's times. Open series: up to two years after today."""
+        dur = e.duration
+        tz = ZoneInfo(tzid)
+        last = self.last_day(e.id)
+        if last is None:
+            last = max(self.d.today, _day(dtstart)) + timedelta(days=730)
+        starts = set()
+
+        def clear(naive):  # the wall time exists exactly once
+            aware = naive.replace(tzinfo=tz)
+            return (aware.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) == naive
+                    and naive.replace(fold=1, tzinfo=tz).utcoffset() == aware.utcoffset())
+
+        def crosses(s):
+            a = s.replace(tzinfo=tz).astimezone(timezone.utc)
+            b = (s + dur).replace(tzinfo=tz).astimezone(timezone.utc)
+            return b - a != dur or not clear(s) or not clear(s + dur)
+
+        lo = datetime.combine(_day(dtstart), time()) - dur
+        hi = datetime.combine(last, time()) + timedelta(days=1)
+        if first is not None:
+            t0 = first.time()
+            for wall, delta in transitions(tzid, lo.year, hi.year + 1):
+                if not lo <= wall <= hi:
                     continue
-                moved_days.add(m.date)
-                st = "moved" if status == "scheduled" else status
-                was = t("ui.status.moved_from", self.lang, date=fmt.format_date_long(m.date, self.lang))
-                notes = (f"{t('ui.status.moved', self.lang)} ({was})" + (f": {m.note}" if m.note else ""),)
-                overrides.append((original, component(m.to, end_of(m.to, m.end), st, original, notes)))
-            for d in sorted(set(rec.cancelled)):
-                original = on_series.get(d)
-                if original is None or d in excluded or d in moved_days:
-                    continue
-                overrides.append((original, component(original, end_of(original), "cancelled", original)))
-            overrides.sort(key=lambda x: x[0])
-            parts.extend(c for _, c in overrides)
-            body = b"".join(parts)
-        tzid = None if all_day or utc else e.tz
-        return Built(e.id, body, tzid, min(years))
+                slack = abs(delta) + timedelta(hours=1)
+                day, stop = (wall - dur - slack).date(), (wall + slack).date()
+                while day <= stop:
+                    s = datetime.combine(day, t0)
+                    if wall - dur - slack < s <= wall + slack and crosses(s) and s in rule:
+                        starts.add(s)
+                    day += timedelta(days=1)
+        starts.update(x for x in extras if crosses(x))
+        return starts
 
     def _rrule(self, rec, first, tz, all_day) -> dict:
         r = {"FREQ": rec.frequency.upper()}
@@ -398,7 +471,7 @@ class EventCalendar:
         parts = [self.header(feed)]
         tzids = sorted({b.tzid for b in built if b.tzid})
         if not built:  # an empty feed stays a valid calendar: one component, the site's zone
-            tzids = [self.d.tz] if self.d.tz not in _UTC_NAMES else []
+            tzids = ["Etc/UTC" if self.d.tz == "UTC" else self.d.tz]
         if tzids:
             first = min((b.first_year for b in built), default=self.d.today.year)
             parts.extend(vtimezone(tzid, first) for tzid in tzids)

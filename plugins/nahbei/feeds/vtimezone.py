@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
-__all__ = ["vtimezone"]
+__all__ = ["transitions", "vtimezone"]
 
 CHECK_UNTIL = 2038  # transitions are compared with the rule up to this year
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -60,10 +60,11 @@ def _observance(daylight: bool, offset_from, offset_to, name, start: datetime, r
 
 
 @functools.lru_cache(maxsize=None)
-def vtimezone(tzid: str, first_year: int) -> bytes:
-    """The VTIMEZONE for ``tzid``, correct from Jan 1 of ``first_year`` on, serialised."""
-    ref = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(CHECK_UNTIL, 1, 1))
-    # (daylight, from, to, name) -> local onsets before the change (RFC 5545 DTSTART)
+def _observances(tzid: str, first_year: int, last_year: int) -> dict[tuple, list[datetime]]:
+    """{(daylight, offset from, offset to, name): [local onsets before the change]}
+    from Jan 1 ``first_year`` to Jan 1 ``last_year`` (the first entry of the earliest
+    group is the offset on Jan 1, with from == to)."""
+    ref = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
     groups: dict[tuple, list[datetime]] = defaultdict(list)
     for sub in ref.subcomponents:
         key = (sub.name == "DAYLIGHT", sub.TZOFFSETFROM, sub.TZOFFSETTO, str(sub["TZNAME"]))
@@ -73,10 +74,29 @@ def vtimezone(tzid: str, first_year: int) -> bytes:
             # instant of the change is that wall time minus the larger offset.
             instant = wall - max(sub.TZOFFSETFROM, sub.TZOFFSETTO)
             groups[key].append(instant + sub.TZOFFSETFROM)
+    return groups
+
+
+@functools.lru_cache(maxsize=None)
+def transitions(tzid: str, first_year: int, last_year: int) -> tuple[tuple[datetime, timedelta], ...]:
+    """The zone's offset changes from Jan 1 ``first_year`` to Jan 1 ``last_year``:
+    ``(local wall time just before the change, offset after - offset before)``, in order."""
+    out = []
+    for (_, off_from, off_to, _), onsets in _observances(tzid, first_year, last_year).items():
+        if off_from != off_to:
+            out.extend((onset, off_to - off_from) for onset in onsets)
+    return tuple(sorted(out))
+
+
+@functools.lru_cache(maxsize=None)
+def vtimezone(tzid: str, first_year: int) -> bytes:
+    """The VTIMEZONE for ``tzid``, correct from Jan 1 of ``first_year`` on, serialised."""
+    # (daylight, from, to, name) -> local onsets before the change (RFC 5545 DTSTART)
+    groups = _observances(tzid, first_year, CHECK_UNTIL)
     tz = Timezone()
     tz.add("TZID", tzid)
     for (daylight, off_from, off_to, name), onsets in sorted(groups.items(), key=lambda kv: min(kv[1])):
-        onsets.sort()
+        onsets = sorted(onsets)
         last = onsets[-1]
         ruled: list[datetime] = []
         if len(onsets) >= 3 and last.year >= CHECK_UNTIL - 1:
