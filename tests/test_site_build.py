@@ -631,3 +631,23 @@ def test_site_templates_override_plugin_templates(variant_site):
     doc = parse_html(variant_site / "orte" / "volkshaus-doebeln" / "index.html")
     assert doc.find("p", id="override").text == "Eigene Vorlage: Volkshaus Döbeln"
     assert doc.find("footer") is not None
+
+
+def test_serve_watches_content_and_schemas():
+    """`mkdocs serve` rebuilds when content/ or schemas/ change."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    plugin = config.plugins["nahbei/directory"]
+    config = plugin.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path, *args, **kwargs):
+            self.watched.append(str(Path(path).resolve()))
+
+    server = Server()
+    assert plugin.on_serve(server, config=config, builder=None) is server
+    assert str((REPO / "content").resolve()) in server.watched
+    assert str((REPO / "schemas").resolve()) in server.watched
