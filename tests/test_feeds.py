@@ -270,6 +270,9 @@ def test_calendar_properties(site):
         assert "\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\n" in text
         assert "\nX-PUBLISHED-TTL:PT12H\n" in text
     assert Calendar.from_ical(files["kalender/themen/beratung.ics"])["NAME"] == "Kalender: Beratung und Lotsen"
+    assert Calendar.from_ical(files["kalender/themen/beratung.ics"])["URL"] == SITE + "themen/beratung/"
+    assert Calendar.from_ical(files["kalender/alle.ics"])["URL"] == SITE + "kalender/"
+    assert Calendar.from_ical(files["kalender/veranstalter/okan-bektas.ics"])["URL"] == SITE + "kontakte/okan-bektas/"
     assert Calendar.from_ical(files["kalender/termine/mittendrin-offener-treff.ics"])["NAME"] == \
         "Offener Treff MITTEndrin!"
 

@@ -7,12 +7,12 @@ A feed is its header + one VTIMEZONE per TZID used + the events' bytes +
 
 Serialisation: every value is encoded by icalendar's value types (``vText``
 escaping, ``vDatetime``/``vDate``, ``vRecur``, ``vCategory``, ``vGeo``,
-``vCalAddress``, ``Parameters`` quoting) and every line longer than 74 octets
-is folded by icalendar's ``Contentline`` (CRLF, 75 octets, never inside a
-UTF-8 character); properties come in icalendar's canonical order. Building
-full ``Component`` objects and calling ``to_ical()`` produces the same bytes
-— tests/test_feeds.py parses every feed with icalendar and checks that
-``to_ical()`` gives back the identical file — but costs ~30 µs per property,
+``vCalAddress``, ``vDuration``, ``Parameters`` quoting); lines are folded
+with icalendar's rule (``fold``: CRLF, 75 octets, never inside a UTF-8
+character) and properties come in icalendar's canonical order. Building full
+``Component`` objects and calling ``to_ical()`` produces the same bytes —
+the tests parse every feed with icalendar and check that ``to_ical()`` gives
+back the identical file — but costs ~30 µs per property and ~25 µs per fold,
 too slow for 10,000 events; here each distinct line (a place's LOCATION, a
 contact's ORGANIZER, DTSTAMP …) is also built only once per build.
 
@@ -44,7 +44,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Parameters
-from icalendar.parser import Contentline
 from icalendar.prop import vCalAddress, vCategory, vDate, vDatetime, vDuration, vGeo, vInt, vRecur, vText, vUri
 
 from .. import formatting as fmt
@@ -72,13 +71,33 @@ def _str(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
+def fold(text: str) -> bytes:
+    """``Contentline(text).to_ical()``, 20 times faster: icalendar's folding rule on
+    UTF-8 bytes. Lines of at most 74 octets (75 with the leading space of a
+    continuation), never inside a character; an escape character (backslash or
+    ^) that would end a line moves to the next one. tests/test_feeds_fold.py
+    checks it against icalendar for arbitrary text."""
+    data = text.encode("utf-8")
+    size = len(data)
+    if size < 75:
+        return data
+    parts = []
+    pos = 0
+    while size - pos > 74:
+        cut = pos + 74
+        while data[cut] & 0xC0 == 0x80:  # inside a UTF-8 sequence: cut before it
+            cut -= 1
+        if data[cut - 1] in (0x5C, 0x5E) and cut - pos > 1:
+            cut -= 1
+        parts.append(data[pos:cut])
+        pos = cut
+    parts.append(data[pos:])
+    return b"\r\n ".join(parts)
+
+
 def line(name: str, value: str, params: str = "") -> bytes:
     """One content line: ``name`` + encoded ``params`` + ``:`` + encoded value, folded, CRLF."""
-    text = f"{name}{params}:{value}"
-    data = text.encode("utf-8")
-    if len(data) < 75:  # icalendar's folding leaves these unchanged
-        return data + _CRLF
-    return Contentline(text).to_ical() + _CRLF
+    return fold(f"{name}{params}:{value}") + _CRLF
 
 
 def params(**values) -> str:
@@ -463,8 +482,17 @@ class EventCalendar:
             self._head, text_line("NAME", name), text_line("X-WR-CALNAME", name),
             self._refresh,
             line("SOURCE", _str(vUri(self.site_url + feed.path).to_ical()), params(VALUE="URI")),
+            line("URL", _str(vUri(self.scope_url(feed)).to_ical())),
             self._ttl,
         ))
+
+    def scope_url(self, feed: Feed) -> str:
+        """The page the feed belongs to (RFC 7986 URL of the calendar)."""
+        if feed.scope == "all":
+            return self.site_url + self.urls.index("calendar")
+        if feed.scope == "event":
+            return self.page_url(self.d.events[feed.ident])
+        return self.site_url + self.urls.page(feed.scope, feed.ident)
 
     def feed_bytes(self, feed: Feed, event_ids) -> bytes:
         built = [self.event(eid) for eid in event_ids]
