@@ -80,7 +80,7 @@ def page(browser, base_url):
 # -- helpers --------------------------------------------------------------------------
 
 def open_dialog(page) -> None:
-    page.locator("pagefind-modal-trigger button").click()
+    page.locator("button.nb-header-search__button").click()
     page.locator(f"{MODAL} dialog[open] input").wait_for(state="visible", timeout=TIMEOUT)
     page.wait_for_function(
         "() => document.activeElement && document.activeElement.closest('pagefind-modal')", timeout=TIMEOUT)
@@ -312,11 +312,11 @@ def test_downloads_only_what_a_search_needs(browser, site):
 
 def test_keyboard_search_from_any_page(page, base_url):
     page.goto(base_url + "/angebote/thinka-soemmerda/")
-    page.locator("pagefind-modal-trigger button").wait_for(timeout=TIMEOUT)
+    page.locator("button.nb-header-search__button").wait_for(timeout=TIMEOUT)
     # Tab to the search button, Enter opens the dialog with the focus in the field
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate("() => !!document.activeElement.closest('pagefind-modal-trigger')"):
+        if page.evaluate("() => document.activeElement.matches('button.nb-header-search__button')"):
             break
     else:
         raise AssertionError("Tab never reached the search button")
@@ -333,7 +333,8 @@ def test_keyboard_search_from_any_page(page, base_url):
     open_dialog(page)
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.querySelector('pagefind-modal dialog[open]')", timeout=TIMEOUT)
-    assert page.evaluate("() => !!document.activeElement.closest('pagefind-modal-trigger')")
+    assert page.evaluate("() => document.activeElement.matches('button.nb-header-search__button')")
+    assert page.locator("button.nb-header-search__button").get_attribute("aria-expanded") == "false"
 
 
 def test_keyboard_filters_and_visible_focus_on_search_page(page, base_url):
@@ -379,7 +380,7 @@ def test_without_javascript_links_lead_to_every_offer(browser, base_url, directo
         page.goto(base_url + "/")
         link = page.locator("a.nb-header-search__link")
         assert link.is_visible()
-        assert page.locator("pagefind-modal-trigger").count() == 0  # still inside <template>
+        assert page.locator("pagefind-modal").count() == 0  # still inside <template>
         link.click()
         page.wait_for_url("**/suche/")
         fallback = page.locator(".nb-search-fallback")

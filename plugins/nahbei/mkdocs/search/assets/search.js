@@ -4,8 +4,8 @@
 //
 // The Pagefind elements sit in <template>s until the instances are configured
 // (bundle path, base URL, ranking, German texts): Pagefind reads its settings
-// when an element connects. Without JavaScript, or while there is no index,
-// the plain link to the search page and the list of browse pages stay.
+// when an element connects. Without JavaScript the plain link to the search
+// page and, there, the list of browse pages stay.
 //
 // mkdocs-material's instant navigation swaps the page content: the search page
 // is the custom element <nahbei-search-page>, so it starts again whenever it
@@ -44,6 +44,9 @@ function configure(components, name, settings) {
   if (settings.strings && Object.keys(settings.strings).length) {
     instance.setTranslations(settings.strings);
   }
+  // The page's language (German) before any element renders: Pagefind 1.5.2
+  // sets it only when the first element registers, after that one rendered.
+  if (!instance._languageSet) instance.setLanguage();
   return instance;
 }
 
@@ -112,9 +115,10 @@ function feedbackUpdater(settings) {
   };
 }
 
+let SEARCH_PAGE = null; // absolute URL of the search page, set from the header link
+
 function searchPageUrl(term) {
-  const link = document.querySelector("a.nb-header-search__link, a[data-nb-search-more]");
-  const url = new URL(link ? link.href : "suche/", location.href);
+  const url = new URL(SEARCH_PAGE || new URL("suche/", SITE_ROOT).href);
   if (term) url.searchParams.set("q", term);
   else url.searchParams.delete("q");
   return url;
@@ -158,73 +162,134 @@ function adaptSearch(instance, settings) {
   pf.__nbAdapted = true;
 }
 
-async function main() {
-  const settings = readSettings();
-  let components;
-  try {
-    await import(BUNDLE.pathname + "pagefind-component-ui.js");
-    components = window.PagefindComponents;
-    if (!components) throw new Error("PagefindComponents missing");
-  } catch (e) {
-    // No index (e.g. mkdocs serve): the links to the search page stay.
-    document.documentElement.classList.add("nb-search-unavailable");
-    return;
+// Pagefind's Component UI (about 45 KB compressed) loads on first use: when
+// the header button is pointed at, focused or pressed, or on the search page.
+let uiLoading = null;
+function loadUi() {
+  if (!uiLoading) {
+    uiLoading = import(BUNDLE.pathname + "pagefind-component-ui.js").then(() => {
+      if (!window.PagefindComponents) throw new Error("PagefindComponents missing");
+      return window.PagefindComponents;
+    });
+    uiLoading.catch(() => {
+      uiLoading = null;
+      // No index (e.g. mkdocs serve): the search page says so.
+      document.documentElement.classList.add("nb-search-unavailable");
+    });
   }
-  const updateFeedback = feedbackUpdater(settings);
+  return uiLoading;
+}
 
-  // Header: search dialog.
-  const headerName = settings.headerInstance || "nb-header";
+// Header: the link to the search page becomes a button that opens the
+// search dialog; if Pagefind cannot load, it still goes to the search page.
+function enhanceHeader(settings, updateFeedback) {
   const header = document.querySelector(".nb-header-search");
-  const headerTemplate = header && header.querySelector("template[data-nb-search-ui]");
-  if (headerTemplate) {
-    const instance = configure(components, headerName, settings);
+  const link = header && header.querySelector("a.nb-header-search__link");
+  const template = header && header.querySelector("template[data-nb-search-ui]");
+  if (!link || !template) return;
+  // The header stays when mkdocs-material's instant navigation swaps the page:
+  // its links must not depend on the page they were written for.
+  SEARCH_PAGE = link.href;
+  for (const a of template.content.querySelectorAll("a[href]")) {
+    a.setAttribute("href", new URL(a.getAttribute("href"), document.baseURI).href);
+  }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = link.className.replace("nb-header-search__link", "nb-header-search__button");
+  button.setAttribute("aria-haspopup", "dialog");
+  button.setAttribute("aria-expanded", "false");
+  button.append(...link.cloneNode(true).childNodes);
+  link.replaceWith(button);
+
+  let modal = null;
+  const build = (components) => {
+    const instance = configure(components, settings.headerInstance || "nb-header", settings);
     withoutFilters(instance);
-    stamp(headerTemplate);
+    stamp(template);
     useTemplates(header, settings, instance);
-    header.classList.add("nb-ready");
+    modal = header.querySelector("pagefind-modal");
+    button.setAttribute("aria-controls", modal.dialogEl?.id || "");
+    modal.dialogEl?.addEventListener("close", () => {
+      button.setAttribute("aria-expanded", "false");
+      if (!document.activeElement || document.activeElement === document.body || modal.contains(document.activeElement)) {
+        button.focus();
+      }
+    });
     instance.on("search", (term) => updateFeedback(term));
     const more = header.querySelector("a[data-nb-search-more]");
-    if (more) {
-      more.addEventListener("click", () => {
-        more.href = searchPageUrl(instance.searchTerm).toString();
-        header.querySelector("pagefind-modal")?.close?.();
-      });
-    }
+    more?.addEventListener("click", () => {
+      more.href = searchPageUrl(instance.searchTerm).toString();
+      modal.close();
+    });
     for (const a of header.querySelectorAll("a[data-nb-feedback]")) {
-      a.addEventListener("click", () => header.querySelector("pagefind-modal")?.close?.());
+      a.addEventListener("click", () => modal.close());
     }
-  }
+  };
+  const open = async () => {
+    let components;
+    try {
+      components = await loadUi();
+    } catch (e) {
+      location.href = SEARCH_PAGE;
+      return;
+    }
+    if (!modal) build(components);
+    modal.open();
+    button.setAttribute("aria-expanded", "true");
+  };
+  button.addEventListener("click", open);
+  const warm = () => loadUi().catch(() => {});
+  button.addEventListener("pointerenter", warm, { once: true });
+  button.addEventListener("focus", warm, { once: true });
+}
+
+function main() {
+  const settings = readSettings();
+  const updateFeedback = feedbackUpdater(settings);
+  enhanceHeader(settings, updateFeedback);
 
   // Search page.
-  const pageInstance = configure(components, PAGE_INSTANCE, settings);
-  pageInstance.on("search", (term) => {
-    updateFeedback(term);
-    const page = document.querySelector("nahbei-search-page");
-    if (!page) return;
-    const url = new URL(location.href);
-    if (term) url.searchParams.set("q", term);
-    else url.searchParams.delete("q");
-    if (url.href !== location.href) history.replaceState(history.state, "", url);
-  });
+  let pageInstance = null;
+  const pageSearch = (components) => {
+    if (pageInstance) return pageInstance;
+    pageInstance = configure(components, PAGE_INSTANCE, settings);
+    pageInstance.on("search", (term) => {
+      updateFeedback(term);
+      if (!document.querySelector("nahbei-search-page")) return;
+      const url = new URL(location.href);
+      if (term) url.searchParams.set("q", term);
+      else url.searchParams.delete("q");
+      if (url.href !== location.href) history.replaceState(history.state, "", url);
+    });
+    return pageInstance;
+  };
 
   class NahbeiSearchPage extends HTMLElement {
-    connectedCallback() {
-      if (this.dataset.ready) return;
+    async connectedCallback() {
+      if (this.dataset.ready !== undefined || this.dataset.loading !== undefined) return;
       const template = this.querySelector("template[data-nb-search-ui]");
       if (!template) return;
+      this.dataset.loading = "";
+      let components;
+      try {
+        components = await loadUi();
+      } catch (e) {
+        delete this.dataset.loading;
+        return; // the list of browse pages stays
+      }
+      if (!this.isConnected) return;
+      const instance = pageSearch(components);
       stamp(template);
-      useTemplates(this, settings, pageInstance);
+      useTemplates(this, settings, instance);
+      delete this.dataset.loading;
       this.dataset.ready = "";
       const term = new URL(location.href).searchParams.get("q") || "";
-      // Let the Pagefind elements inside connect first.
-      queueMicrotask(async () => {
-        await pageInstance.triggerLoad();
-        adaptSearch(pageInstance, settings);
-        // Browse mode: filters alone list entries. Set after loading, so
-        // Pagefind does not list every entry before anything is chosen.
-        pageInstance.faceted = true;
-        if (term) pageInstance.triggerSearchWithFilters(term, {});
-      });
+      await instance.triggerLoad();
+      adaptSearch(instance, settings);
+      // Browse mode: filters alone list entries. Set after loading, so
+      // Pagefind does not list every entry before anything is chosen.
+      instance.faceted = true;
+      if (term) instance.triggerSearchWithFilters(term, {});
     }
   }
   if (!customElements.get("nahbei-search-page")) {
