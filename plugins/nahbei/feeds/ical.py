@@ -49,7 +49,7 @@ from icalendar.prop import vCalAddress, vCategory, vDate, vDatetime, vDuration, 
 from .. import formatting as fmt
 from ..i18n import t
 from ..model.directory import Directory, Event
-from ..model.recurrence import WEEKDAYS, series_dates
+from ..model.recurrence import WEEKDAYS
 from ..urls import Urls
 from .catalog import Feed, last_day
 from .versions import UNVERSIONED, Version
@@ -154,7 +154,7 @@ class Built:
 
     event_id: str
     body: bytes
-    tzid: str | None  # None for all-day and UTC events
+    tzid: str | None  # None for all-day events (they need no VTIMEZONE)
     first_year: int  # of the earliest date in it: its VTIMEZONE must reach back so far
 
 
@@ -296,7 +296,12 @@ class EventCalendar:
         special = sorted({*rec.exdates, *rec.cancelled, *(m.date for m in rec.moved)})
         # the rule's dates up to the last exception or extra date, in one pass
         horizon = max([*special, *(_day(x) for x in extras)], default=None)
-        instances = set(series_dates(rec, e.start, horizon)) if first is not None and horizon else set()
+        instances = set()
+        if first is not None and horizon is not None:
+            for x in rule:
+                if x.date() > horizon:
+                    break
+                instances.add(x.date() if all_day else x)
         if first is not None:
             dtstart = _day(first) if all_day else first
             extras = [x for x in extras if x not in instances]
