@@ -69,7 +69,7 @@ def test_versions_from_one_git_log(repo, monkeypatch):
 
     monkeypatch.setattr(versions_module.subprocess, "run", run)
     found = git_versions(site, ["content/events/a.yaml", "content/offers/b.yaml"])
-    assert len(calls) == 1
+    assert [c[5] for c in calls if "log" in c] == ["log"]  # one git log for all files
     v = found["content/events/mittendrin-offener-treff.yaml"]
     assert v.sequence == 0 and v.last_modified == FIRST
     assert "content/offers/thinka-soemmerda.yaml" in found
@@ -129,3 +129,14 @@ def test_without_git_sequence_0_and_no_last_modified(tmp_path):
     alle = files["kalender/alle.ics"]
     assert b"LAST-MODIFIED" not in alle
     assert set(re.findall(rb"SEQUENCE:(\d+)", alle)) == {b"0"}
+
+
+def test_shallow_clone_counts_as_no_history(repo, tmp_path):
+    repo_dir, site = repo
+    path = site / "content/events/mittendrin-mentoring-infoabend.yaml"
+    path.write_text(path.read_text("utf-8") + "\n", "utf-8")
+    git(repo_dir, "commit", "-q", "-am", "second", when=SECOND)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo_dir}", str(clone)], check=True)
+    assert git_versions(repo_dir / "site")["content/events/mittendrin-mentoring-infoabend.yaml"].sequence == 1
+    assert git_versions(clone / "site") == {}  # one commit that seems to add every file: not used

@@ -10,8 +10,10 @@ Outside a git repository (or for a file git does not know) the fallback is
 deterministic: SEQUENCE 0 and no LAST-MODIFIED.
 
 A shallow clone (``actions/checkout`` with its default ``fetch-depth: 1``)
-sees one commit: SEQUENCE would restart at 0 for every file. Publishing
-workflows should check out the full history (``fetch-depth: 0``).
+sees one commit that seems to add every file: each event would get the
+newest commit's time. A shallow repository is therefore treated like no
+repository (SEQUENCE 0, no LAST-MODIFIED); publishing workflows should check
+out the full history (``fetch-depth: 0``).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-__all__ = ["Version", "UNVERSIONED", "git_versions"]
+__all__ = ["Version", "UNVERSIONED", "git_versions", "is_shallow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ def git_versions(root: Path | str, paths: Iterable[str] | None = None) -> dict[s
     cmd = ["git", "-C", str(root), "-c", "core.quotepath=off", "log",
            "--format=%x00%ct", "--name-only", "--relative", "--no-renames", "--", *folders]
     try:
+        if is_shallow(root):
+            return {}
         out = subprocess.run(cmd, capture_output=True, check=True, text=True, encoding="utf-8").stdout
     except (OSError, subprocess.CalledProcessError):
         return {}
@@ -62,3 +66,10 @@ def git_versions(root: Path | str, paths: Iterable[str] | None = None) -> dict[s
         path: Version(n - 1, datetime.fromtimestamp(newest[path], timezone.utc))
         for path, n in counts.items()
     }
+
+
+def is_shallow(root: Path | str) -> bool:
+    """True in a shallow clone (its history is cut off); raises CalledProcessError outside git."""
+    out = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-shallow-repository"],
+                         capture_output=True, check=True, text=True).stdout
+    return out.strip() == "true"
