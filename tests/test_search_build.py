@@ -36,13 +36,13 @@ SEARCH_PATH = "suche/"
 # -- helpers (also used by test_search_browser.py) -------------------------------------
 
 def project_config(dest: Path, *, search_options: str = "", features: tuple[str, ...] = (),
-                   docs_dir: Path | None = None) -> Path:
+                   docs_dir: Path | None = None, overrides_dir: Path | None = None) -> Path:
     """The repository's mkdocs.yml, written to ``dest`` with absolute paths, so a
     variant can change plugin options or theme features without copying content."""
     text = (REPO / "mkdocs.yml").read_text("utf-8")
     replacements = {
         "docs_dir: docs": f"docs_dir: {docs_dir or REPO / 'docs'}",
-        "custom_dir: overrides": f"custom_dir: {REPO / 'overrides'}",
+        "custom_dir: overrides": f"custom_dir: {overrides_dir or REPO / 'overrides'}",
         "content_dir: content": f"content_dir: {REPO / 'content'}",
     }
     for old, new in replacements.items():
@@ -253,6 +253,11 @@ def test_header_search_replaces_material_search(site):
         assert 'data-md-component="search"' not in html  # mkdocs-material's search UI
         assert re.search(r'<script src="[^"]*assets/nahbei-search/search\.js" type="module">', html)
         assert "<template data-nb-search-ui>" in html
+        head = html[:html.index("</head>")]
+        settings = json.loads(re.search(r'<script type="application/json" id="nb-search-settings">(.*?)</script>',
+                                        head).group(1))
+        assert settings["strings"]["placeholder"] == "Suchwort, z. B. Schulden"
+        assert settings["browseTerm"] and settings["keywordWeight"] == 3.0
         # Pagefind's stylesheet before ours, in the head of every page
         css = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
         ours = [i for i, h in enumerate(css) if h.endswith(("pagefind/pagefind-component-ui.css",
@@ -352,3 +357,23 @@ def test_hand_written_search_page_wins(tmp_path):
     page = (site / SEARCH_PATH / "index.html").read_text("utf-8")
     assert "Hier sucht die Redaktion selbst." in page
     assert "<nahbei-search-page" not in page
+
+
+def test_site_overrides_win_over_the_plugin_templates(tmp_path):
+    import shutil
+
+    overrides = tmp_path / "overrides"
+    if (REPO / "overrides").is_dir():
+        shutil.copytree(REPO / "overrides", overrides)
+    (overrides / "partials").mkdir(parents=True, exist_ok=True)
+    (overrides / "partials" / "search.html").write_text(
+        '<a class="eigene-suche" href="{{ nahbei_search.page_url | url }}">Eigene Suche</a>\n', "utf-8")
+    config = project_config(tmp_path / "project", overrides_dir=overrides)
+    site = tmp_path / "site"
+    _build_in_process(config, site, "build")
+    html = (site / "index.html").read_text("utf-8")
+    assert '<a class="eigene-suche" href="suche/">Eigene Suche</a>' in html
+    assert "nb-header-search" not in html
+    assert html.count('id="nb-search-settings"') == 1  # search.js settings do not depend on the partial
+    # the search page itself still comes from the plugin
+    assert "<nahbei-search-page" in (site / SEARCH_PATH / "index.html").read_text("utf-8")

@@ -21,7 +21,6 @@ import os
 from pathlib import Path
 from urllib.parse import urlencode
 
-from markupsafe import Markup
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -75,6 +74,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.page_generated = False
         self.builder: RecordBuilder | None = None
         self.last_index: indexer.IndexResult | None = None
+        self.settings_html = ""
         self.indexed_pages: list[str] = []
 
     # -- setup ---------------------------------------------------------------------
@@ -190,13 +190,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         settings_json = json.dumps(settings, ensure_ascii=False)
         for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
             settings_json = settings_json.replace(ch, esc)
+        self.settings_html = f'<script type="application/json" id="nb-search-settings">{settings_json}</script>'
         env.globals["nahbei_search"] = {
             "page_url": self.search_path,
             "header": self.config.header,
             "header_instance": HEADER_INSTANCE,
             "indexed": self.will_index,
             "feedback_url": self.feedback_url(config),
-            "settings_json": Markup(settings_json),
             "browse": browse,
             "t": lambda key, **kw: t(f"search.{key}", self.lang, **kw),
         }
@@ -229,6 +229,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_post_page(self, output, *, page, config):
         if not self.config.enabled:
             return output
+        # Settings for search.js (texts, weights) in every page's head, whatever
+        # the templates (and their overrides) render.
+        if self.settings_html and 'id="nb-search-settings"' not in output:
+            output = output.replace("</head>", self.settings_html + "\n</head>", 1)
         builder = self._builder(config)
         if builder is None:  # no directory: index what the templates mark
             return output
