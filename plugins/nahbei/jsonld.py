@@ -180,7 +180,7 @@ class JsonLd:
                                         "email": o.get("email"), "availableLanguage": self._languages(o)}),
             }))
         if o.get("website"):
-            channels.append({"@type": "ServiceChannel", "serviceUrl": o["website"]})
+            channels.append({"@type": "ServiceChannel", "serviceUrl": o.get("website")})
         regions = sorted({term for term in o.regions} | {
             self.d.places[p].region for p in o.place_ids if p in self.d.places and self.d.places[p].region})
         hours = [h for entry in o.get("places", ()) for h in opening_hours(entry.get("hours"))]
