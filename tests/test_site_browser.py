@@ -50,6 +50,7 @@ PAGES = {
     "archive": "/archiv/",
     "calendar": "/kalender/",
     "calendar_term": "/kalender/regionen/troisdorf/",
+    "subscribe_help": "/kalender/abonnieren/",
     "contacts": "/kontakte/",
     "places": "/orte/",
     "imprint": "/impressum/",
@@ -145,6 +146,31 @@ def test_keyboard_reaches_main_content_with_visible_focus(browser, base_url, kin
         assert reached >= in_article, report
         # the footer (legal pages) is reachable too
         assert any(s.text == "Erklärung zur Barrierefreiheit" for s in steps), report
+
+
+def test_copy_button_copies_the_feed_address_and_says_so(browser, base_url):
+    with open_page(browser, base_url, width=1280, height=800) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+        page.goto(base_url + PAGES["calendar"])
+        _settle(page)
+        button = page.locator("button.nb-copy")
+        button.wait_for(state="visible")  # nahbei.js reveals it
+        status = page.locator(".nb-copy-status")
+        assert status.text_content() == ""
+        button.focus()
+        page.keyboard.press("Enter")  # keyboard alone
+        page.wait_for_function("document.querySelector('.nb-copy-status').textContent.length > 0")
+        assert status.text_content() == "Die Adresse ist kopiert. Fügen Sie sie jetzt in Ihrem Kalender ein."
+        assert page.evaluate("navigator.clipboard.readText()") == "https://nahbei.example.org/kalender/alle.ics"
+        assert not page.console_errors and not page.foreign_requests
+
+
+def test_copy_button_stays_hidden_without_javascript(browser, base_url):
+    with open_page(browser, base_url, width=1280, height=800, java_script_enabled=False) as page:
+        page.goto(base_url + PAGES["calendar"])
+        assert page.locator("button.nb-copy").is_hidden()
+        field = page.locator("#nb-feed-url")
+        assert field.is_visible() and field.get_attribute("readonly") is not None
 
 
 def test_skip_link_moves_to_the_page_heading(browser, base_url):

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
 
@@ -88,6 +88,7 @@ PAGE_TYPES = {
     "archive": "archiv/",
     "calendar": "kalender/",
     "calendar_term": "kalender/themen/begegnung/",
+    "subscribe_help": "kalender/abonnieren/",
     "contacts": "kontakte/",
     "places": "orte/",
     "imprint": "impressum/",
@@ -438,6 +439,59 @@ def test_calendar_groups_upcoming_dates_by_day(site):
     assert term.find("a", href="../../../veranstaltungen/mittendrin-offener-treff/") is not None
     assert term.find("a", href="../../../veranstaltungen/im-netzwerk-kennenlerntreffen/") is None
     assert term.find("a", href="../begegnung.ics") is not None
+
+
+SUBSCRIBE_BLOCKS = {
+    # page: the feed its block offers
+    "calendar": "kalender/alle.ics",
+    "calendar_term": "kalender/themen/begegnung.ics",
+    "topic": "kalender/themen/einsamkeit.ics",
+    "offer": "kalender/angebote/mittendrin-troisdorf.ics",
+    "place": "kalender/orte/begegnungsstaette-troisdorf-mitte.ics",
+    "contact_org": "kalender/veranstalter/amt-soziales-troisdorf.ics",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SUBSCRIBE_BLOCKS))
+def test_subscribe_block_offers_webcal_https_copy_and_help(site, kind):
+    feed = SUBSCRIBE_BLOCKS[kind]
+    assert (site / feed).is_file(), f"{feed} not written"
+    path = PAGE_TYPES[kind] if kind != "contact_org" else "kontakte/amt-soziales-troisdorf/"
+    block = article(page(site, path)).find("div", class_="nb-subscribe")
+    assert block is not None, f"{kind}: no subscribe block"
+    hrefs = [a.get("href") for a in block.find_all("a", href=True)]
+    assert f"webcal://nahbei.example.org/{feed}" in hrefs
+    field = block.find("input", id="nb-feed-url")
+    assert field is not None and field.has("readonly")
+    assert field.get("value") == f"https://nahbei.example.org/{feed}"
+    label = block.find("label")
+    assert label is not None and label.get("for") == "nb-feed-url" and label.text.strip()
+    button = block.find("button", class_="nb-copy")
+    # hidden until nahbei.js runs: without JavaScript the field is the way to copy
+    assert button is not None and button.has("hidden") and button.get("data-nb-copy") == "nb-feed-url"
+    assert button.text.strip() == "Adresse kopieren"
+    assert block.find("span", class_="nb-copy-status").get("role") == "status"
+    help_links = [a for a in block.find_all("a", href=True)
+                  if urljoin("https://x/" + path, a.get("href")) == "https://x/kalender/abonnieren/"]
+    assert help_links and "Google" in help_links[0].text and "Android" in help_links[0].text
+
+
+def test_subscribe_help_page_covers_five_calendar_apps(site):
+    art = article(page(site, PAGE_TYPES["subscribe_help"]))
+    assert art.find("h1").text == "Kalender abonnieren – so geht es"
+    headings = {h.get("id"): h.text for h in art.find_all("h2")}
+    for app, words in {"google": "Google Kalender", "apple": "iPhone", "outlook": "Outlook",
+                       "thunderbird": "Thunderbird", "android": "Android"}.items():
+        assert app in headings and words in headings[app], headings
+        h = art.find("h2", id=app)
+        siblings = h.parent.children[h.parent.children.index(h) + 1:]
+        steps = next(x for x in siblings if not isinstance(x, str) and x.tag in ("ol", "h2"))
+        assert steps.tag == "ol" and len(steps.find_all("li")) >= 3, app
+    block = art.find("div", class_="nb-subscribe")
+    assert block.find("input").get("value") == "https://nahbei.example.org/kalender/alle.ics"
+    # the help page does not link to itself
+    assert not [a for a in block.find_all("a", href=True) if a.get("href").endswith("abonnieren/")]
+    assert "Per URL" in art.text and "Kalenderabo hinzufügen" in art.text and "Im Netzwerk" in art.text
 
 
 def test_home_page(site):

@@ -171,6 +171,7 @@ def new_page(
     locale: str = "de-DE",
     timezone_id: str = "Europe/Berlin",
     service_workers: str = "block",
+    java_script_enabled: bool = True,
 ) -> Any:
     """Open a page in a fresh context that blocks and records foreign requests.
 
@@ -191,6 +192,7 @@ def new_page(
         locale=locale,
         timezone_id=timezone_id,
         service_workers=service_workers,
+        java_script_enabled=java_script_enabled,
     )
     foreign: list[str] = []
 

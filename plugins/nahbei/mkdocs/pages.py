@@ -18,13 +18,14 @@ EXTRA_SEGMENTS = {
     "imprint": "impressum",
     "privacy": "datenschutz",
     "accessibility": "barrierefreiheit",
+    "subscribe": "abonnieren",  # help page under the calendar: kalender/abonnieren/
 }
 
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     path: str  # site-relative URL path, "angebote/x/"
-    kind: str  # offer | event | contact | place | term | terms | az | archive | calendar | contacts | places | legal
+    kind: str  # offer | event | contact | place | term | terms | az | archive | calendar | subscribe | contacts | places | legal
     template: str
     title: str
     ident: str | None = None
@@ -47,6 +48,10 @@ def calendar_path(urls: Urls, vocab: str | None = None, term: str | None = None)
     if vocab is None:
         return base
     return f"{base}{urls.segments[vocab]}/{term}/"
+
+
+def subscribe_help_path(urls: Urls) -> str:
+    return f"{urls.index('calendar')}{urls.segments['subscribe']}/"
 
 
 def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
@@ -78,6 +83,8 @@ def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
     add(PageSpec(urls.index("az"), "az", "nahbei/az.html", t("ui.index.az", lang), in_nav=True))
     add(PageSpec(urls.index("archive"), "archive", "nahbei/archive.html", t("ui.index.archive", lang), in_nav=True))
     add(PageSpec(calendar_path(urls), "calendar", "nahbei/calendar.html", t("ui.calendar.title", lang), in_nav=True))
+    add(PageSpec(subscribe_help_path(urls), "subscribe", "nahbei/subscribe.html", t("ui.subscribe.title", lang),
+                 description=t("ui.subscribe.description", lang)))
     add(PageSpec(urls.index("contact"), "contacts", "nahbei/contacts.html", t("ui.index.contacts", lang), in_nav=True))
     add(PageSpec(urls.index("place"), "places", "nahbei/places.html", t("ui.index.places", lang), in_nav=True))
     for kind in ("imprint", "privacy", "accessibility"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
@@ -17,6 +18,8 @@ HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 STYLESHEET = "assets/nahbei/nahbei.css"
+# Small progressive enhancements (copy a feed address); pages work without it.
+SCRIPT = "assets/nahbei/nahbei.js"
 
 # mkdocs-material's drawer/search toggles carry autocomplete="off", which HTML
 # allows only on text-like inputs (Nu HTML Checker error). Same element, minus
@@ -40,10 +43,16 @@ class ThemeManager:
             dirs.insert(at, str(TEMPLATES))
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
+        if not any(str(s) == SCRIPT for s in config.extra_javascript):
+            script = ExtraScriptValue(SCRIPT)
+            script.defer = True
+            config.extra_javascript.append(script)
 
     def add_files(self, files: Files, config) -> None:
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "nahbei.css")))
+        if files.get_file_from_path(SCRIPT) is None:
+            files.append(File.generated(config, SCRIPT, abs_src_path=str(ASSETS / "nahbei.js")))
 
     def on_env(self, env: jinja2.Environment, site, views) -> None:
         previous = env.autoescape

@@ -24,7 +24,7 @@ from .. import jsonld, safe_markdown
 from ..feeds.catalog import last_day as feeds_last_day
 from ..i18n import t
 from ..urls import Urls
-from .pages import VOCABULARIES, PageSpec, calendar_path
+from .pages import VOCABULARIES, PageSpec, calendar_path, subscribe_help_path
 
 __all__ = ["Site", "Views"]
 
@@ -64,6 +64,11 @@ class Site:
 
     def calendar(self, vocab: str | None = None, term: str | None = None) -> str:
         return calendar_path(self.urls, vocab, term)
+
+    @property
+    def subscribe_help(self) -> str | None:
+        """The help page "Kalender abonnieren", when feeds are written."""
+        return subscribe_help_path(self.urls) if self.feeds is None or self.feeds else None
 
     @property
     def today_label(self) -> str:
@@ -632,6 +637,13 @@ class Views:
         items = sorted((self.place_ref(pid) for pid in self.d.places),
                        key=lambda x: (sort_key(x["town"] or ""), sort_key(x["name"])))
         return {"places": items}
+
+    def _subscribe(self, spec: PageSpec) -> dict:
+        apps = [{"id": app, "heading": self.site.t(f"ui.subscribe.{app}_heading"),
+                 "steps": self.site.t(f"ui.subscribe.{app}_steps"),
+                 "note": self.site.t(f"ui.subscribe.{app}_note") if app in ("google", "outlook") else None}
+                for app in ("google", "apple", "outlook", "thunderbird", "android")]
+        return {"feed": self.site.feed("all"), "apps": apps}
 
     def _legal(self, spec: PageSpec) -> dict:
         legal = self.site.legal
