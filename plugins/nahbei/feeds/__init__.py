@@ -91,6 +91,7 @@ def render_feeds(directory: Directory, site_url: str, urls: Urls, *, versions=No
     cal = EventCalendar(directory, site_url, urls, stamp=now or clock_now(directory.tz),
                         versions=_versions(directory, versions), lang=lang, site_name=site_name)
     retained: dict[str, bool] = {}
+    cal.build_all(sorted(directory.events))  # every event has its own feed: all are serialised
 
     def keep(eid):
         if eid not in retained:

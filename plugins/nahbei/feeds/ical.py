@@ -47,6 +47,7 @@ from icalendar import Parameters
 from icalendar.prop import vCalAddress, vCategory, vDate, vDatetime, vDuration, vGeo, vInt, vRecur, vText, vUri
 
 from .. import formatting as fmt
+from ..parallel import fork_map
 from ..i18n import t
 from ..model.directory import Directory, Event
 from ..model.recurrence import WEEKDAYS
@@ -109,6 +110,7 @@ def text_line(name: str, value: str) -> bytes:
 
 
 _VALUE_DATE = params(VALUE="DATE")
+_VALUE_URI = params(VALUE="URI")
 
 
 class _When:
@@ -200,6 +202,13 @@ class EventCalendar:
         return data
 
     # -- per event -----------------------------------------------------------
+
+    def build_all(self, eids) -> None:
+        """Serialise many events at once, half of them in a second process
+        (``nahbei.parallel.fork_map``); the same bytes as one by one."""
+        todo = [eid for eid in eids if eid not in self._built]
+        for eid, built in zip(todo, fork_map(lambda i: self._build(self.d.events[i]), todo, min_items=2000)):
+            self._built[eid] = built
 
     def event(self, eid: str) -> Built:
         built = self._built.get(eid)
@@ -486,7 +495,7 @@ class EventCalendar:
         return b"".join((
             self._head, text_line("NAME", name), text_line("X-WR-CALNAME", name),
             self._refresh,
-            line("SOURCE", _str(vUri(self.site_url + feed.path).to_ical()), params(VALUE="URI")),
+            line("SOURCE", _str(vUri(self.site_url + feed.path).to_ical()), _VALUE_URI),
             line("URL", _str(vUri(self.scope_url(feed)).to_ical())),
             self._ttl,
         ))
