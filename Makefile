@@ -31,7 +31,7 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium default-jre-headless shellcheck >/dev/null; }
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve --livereload --dirty
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict -d $(SITE_DIR)

@@ -86,8 +86,10 @@ def _versions(directory: Directory, versions) -> Mapping[str, Version]:
 
 
 def render_feeds(directory: Directory, site_url: str, urls: Urls, *, versions=None, lang: str = "de",
-                 site_name: str | None = None, now: datetime | None = None):
-    """Yield ``(Feed, bytes)`` for every feed in catalog order (what ``write_feeds`` writes)."""
+                 site_name: str | None = None, now: datetime | None = None, only=None):
+    """Yield ``(Feed, bytes)`` for every feed in catalog order (what ``write_feeds`` writes);
+    ``only``: a set of ``(scope, ident)``, just those feeds (the preview writes
+    the feeds of changed events)."""
     cal = EventCalendar(directory, site_url, urls, stamp=now or clock_now(directory.tz),
                         versions=_versions(directory, versions), lang=lang, site_name=site_name)
     retained: dict[str, bool] = {}
@@ -106,8 +108,9 @@ def render_feeds(directory: Directory, site_url: str, urls: Urls, *, versions=No
 
 
 def write_feeds(directory: Directory, out_dir: Path, site_url: str, urls: Urls, *, versions=None,
-                lang: str = "de", site_name: str | None = None, now: datetime | None = None) -> list[Path]:
-    """Write every feed of ``feed_catalog`` below ``out_dir``; return the paths written."""
+                lang: str = "de", site_name: str | None = None, now: datetime | None = None,
+                only=None) -> list[Path]:
+    """Write every feed of ``feed_catalog`` (or those in ``only``) below ``out_dir``; return the paths written."""
     out_dir = Path(out_dir)
     written = []
     made: set[Path] = set()
@@ -116,7 +119,7 @@ def write_feeds(directory: Directory, out_dir: Path, site_url: str, urls: Urls, 
     gc.disable()
     try:
         for feed, data in render_feeds(directory, site_url, urls, versions=versions, lang=lang,
-                                       site_name=site_name, now=now):
+                                       site_name=site_name, now=now, only=only):
             path = out_dir / feed.path
             if path.parent not in made:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,8 @@ A thin adapter. It only coordinates:
 - on_post_page/on_post_template: small HTML fixes of the theme
 - on_post_build: open data under api/, iCalendar feeds (nahbei.feeds)
 - on_serve: rebuild when content/ or schemas/ change
+- on_startup: under ``mkdocs serve --dirty``, a Preview (nahbei.mkdocs.preview)
+  that renders only what a change touches
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from ..model.schemas import Schemas
 from ..urls import Urls
 from .config import DirectoryConfig
 from .pages import PageSpec, make_urls, plan
+from .preview import KINDS, Preview
 from .theme import ThemeManager, icon
 from .views import Site, Views
 
@@ -55,6 +58,11 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.site: Site | None = None
         self.views: Views | None = None
         self.root: Path | None = None
+        self.preview: Preview | None = None
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
+        self.preview = Preview() if command == "serve" and dirty else None
 
     # -- configuration ---------------------------------------------------------
 
@@ -91,7 +99,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         schemas = Schemas(self._path(self.config.schemas_dir)) if self.config.schemas_dir else None
         today = clock_today(self.config.timezone)
         result = check(content, schemas=schemas, today=today, tz=self.config.timezone,
-                       lang=self.lang, root=self.root)
+                       lang=self.lang, root=self.root, cache=self.preview.cache if self.preview else None)
         for p in result.warnings:
             log.info(p.format(self.lang))
         if result.errors or result.directory is None:
@@ -106,6 +114,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if not self.config.enabled:
             return files
         self.directory = self._check()
+        if self.preview:
+            self.preview.compare(self.directory, self.urls)
         catalog = ({(f.scope, f.ident): f for f in feed_catalog(self.directory, self.urls, self.lang)}
                    if self.config.feeds else {})
         self.site = Site(
@@ -124,8 +134,16 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                 log.debug(f"{spec.path}: using the page from docs/ instead of the generated one")
                 continue
             inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
+            if self.preview:
+                entry = getattr(self.directory, KINDS[spec.kind]).get(spec.ident) if spec.kind in KINDS else None
+                files.append(self.preview.file_for(spec, entry, config, self.root, inclusion))
+            else:
+                files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
             self.pages[spec.src_uri] = spec
+        if self.preview and self.preview.partial:
+            self.preview.always_render(files, config)
+            log.info(t("ui.preview.rebuilt", self.lang, changed=len(self.preview.changed),
+                       pages=len(self.preview.affected)))
         self.theme.add_files(files, config)
         return files
 
@@ -189,6 +207,14 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_post_build(self, *, config):
         if not self.config.enabled or self.directory is None:
+            return
+        if self.preview and self.preview.partial:
+            self.preview.drop_removed(config.site_dir)
+            if self.config.feeds:
+                # the changed events' own feeds ("add to calendar"); collection feeds in full builds
+                only = {("event", i) for kind, i in self.preview.changed if kind == "event"}
+                write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
+                            self.urls, versions=self.root, lang=self.lang, site_name=config.site_name, only=only)
             return
         opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)
         if self.config.feeds:

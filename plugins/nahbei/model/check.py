@@ -79,21 +79,57 @@ def discover(content: Path) -> list[tuple[str | None, Path]]:
     return found
 
 
+class LoadCache:
+    """Files that loaded and passed their schema, kept between checks of the same
+    tree (the preview server checks again after every change). A file is taken
+    from here while its size and modification time are unchanged and the schemas
+    are the same; everything across files is checked anew every time."""
+
+    def __init__(self):
+        self.entries: dict[str, tuple] = {}  # path -> (size, mtime_ns, kind, text, data)
+        self.schemas_key = None
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, path: Path, kind: str):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None, None
+        stamp = (st.st_size, st.st_mtime_ns)
+        hit = self.entries.get(str(path))
+        if hit is not None and hit[:3] == (*stamp, kind):
+            self.hits += 1
+            return stamp, hit
+        self.misses += 1
+        return stamp, None
+
+    def put(self, path: Path, stamp, kind: str, text: str, data) -> None:
+        if stamp is not None:
+            self.entries[str(path)] = (*stamp, kind, text, data)
+
+    def use_schemas(self, key) -> None:
+        if key != self.schemas_key:
+            self.entries.clear()
+            self.schemas_key = key
+
+
 def check(content: Path | str, *, schemas: Schemas | None = None, today: date | None = None,
-          tz: str = DEFAULT_TZ, lang: str = "de", root: Path | None = None) -> Result:
+          tz: str = DEFAULT_TZ, lang: str = "de", root: Path | None = None,
+          cache: LoadCache | None = None) -> Result:
     # Loading creates millions of small objects and no reference cycles: the
     # cyclic garbage collector would only rescan them over and over (~1 s at
     # 10,000 entries). Reference counting still frees everything.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check(content, schemas=schemas, today=today, tz=tz, lang=lang, root=root)
+        return _check(content, schemas=schemas, today=today, tz=tz, lang=lang, root=root, cache=cache)
     finally:
         if enabled:
             gc.enable()
 
 
-def _check(content, *, schemas, today, tz, lang, root) -> Result:
+def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
     content = Path(content)
     root = Path(root) if root else content.parent
     schemas = schemas or Schemas()
@@ -119,10 +155,21 @@ def _check(content, *, schemas, today, tz, lang, root) -> Result:
     records: list[Record] = []
     found_files = discover(content)
     examples = _examples(found_files)
-    preloaded = loader.load_files([path for _, path in found_files])
-    for (kind, path), loaded in zip(found_files, preloaded):
+    cached: list = [(None, None)] * len(found_files)
+    if cache is not None:
+        cache.use_schemas(schemas.fingerprint())
+        cached = [cache.get(path, kind) for kind, path in found_files]
+    todo = [path for (_, path), (_, hit) in zip(found_files, cached) if hit is None]
+    preloaded = iter(loader.load_files(todo))
+    for (kind, path), (stamp, hit) in zip(found_files, cached):
         r = Record(kind, path, rel(path), path.stem)
         records.append(r)
+        if hit is not None:
+            r.text, r.data = hit[3], hit[4]
+            if kind == "taxonomy" and isinstance(r.data, dict):
+                examples.update(_term_examples(r.data))
+            continue
+        loaded = next(preloaded)
         try:
             r.text, r.data = loader.load_path(path, loaded)
         except loader.LoadError as e:
@@ -143,6 +190,8 @@ def _check(content, *, schemas, today, tz, lang, root) -> Result:
         if found:
             problems.extend(found)
             r.ok = False
+        elif cache is not None and not r.bad_name:
+            cache.put(path, stamp, kind, r.text, r.data)
 
     by_kind: dict[str, dict[str, Record]] = {k: {} for k in (*FOLDERS.values(), "taxonomy")}
     unreadable: dict[str, set[str]] = {k: set() for k in FOLDERS.values()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import functools
+import hashlib
 import json
 import re
 import unicodedata
@@ -52,6 +53,10 @@ class Schemas:
 
     def schema(self, kind: str) -> dict:
         return self.raw[f"{kind}.schema.json"]
+
+    def fingerprint(self) -> str:
+        """Changes whenever a schema changes (check results cached against it)."""
+        return hashlib.sha256(json.dumps(self.raw, sort_keys=True).encode()).hexdigest()
 
     @functools.cache
     def fast(self, kind: str):

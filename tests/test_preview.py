@@ -1,0 +1,176 @@
+"""The volunteer's preview (``make serve`` = ``mkdocs serve --dirty``): only what a
+change touches is rendered again, and it is served correctly.
+
+- nahbei.model.changes: which entry pages a change reaches (pure, on the example content)
+- check()'s LoadCache: the same problems and model as a fresh check, with changed files read again
+- a real ``mkdocs serve --dirty`` (bench/preview.py) on a copy of the example site
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bench.preview import Server, change_name
+from nahbei.model.changes import affected_entries, changed_entries
+from nahbei.model.check import LoadCache, check
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 11, 22)
+ENV = {"SOURCE_DATE_EPOCH": "1795305600", "NO_MKDOCS_2_WARNING": "1"}
+
+
+def copy_content(tmp_path) -> Path:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    return tmp_path / "content"
+
+
+def directory(content: Path):
+    result = check(content, today=TODAY, root=content.parent)
+    assert result.directory is not None, [p.format() for p in result.problems]
+    return result.directory
+
+
+# -- which pages a change reaches ---------------------------------------------------
+
+def test_renaming_an_offer_reaches_its_provider_contacts_places_and_events(tmp_path):
+    content = copy_content(tmp_path)
+    old = directory(content)
+    change_name(content / "offers" / "mittendrin-troisdorf.yaml", "MITTEndrin neu")
+    new = directory(content)
+    assert changed_entries(old, new) == {("offer", "mittendrin-troisdorf")}
+    affected = affected_entries(old, new)
+    assert {("offer", "mittendrin-troisdorf"), ("contact", "stadt-troisdorf"), ("contact", "okan-bektas"),
+            ("place", "begegnungsstaette-troisdorf-mitte"), ("event", "mittendrin-offener-treff")} <= affected
+    assert ("offer", "thinka-soemmerda") not in affected
+    assert ("contact", "caritas-moenchengladbach") not in affected
+
+
+def test_moving_an_event_reaches_the_old_and_the_new_place(tmp_path):
+    content = copy_content(tmp_path)
+    old = directory(content)
+    f = content / "events" / "mittendrin-offener-treff.yaml"
+    f.write_text(f.read_text("utf-8").replace("place: begegnungsstaette-troisdorf-mitte", "place: volkshaus-doebeln"),
+                 "utf-8")
+    affected = affected_entries(old, directory(content))
+    assert {("place", "begegnungsstaette-troisdorf-mitte"), ("place", "volkshaus-doebeln"),
+            ("offer", "mittendrin-troisdorf")} <= affected
+
+
+def test_a_new_taxonomy_or_a_new_day_renders_everything(tmp_path):
+    content = copy_content(tmp_path)
+    old = directory(content)
+    assert affected_entries(None, old) is None
+    tax = content / "taxonomy.yaml"
+    tax.write_text(tax.read_text("utf-8").replace("label: Beratung", "label: Beratung und Hilfe", 1), "utf-8")
+    new = directory(content)
+    assert new.taxonomy != old.taxonomy
+    assert affected_entries(old, new) is None
+    later = check(content, today=date(2026, 11, 23), root=content.parent).directory
+    assert affected_entries(new, later) is None
+    assert changed_entries(new, directory(content)) == set()
+
+
+# -- the load cache -------------------------------------------------------------------
+
+def test_load_cache_gives_the_same_result_and_reads_changed_files_again(tmp_path):
+    content = copy_content(tmp_path)
+    cache = LoadCache()
+    first = check(content, today=TODAY, root=tmp_path, cache=cache)
+    files = first.files
+    assert cache.misses == files and cache.hits == 0
+    second = check(content, today=TODAY, root=tmp_path, cache=cache)
+    assert cache.hits == files
+    assert second.directory == first.directory
+    assert [p.format() for p in second.problems] == [p.format() for p in first.problems]
+    # a broken file is read again and reported exactly as without the cache
+    offer = content / "offers" / "thinka-soemmerda.yaml"
+    offer.write_text(offer.read_text("utf-8").replace("status: active", "status: aktiv"), "utf-8")
+    os.utime(offer, ns=(offer.stat().st_atime_ns, offer.stat().st_mtime_ns + 10**9))
+    cached = check(content, today=TODAY, root=tmp_path, cache=cache)
+    fresh = check(content, today=TODAY, root=tmp_path)
+    assert cached.directory is None
+    assert [p.format() for p in cached.problems] == [p.format() for p in fresh.problems]
+    assert any(":7:" in p.format() and "aktiv" in p.format() for p in cached.errors)
+    # a cross-file problem is found although both files come from the cache
+    event = content / "events" / "mittendrin-offener-treff.yaml"
+    offer.write_text(offer.read_text("utf-8").replace("status: aktiv", "status: active"), "utf-8")
+    os.utime(offer, ns=(offer.stat().st_atime_ns, offer.stat().st_mtime_ns + 2 * 10**9))
+    assert check(content, today=TODAY, root=tmp_path, cache=cache).directory is not None
+    (content / "places" / "begegnungsstaette-troisdorf-mitte.yaml").unlink()
+    problems = [p.format() for p in check(content, today=TODAY, root=tmp_path, cache=cache).errors]
+    assert any(p.startswith("content/events/mittendrin-offener-treff.yaml:") for p in problems), problems
+    assert event.exists()
+
+
+def test_load_cache_is_emptied_when_the_schemas_change():
+    cache = LoadCache()
+    cache.use_schemas("a")
+    cache.entries["x"] = (1, 2, "offer", "", {})
+    cache.use_schemas("a")
+    assert "x" in cache.entries
+    cache.use_schemas("b")
+    assert cache.entries == {}
+
+
+def without_livereload(html: str) -> str:
+    return html[: html.rindex("<script")]
+
+
+# -- the real preview server ------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    for name in ("docs", "overrides", "content"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    return tmp_path
+
+
+def test_preview_serves_a_changed_entry_and_its_neighbours_and_keeps_the_rest(project):
+    server = Server(project / "mkdocs.yml", ENV)
+    try:
+        server.wait_for_build(1, 300)
+        offer_page = "angebote/mittendrin-troisdorf/"
+        provider_page = "kontakte/stadt-troisdorf/"
+        other_page = "angebote/thinka-soemmerda/"
+        before_other = server.get(other_page)
+        assert before_other and "ThINKA" in before_other
+        change_name(project / "content" / "offers" / "mittendrin-troisdorf.yaml", "MITTEndrin Vorschau")
+        server.wait_for_text(offer_page, "MITTEndrin Vorschau", 120)
+        server.wait_for_build(2, 120)
+        assert "MITTEndrin Vorschau" in server.get(provider_page)  # the provider lists its offers
+        assert "MITTEndrin Vorschau" in server.get("a-z/")  # index pages are rendered every time
+        # kept as it was (the livereload snippet the server injects carries a build counter)
+        assert without_livereload(server.get(other_page)) == without_livereload(before_other)
+        line = [x for x in server.lines if "Vorschau:" in x][-1]
+        m = re.search(r"(\d+) geänderte Einträge, (\d+) Eintragsseiten", line)
+        assert m and m.group(1) == "1" and 1 < int(m.group(2)) < 15, line
+
+        # an invalid change: the check's message in the log (mkdocs serve holds requests
+        # until the content is valid again), then the fixed entry is served
+        f = project / "content" / "offers" / "mittendrin-troisdorf.yaml"
+        f.write_text(f.read_text("utf-8").replace("status: active", "status: aktiv"), "utf-8")
+        server.wait_for_build(3, 120)
+        assert re.search(r"content/offers/mittendrin-troisdorf\.yaml:7:9: Fehler: .*aktiv", server.log), server.log[-2000:]
+        f.write_text(f.read_text("utf-8").replace("status: aktiv", "status: active"), "utf-8")
+        change_name(f, "MITTEndrin wieder gut")
+        server.wait_for_text(offer_page, "MITTEndrin wieder gut", 120)
+
+        # a deleted event's page goes away; a new event gets its page and its own feed
+        event = project / "content" / "events" / "im-netzwerk-kennenlerntreffen.yaml"
+        text = event.read_text("utf-8")
+        event.unlink()
+        deadline_builds = server.builds_done() + 1
+        server.wait_for_build(deadline_builds, 120)
+        assert server.get("veranstaltungen/im-netzwerk-kennenlerntreffen/") is None
+        copy = project / "content" / "events" / "im-netzwerk-zweites-treffen.yaml"
+        copy.write_text(text.replace("id: im-netzwerk-kennenlerntreffen", "id: im-netzwerk-zweites-treffen"), "utf-8")
+        server.wait_for_text("veranstaltungen/im-netzwerk-zweites-treffen/", "<h1", 120)
+        server.wait_for_text("kalender/termine/im-netzwerk-zweites-treffen.ics", "BEGIN:VCALENDAR", 30)
+    finally:
+        server.stop()
