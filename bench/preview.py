@@ -68,6 +68,29 @@ class Server:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return None
 
+    def status(self, path: str) -> int | None:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return None
+
+    def wait_for_status(self, path: str, code: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.status(path) != code:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{path} not {code} after {timeout} s:\n" + self.log[-3000:])
+            time.sleep(0.1)
+
+    def wait_for_log(self, pattern: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not re.search(pattern, self.log):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {pattern!r} in the log after {timeout} s:\n" + self.log[-3000:])
+            time.sleep(0.05)
+
     def wait_for_text(self, path: str, text: str, timeout: float) -> float:
         """Seconds until ``path`` is served with ``text`` in it."""
         start = time.monotonic()

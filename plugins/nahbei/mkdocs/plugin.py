@@ -115,7 +115,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return files
         self.directory = self._check()
         if self.preview:
-            self.preview.compare(self.directory, self.urls)
+            self.preview.compare(self.directory, self.urls, config)
         catalog = ({(f.scope, f.ident): f for f in feed_catalog(self.directory, self.urls, self.lang)}
                    if self.config.feeds else {})
         self.site = Site(
@@ -135,17 +135,25 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                 continue
             inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
             if self.preview:
-                entry = getattr(self.directory, KINDS[spec.kind]).get(spec.ident) if spec.kind in KINDS else None
-                files.append(self.preview.file_for(spec, entry, config, self.root, inclusion))
+                files.append(self.preview.file_for(spec, self._source_of(spec), config, inclusion))
             else:
                 files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
             self.pages[spec.src_uri] = spec
         if self.preview and self.preview.partial:
             self.preview.always_render(files, config)
             log.info(t("ui.preview.rebuilt", self.lang, changed=len(self.preview.changed),
-                       pages=len(self.preview.affected)))
+                       pages=sum(1 for s in self.pages.values() if self.preview.renders(s))))
         self.theme.add_files(files, config)
         return files
+
+    def _source_of(self, spec: PageSpec) -> Path | None:
+        """The file a generated page is made from (for the preview): the entry's
+        YAML file, else the taxonomy (index, term and calendar pages)."""
+        if spec.kind in KINDS:
+            entry = getattr(self.directory, KINDS[spec.kind]).get(spec.ident)
+            return self.root / entry.source if entry is not None and not getattr(entry, "derived_from", None) else None
+        taxonomy = self._path(self.config.content_dir) / "taxonomy.yaml"
+        return taxonomy if taxonomy.is_file() else None
 
     # -- pages ---------------------------------------------------------------------
 

@@ -7,10 +7,13 @@ keeps what the next rebuild can reuse:
 - ``check()``'s cache of loaded, schema-valid files: only changed files are
   read and validated again (references, terms and dates are checked anew);
 - the Directory of the last build: ``nahbei.model.changes`` says which entry
-  pages show something that changed. Those, and every index, term and
-  calendar page, are rendered again; every other entry page keeps its HTML
-  from the last build (MkDocs' dirty build skips a page whose source file is
-  older than its output, and the source of an entry page is its YAML file);
+  pages show something that changed, and which term pages, calendars and
+  indexes list such an entry. Those are rendered again, and the hand-written
+  pages (the home page lists dates); every other page keeps its HTML from the
+  last build (MkDocs' dirty build skips a page whose source file is older
+  than its output: the source of an entry page is its YAML file, of an index
+  page the taxonomy);
+- a change of mkdocs.yml or of a template renders everything again;
 - feeds and open data: the single-event feeds of changed events are written;
   collection feeds and ``api/`` are written in full builds only.
 
@@ -24,7 +27,7 @@ from pathlib import Path
 
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..model.changes import KINDS, affected_entries, changed_entries
+from ..model.changes import KINDS, affected_entries, affected_terms, changed_entries
 from ..model.check import LoadCache
 
 ENTRY_KINDS = frozenset(KINDS)
@@ -37,16 +40,39 @@ class Preview:
         self.affected: set | None = None  # None: this build renders everything
         self.changed: set | None = None
         self.removed_pages: list[str] = []
+        self.terms: set = set()
+        self.setup_key = None  # mkdocs.yml and templates, as last built
+
+    @staticmethod
+    def _setup_key(config) -> tuple:
+        paths = [config.config_file_path] if config.config_file_path else []
+        for d in config.theme.dirs:
+            if "site-packages" in Path(d).parts:
+                continue  # installed themes do not change while serving
+            for dirpath, _, names in os.walk(d):
+                paths.extend(os.path.join(dirpath, n) for n in names)
+        out = []
+        for p in sorted(paths):
+            try:
+                out.append((p, os.stat(p).st_mtime_ns))
+            except OSError:
+                pass
+        return tuple(out)
 
     @property
     def partial(self) -> bool:
         return self.affected is not None
 
-    def compare(self, directory, urls) -> None:
+    def compare(self, directory, urls, config) -> None:
         """Call once per build with the new Directory, before planning pages."""
         old = self.directory
+        key = self._setup_key(config)
+        if key != self.setup_key:
+            old = None  # another configuration or template: everything again
+            self.setup_key = key
         self.affected = affected_entries(old, directory)
         self.changed = changed_entries(old, directory)
+        self.terms = affected_terms(old, directory, self.affected) if self.affected is not None else set()
         self.removed_pages = []
         if old is not None and self.changed is not None:
             for kind, ident in self.changed:
@@ -54,13 +80,30 @@ class Preview:
                     self.removed_pages.append(urls.page(kind, ident))
         self.directory = directory
 
-    def file_for(self, spec, entry, config, root: Path, inclusion) -> File:
+    def renders(self, spec) -> bool:
+        """Whether a partial build renders this page again."""
+        if not self.partial:
+            return True
+        kinds = {kind for kind, _ in self.affected}
+        if spec.kind in ENTRY_KINDS:
+            return (spec.kind, spec.ident) in self.affected
+        if spec.kind in ("term", "calendar") and spec.vocab:
+            return (spec.vocab, spec.ident) in self.terms
+        return bool({
+            "calendar": kinds & {"event"},
+            "terms": kinds & {"offer", "event"},
+            "az": kinds & {"offer"},
+            "archive": kinds & {"offer", "event"},
+            "contacts": kinds & {"contact"},
+            "places": kinds & {"place"},
+        }.get(spec.kind, False))
+
+    def file_for(self, spec, source: Path | None, config, inclusion) -> File:
         """The virtual file of a generated page: one MkDocs renders again, or
-        (an unaffected entry page in a partial build) one whose source is the
-        entry's YAML file, so the dirty build keeps its last output."""
-        if (self.partial and spec.kind in ENTRY_KINDS and entry is not None
-                and (spec.kind, spec.ident) not in self.affected):
-            return File.generated(config, spec.src_uri, abs_src_path=str(root / entry.source), inclusion=inclusion)
+        one whose source is ``source`` (the entry's YAML file, the taxonomy),
+        so the dirty build keeps its last output."""
+        if source is not None and not self.renders(spec):
+            return File.generated(config, spec.src_uri, abs_src_path=str(source), inclusion=inclusion)
         return File.generated(config, spec.src_uri, content="", inclusion=inclusion)
 
     @staticmethod

@@ -13,7 +13,7 @@ from .directory import Directory
 
 KINDS = {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}
 
-__all__ = ["KINDS", "changed_entries", "affected_entries"]
+__all__ = ["KINDS", "changed_entries", "affected_entries", "affected_terms"]
 
 
 def changed_entries(old: Directory | None, new: Directory) -> set[tuple[str, str]] | None:
@@ -77,4 +77,24 @@ def affected_entries(old: Directory | None, new: Directory) -> set[tuple[str, st
     for kind, ident in changed:
         out |= neighbours(old, kind, ident)
         out |= neighbours(new, kind, ident)
+    return out
+
+
+def affected_terms(old: Directory, new: Directory, affected: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Term pages and term calendars that list an affected offer or event, before
+    or after the change, with their broader terms (a region's page lists its districts' offers)."""
+    wanted = {ident for kind, ident in affected if kind in ("offer", "event")}
+    out: set[tuple[str, str]] = set()
+    for d in (old, new):
+        for by_term in (d.offers_by_term, d.events_by_term):
+            for key, ids in by_term.items():
+                if key not in out and not wanted.isdisjoint(ids):
+                    out.add(key)
+    for vocab, tid in list(out):
+        term = new.taxonomy.vocabulary(vocab).get(tid)
+        seen = set()
+        while term is not None and term.parent and term.parent not in seen:
+            seen.add(term.parent)
+            out.add((vocab, term.parent))
+            term = new.taxonomy.vocabulary(vocab).get(term.parent)
     return out
