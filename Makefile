@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 N      ?= 1000
+# the N=100 comparison (entry page size) and the preview timing run with every make bench
+BENCH_ARGS ?= --compare-n 100 --preview
 SITE_DIR ?= site
 
 .PHONY: serve build check test bench setup system-deps clean
@@ -43,7 +45,7 @@ test: $(STAMP) system-deps node_modules/.installed-stamp
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
-	$(BIN)/python -m bench --n $(N)
+	$(BIN)/python -m bench --n $(N) $(BENCH_ARGS)
 
 clean:
 	rm -rf site .pytest_cache .hypothesis bench/out

@@ -213,6 +213,24 @@ def build_site(n: int, content: Path, with_pagefind_fallback: bool = True) -> di
     return res
 
 
+def run_preview(folder: Path) -> dict:
+    """Time the volunteer's preview on a copy of the generated content (the cached
+    content stays as generated)."""
+    from . import preview
+
+    work = folder / "preview"
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(folder / "content", work / "content")
+    text = (folder / "mkdocs.yml").read_text("utf-8")
+    (work / "mkdocs.yml").write_text(text.replace(": ../", ": ../../"), "utf-8")
+    offer = sorted((work / "content" / "offers").glob("*.yaml"))[len(list((work / "content" / "offers").glob("*.yaml"))) // 2]
+    try:
+        return preview.measure(work / "mkdocs.yml", offer, f"{offer_segment()}/{offer.stem}/", env=env())
+    except Exception as exc:  # reported in the table, the rest of the bench stands
+        return {"error": str(exc).splitlines()[0][:200]}
+
+
 def _has_write_feeds() -> bool:
     try:
         import nahbei.feeds as feeds
@@ -228,6 +246,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip the mkdocs-material baseline")
     ap.add_argument("--regenerate", action="store_true", help="generate content even if cached")
     ap.add_argument("--out", type=Path, default=OUT, help="where content, sites and logs go (default bench/out)")
+    ap.add_argument("--preview", action="store_true",
+                    help="also time the preview: mkdocs serve --dirty, change one offer, until its page is served")
     args = ap.parse_args(argv)
     started = time.perf_counter()
     load_before = os.getloadavg()
@@ -249,6 +269,9 @@ def main(argv=None) -> int:
         if (base_root / "site").exists():
             shutil.rmtree(base_root / "site")
         base = run_stage("baseline", [base_cfg], folder / "baseline.log")
+    preview = None
+    if args.preview and site.get("site"):
+        preview = run_preview(folder)
     compare = None
     if args.compare_n and args.compare_n != n:
         c_content, _ = content_for(args.compare_n, out, args.regenerate)
@@ -352,6 +375,12 @@ def main(argv=None) -> int:
                   f"({(html - chtml) / chtml:+.1%})")
         else:
             print(f"HTML bytes per entry page at N={cn}: n/a ({cres['notes'].get('site', 'no site')})")
+    if preview is not None:
+        if "error" in preview:
+            print(f"preview: failed ({preview['error']})")
+        else:
+            print(f"preview (mkdocs serve --dirty): first build {preview['first_build']:.1f} s; one offer renamed, "
+                  f"its page served after {preview['change_served']:.2f} s ({preview['log'].split('nahbei: ')[-1]})")
     for label, stage in (("validation", check_par), ("site build", build), ("feeds", site["feeds"]),
                          ("Pagefind", site["pagefind"]), ("baseline", base)):
         if stage is not None and not stage.ok:

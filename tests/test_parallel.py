@@ -53,3 +53,16 @@ def test_feeds_are_byte_identical_with_and_without_the_second_process(tmp_path, 
     for x, y in zip(a, b):
         assert x.relative_to(tmp_path / "a") == y.relative_to(tmp_path / "b")
         assert x.read_bytes() == y.read_bytes(), x
+
+
+def test_write_feeds_only_writes_the_feeds_asked_for(tmp_path):
+    directory = synthetic_directory(50)
+    now = datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
+    everything = write_feeds(directory, tmp_path / "all", "https://example.org/", Urls(), versions={}, now=now)
+    some = sorted(directory.events)[:2]
+    written = write_feeds(directory, tmp_path / "some", "https://example.org/", Urls(), versions={}, now=now,
+                          only={("event", e) for e in some})
+    assert sorted(p.name for p in written) == sorted(f"{e}.ics" for e in some)
+    for p in written:
+        assert p.read_bytes() == (tmp_path / "all" / p.relative_to(tmp_path / "some")).read_bytes()
+    assert len(everything) > 50

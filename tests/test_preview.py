@@ -173,3 +173,44 @@ def test_preview_serves_a_changed_entry_and_its_neighbours_and_keeps_the_rest(pr
         server.wait_for_text("kalender/termine/im-netzwerk-zweites-treffen.ics", "BEGIN:VCALENDAR", 30)
     finally:
         server.stop()
+
+
+def test_occurrence_cache_gives_the_same_dates_and_recomputes_changed_events(tmp_path):
+    content = copy_content(tmp_path)
+    old = directory(content)
+    cache: dict = {}
+    end = date(2027, 3, 1)
+    assert old.occurrences(TODAY, end, cache=cache) == old.occurrences(TODAY, end)
+    f = content / "events" / "mittendrin-offener-treff.yaml"
+    f.write_text(f.read_text("utf-8").replace('start: "2026-10-01 17:00"', 'start: "2026-10-01 18:00"')
+                 .replace('end: "2026-10-01 19:00"', 'end: "2026-10-01 20:00"', 1), "utf-8")
+    new = directory(content)
+    cached = new.occurrences(TODAY, end, cache=cache)
+    assert cached == new.occurrences(TODAY, end) != old.occurrences(TODAY, end)
+    treff = [o for o in cached if o.event_id == "mittendrin-offener-treff" and o.status == "scheduled"]
+    assert treff and all(o.start.hour == 18 for o in treff)
+    # another window is computed anew, not taken from the cache
+    assert new.occurrences(TODAY, date(2026, 12, 1), cache=cache) == new.occurrences(TODAY, date(2026, 12, 1))
+
+
+def test_calendar_lines_change_only_with_the_event_its_place_or_its_terms(tmp_path):
+    from nahbei.model.changes import calendar_events
+
+    content = copy_content(tmp_path)
+    old = directory(content)
+    offer = content / "offers" / "mittendrin-troisdorf.yaml"
+    change_name(offer, "MITTEndrin neu")
+    new = directory(content)
+    assert calendar_events(old, new, changed_entries(old, new)) == set()  # a calendar line shows no offer name
+    # the offer's topics reach its events that have none of their own
+    offer.write_text(offer.read_text("utf-8").replace("topics: [einsamkeit, begegnung, mentoring, ehrenamt]",
+                                                      "topics: [einsamkeit]"), "utf-8")
+    newer = directory(content)
+    moved = calendar_events(new, newer, changed_entries(new, newer))
+    assert moved == {eid for eid, e in newer.events.items()
+                     if e.offer == "mittendrin-troisdorf" and not e.data.get("topics")}
+    place = content / "places" / "begegnungsstaette-troisdorf-mitte.yaml"
+    change_name(place, "Begegnungsstätte neu")
+    last = directory(content)
+    assert set(last.events_by_place["begegnungsstaette-troisdorf-mitte"]) <= calendar_events(
+        newer, last, changed_entries(newer, last))

@@ -183,6 +183,7 @@ class Phone:
     note: str | None = None
 
 
+@functools.lru_cache(maxsize=65536)  # the same numbers appear on many pages
 def phone(number: str, kind: str = "phone", note: str | None = None) -> Phone:
     try:
         parsed = phonenumbers.parse(number, "DE")

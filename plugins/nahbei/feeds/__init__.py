@@ -93,7 +93,11 @@ def render_feeds(directory: Directory, site_url: str, urls: Urls, *, versions=No
     cal = EventCalendar(directory, site_url, urls, stamp=now or clock_now(directory.tz),
                         versions=_versions(directory, versions), lang=lang, site_name=site_name)
     retained: dict[str, bool] = {}
-    cal.build_all(sorted(directory.events))  # every event has its own feed: all are serialised
+    members = feed_members(directory, urls, lang, only=only)
+    # Serialise every event needed at once (in two processes when that pays off);
+    # every event has its own feed, so a full build needs all of them.
+    needed = sorted(directory.events) if only is None else sorted({eid for _, ids in members for eid in ids})
+    cal.build_all(needed)
 
     def keep(eid):
         if eid not in retained:
@@ -101,7 +105,7 @@ def render_feeds(directory: Directory, site_url: str, urls: Urls, *, versions=No
             retained[eid] = last is None or (directory.today - last).days <= RETENTION_DAYS
         return retained[eid]
 
-    for feed, ids in feed_members(directory, urls, lang):
+    for feed, ids in members:
         if feed.scope != "event":
             ids = [eid for eid in ids if keep(eid)]
         yield feed, cal.feed_bytes(feed, ids)

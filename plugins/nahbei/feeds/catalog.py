@@ -68,12 +68,16 @@ def _descendants(directory: Directory, vocab: str) -> dict[str, list[str]]:
     return out
 
 
-def feed_members(directory: Directory, urls: Urls, lang: str = "de") -> list[tuple[Feed, tuple[str, ...]]]:
-    """Every feed with the ids of all events in its scope (before retention), in catalog order."""
+def feed_members(directory: Directory, urls: Urls, lang: str = "de",
+                 only=None) -> list[tuple[Feed, tuple[str, ...]]]:
+    """Every feed (or those whose (scope, ident) is in ``only``) with the ids of
+    all events in its scope (before retention), in catalog order."""
     d = directory
     out: list[tuple[Feed, tuple[str, ...]]] = []
 
     def add(scope, ident, title, ids):
+        if only is not None and (scope, ident) not in only:
+            return
         ids = tuple(sorted(set(ids)))
         if ids:
             out.append((Feed(urls.feed(scope, ident), scope, ident, title), ids))

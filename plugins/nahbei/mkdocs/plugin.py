@@ -125,7 +125,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         )
         self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
                            home_events=self.config.home_events, home_recent=self.config.home_recent,
-                           next_dates=self.config.next_dates)
+                           next_dates=self.config.next_dates,
+                           occurrence_cache=self.preview.occurrences if self.preview else None)
         self.pages = {}
         taken = {f.url for f in files.documentation_pages(inclusion=InclusionLevel.all)}
         for spec in plan(self.directory, self.urls, self.lang):
@@ -194,6 +195,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if not self.config.enabled:
             return env
         self.theme.on_env(env, self.site, self.views)
+        if self.preview:
+            env.bytecode_cache = self.preview.bytecode_cache
         self.views.icons = {
             (vocab, tid): icon(env, term.icon)
             for vocab in ("topics", "target_groups", "regions")

@@ -14,6 +14,9 @@ keeps what the next rebuild can reuse:
   than its output: the source of an entry page is its YAML file, of an index
   page the taxonomy);
 - a change of mkdocs.yml or of a template renders everything again;
+- compiled templates (MkDocs makes a new Jinja environment every build;
+  a template whose source changed is compiled again);
+- the upcoming dates of unchanged events (calendars, term pages, home page);
 - feeds and open data: the single-event feeds of changed events are written;
   collection feeds and ``api/`` are written in full builds only.
 
@@ -25,22 +28,45 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..model.changes import KINDS, affected_entries, affected_terms, changed_entries
+from ..model.changes import KINDS, affected_entries, affected_terms, calendar_events, changed_entries
 from ..model.check import LoadCache
 
 ENTRY_KINDS = frozenset(KINDS)
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates in memory; Jinja checks each against its source's checksum."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self.store.clear()
+
+
 class Preview:
     def __init__(self):
         self.cache = LoadCache()
+        self.occurrences: dict = {}
+        self.bytecode_cache = MemoryBytecodeCache()  # Directory.occurrences cache: unchanged events keep their dates
         self.directory = None  # of the last successful build
         self.affected: set | None = None  # None: this build renders everything
         self.changed: set | None = None
         self.removed_pages: list[str] = []
-        self.terms: set = set()
+        self.terms: set = set()  # term pages to render again
+        self.calendar_terms: set = set()  # term calendars to render again
+        self.calendar_events: set = set()
         self.setup_key = None  # mkdocs.yml and templates, as last built
 
     @staticmethod
@@ -72,7 +98,11 @@ class Preview:
             self.setup_key = key
         self.affected = affected_entries(old, directory)
         self.changed = changed_entries(old, directory)
-        self.terms = affected_terms(old, directory, self.affected) if self.affected is not None else set()
+        self.terms, self.calendar_terms, self.calendar_events = set(), set(), set()
+        if self.affected is not None:
+            self.terms = affected_terms(old, directory, self.affected)
+            self.calendar_events = calendar_events(old, directory, self.changed)
+            self.calendar_terms = affected_terms(old, directory, {("event", e) for e in self.calendar_events})
         self.removed_pages = []
         if old is not None and self.changed is not None:
             for kind, ident in self.changed:
@@ -87,10 +117,11 @@ class Preview:
         kinds = {kind for kind, _ in self.affected}
         if spec.kind in ENTRY_KINDS:
             return (spec.kind, spec.ident) in self.affected
-        if spec.kind in ("term", "calendar") and spec.vocab:
+        if spec.kind == "term":
             return (spec.vocab, spec.ident) in self.terms
+        if spec.kind == "calendar":
+            return (spec.vocab, spec.ident) in self.calendar_terms if spec.vocab else bool(self.calendar_events)
         return bool({
-            "calendar": kinds & {"event"},
             "terms": kinds & {"offer", "event"},
             "az": kinds & {"offer"},
             "archive": kinds & {"offer", "event"},

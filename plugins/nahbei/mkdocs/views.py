@@ -102,6 +102,7 @@ class Site:
         return f"{self.repo_url.rstrip('/')}/{self.edit_uri.strip('/')}/{source}"
 
 
+@functools.lru_cache(maxsize=None)  # the same names are sorted on many index pages
 def sort_key(text: str) -> str:
     """German alphabetical order: Ä with A, ß as ss, case and quotes ignored."""
     s = text.casefold().replace("ß", "ss")
@@ -118,7 +119,7 @@ def initial(text: str) -> str:
 
 class Views:
     def __init__(self, directory, site: Site, *, calendar_weeks: int = 8, home_events: int = 5,
-                 home_recent: int = 5, next_dates: int = 6, icons=None):
+                 home_recent: int = 5, next_dates: int = 6, icons=None, occurrence_cache: dict | None = None):
         self.d = directory
         self.site = site
         self.urls = site.urls
@@ -130,16 +131,35 @@ class Views:
         self.home_recent = home_recent
         self.next_dates_count = next_dates
         self.icons = icons or {}  # (vocab, term) -> Markup svg
+        self.occurrence_cache = occurrence_cache  # kept across builds by the preview
         self.ld = jsonld.JsonLd(directory, self.urls, site.site_url, self.lang)
         self._descriptions: dict[tuple, Markup] = {}
         self._cards: dict[str, dict] = {}
         self._occurrences: dict[tuple, dict] = {}
+        self._next: dict[str, tuple[bool, list]] = {}
 
     # -- shared, computed once ------------------------------------------------
 
     @functools.cached_property
     def upcoming(self) -> list:
-        return self.d.occurrences(self.today, self.today + self.window)
+        return self.d.occurrences(self.today, self.today + self.window, cache=self.occurrence_cache)
+
+    @functools.cached_property
+    def upcoming_by_term(self) -> dict[tuple, list[int]]:
+        """(vocab, term) -> positions in ``upcoming`` of the dates of its events (once per build)."""
+        out: dict[tuple, list[int]] = defaultdict(list)
+        for i, o in enumerate(self.upcoming):
+            for key in self.terms_of_event.get(o.event_id, ()):
+                out[key].append(i)
+        return out
+
+    def upcoming_for(self, vocab: str, tid: str) -> list:
+        """Upcoming dates of a term and its narrower terms, in calendar order."""
+        positions: set[int] = set()
+        for x in (tid, *self.descendants(vocab, tid)):
+            positions.update(self.upcoming_by_term.get((vocab, x), ()))
+        upcoming = self.upcoming
+        return [upcoming[i] for i in sorted(positions)]
 
     @functools.cached_property
     def terms_of_event(self) -> dict[str, set]:
@@ -326,9 +346,19 @@ class Views:
         return out
 
     def next_dates(self, e, limit: int | None = None) -> list:
+        """The next dates of an event (up to 400 days ahead), computed once per
+        event and build: first over 9 weeks, which is enough for a weekly series;
+        the whole 400 days only when that gives fewer than the page shows."""
         limit = limit or self.next_dates_count
-        horizon = self.today + timedelta(days=400)
-        return e.occurrences(self.today, horizon)[:limit]
+        wanted = max(limit, self.next_dates_count)
+        cached = self._next.get(e.id)
+        if cached is None or (not cached[0] and len(cached[1]) < wanted):
+            dates = e.occurrences(self.today, self.today + timedelta(days=63))
+            complete = False
+            if len(dates) < wanted:
+                dates, complete = e.occurrences(self.today, self.today + timedelta(days=400)), True
+            cached = self._next[e.id] = (complete, dates)
+        return cached[1][:limit]
 
     def last_day(self, e) -> date | None:
         """The last day an event takes place; None for open-ended series (as in the feeds)."""
@@ -552,8 +582,7 @@ class Views:
         term = self.d.taxonomy.vocabulary(vocab)[tid]
         offers = [self.offer_card(oid) for oid in self._term_offer_ids(vocab, tid)]
         offers.sort(key=lambda x: sort_key(x["name"]))
-        wanted = {(vocab, x) for x in (tid, *self.descendants(vocab, tid))}
-        occ = [o for o in self.upcoming if self.terms_of_event.get(o.event_id, set()) & wanted]
+        occ = self.upcoming_for(vocab, tid)
         parent = self.term_link(vocab, term.parent) if term.parent else None
         return {
             "vocab": vocab, "id": tid, "label": term.label, "description": term.description,
@@ -595,8 +624,7 @@ class Views:
     def _calendar(self, spec: PageSpec) -> dict:
         vocab, tid = spec.vocab, spec.ident
         if vocab:
-            wanted = {(vocab, x) for x in (tid, *self.descendants(vocab, tid))}
-            occ = [o for o in self.upcoming if self.terms_of_event.get(o.event_id, set()) & wanted]
+            occ = self.upcoming_for(vocab, tid)
             term = self.term_link(vocab, tid)
             feed = self.site.feed(vocab, tid)
         else:

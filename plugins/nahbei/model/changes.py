@@ -13,7 +13,7 @@ from .directory import Directory
 
 KINDS = {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}
 
-__all__ = ["KINDS", "changed_entries", "affected_entries", "affected_terms"]
+__all__ = ["KINDS", "changed_entries", "affected_entries", "affected_terms", "calendar_events"]
 
 
 def changed_entries(old: Directory | None, new: Directory) -> set[tuple[str, str]] | None:
@@ -97,4 +97,27 @@ def affected_terms(old: Directory, new: Directory, affected: set[tuple[str, str]
             seen.add(term.parent)
             out.add((vocab, term.parent))
             term = new.taxonomy.vocabulary(vocab).get(term.parent)
+    return out
+
+
+def _event_terms(d: Directory) -> dict[str, set]:
+    out: dict[str, set] = {}
+    for key, ids in d.events_by_term.items():
+        for eid in ids:
+            out.setdefault(eid, set()).add(key)
+    return out
+
+
+def calendar_events(old: Directory, new: Directory, changed: set[tuple[str, str]]) -> set[str]:
+    """Events whose line in a calendar changes: the event itself, an event at a
+    changed place (its name and town are shown), and an event whose topics,
+    target groups or regions changed (they come from its offer and place too)."""
+    out = {ident for kind, ident in changed if kind == "event"}
+    places = {ident for kind, ident in changed if kind == "place"}
+    for d in (old, new):
+        for pid in places:
+            out.update(d.events_by_place.get(pid, ()))
+    if any(kind in ("offer", "place") for kind, _ in changed):
+        a, b = _event_terms(old), _event_terms(new)
+        out.update(eid for eid in a.keys() | b.keys() if a.get(eid) != b.get(eid))
     return out

@@ -7,6 +7,7 @@ out of later checks, so one broken entry never hides problems in others.
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import os
 import re
@@ -77,6 +78,14 @@ def discover(content: Path) -> list[tuple[str | None, Path]]:
                 if p.suffix in (".yaml", ".yml") and e.is_file():
                     found.append((kind, p))
     return found
+
+
+@functools.lru_cache(maxsize=65536)  # the same office numbers recur in many files and checks
+def _valid_phone(number: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, "DE"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 class LoadCache:
@@ -390,12 +399,7 @@ class _Cross:
     def _phones(self, r):
         for path, phone in self._values(r.data, "phones.*"):
             number = phone.get("number", "")
-            try:
-                parsed = phonenumbers.parse(number, "DE")
-                ok = phonenumbers.is_valid_number(parsed)
-            except phonenumbers.NumberParseException:
-                ok = False
-            if not ok:
+            if not _valid_phone(number):
                 self.add(r, path + ["number"], "phone.invalid", value=number)
 
     # per kind ---------------------------------------------------------------

@@ -341,10 +341,22 @@ class Directory:
                 out[vocab].append(term)
         return {k: tuple(v) for k, v in out.items()}
 
-    def occurrences(self, start: date, end: date, events=None):
-        """All dates of the given events (default: all) within [start, end], in time order."""
+    def occurrences(self, start: date, end: date, events=None, cache: dict | None = None):
+        """All dates of the given events (default: all) within [start, end], in time order.
+
+        ``cache`` ({event id: (event, start, end, dates)}) may be kept between two
+        Directories of the same content (the preview): an unchanged event's dates
+        are taken from it."""
         events = self.events.values() if events is None else events
-        out = [o for e in events for o in e.occurrences(start, end)]
+        if cache is None:
+            out = [o for e in events for o in e.occurrences(start, end)]
+        else:
+            out = []
+            for e in events:
+                hit = cache.get(e.id)
+                if hit is None or hit[1] != start or hit[2] != end or hit[0] != e:
+                    hit = cache[e.id] = (e, start, end, e.occurrences(start, end))
+                out.extend(hit[3])
         out.sort(key=occurrence_sort_key)
         return out
 
