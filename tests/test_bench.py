@@ -5,6 +5,7 @@ second loading process. No timing is asserted: timings are only printed.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -100,7 +101,8 @@ def test_the_second_loading_process_changes_no_message(tmp_path):
 
 
 def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "bench", "--n", "30", "--out", str(tmp_path)], cwd=REPO,
+    proc = subprocess.run([sys.executable, "-m", "bench", "--n", "30", "--out", str(tmp_path),
+                           "--compare-n", "12", "--preview"], cwd=REPO,
                           capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -108,6 +110,11 @@ def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     for name in ROWS:
         assert name in out, f"row {name!r} missing:\n{out}"
     assert "N=30: 16 offers, 14 events" in out
+    # the same run compares entry page sizes with a smaller N and times the preview
+    assert re.search(r"HTML bytes per entry page \(median offer page\): N=12: [\d,]+, N=30: [\d,]+", out), out
+    m = re.search(r"preview \(mkdocs serve --dirty\): first build [\d.]+ s; one offer renamed, "
+                  r"its page served after ([\d.]+) s \(Vorschau: \d+ geänderte Einträge, (\d+) Seiten", out)
+    assert m and int(m.group(2)) > 0, out
     assert (tmp_path / "n30" / "content" / "taxonomy.yaml").exists()
     # the generated mkdocs.yml inherits the repository's (when there is one)
     if (REPO / "mkdocs.yml").exists():
