@@ -100,24 +100,20 @@ def affected_terms(old: Directory, new: Directory, affected: set[tuple[str, str]
     return out
 
 
-def _event_terms(d: Directory) -> dict[str, set]:
-    out: dict[str, set] = {}
-    for key, ids in d.events_by_term.items():
-        for eid in ids:
-            out.setdefault(eid, set()).add(key)
-    return out
-
-
 def calendar_events(old: Directory, new: Directory, changed: set[tuple[str, str]]) -> set[str]:
     """Events whose line in a calendar changes: the event itself, an event at a
-    changed place (its name and town are shown), and an event whose topics,
-    target groups or regions changed (they come from its offer and place too)."""
+    changed place (its name and town are shown), and an event of a changed
+    offer or place whose topics, target groups or regions changed (they come
+    from its offer and place too)."""
     out = {ident for kind, ident in changed if kind == "event"}
-    places = {ident for kind, ident in changed if kind == "place"}
+    suspects: set[str] = set()
     for d in (old, new):
-        for pid in places:
-            out.update(d.events_by_place.get(pid, ()))
-    if any(kind in ("offer", "place") for kind, _ in changed):
-        a, b = _event_terms(old), _event_terms(new)
-        out.update(eid for eid in a.keys() | b.keys() if a.get(eid) != b.get(eid))
+        for kind, ident in changed:
+            if kind == "place":
+                out.update(d.events_by_place.get(ident, ()))
+            elif kind == "offer":
+                suspects.update(d.events_by_offer.get(ident, ()))
+    for eid in suspects - out:
+        if old.event_terms(eid) != new.event_terms(eid):
+            out.add(eid)
     return out

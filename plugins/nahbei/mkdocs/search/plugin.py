@@ -134,8 +134,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.search_path = self._segments(config).get("search", DEFAULT_SEGMENTS["search"]) + "/"
         self.page_generated = False
         if self.config.page:
-            taken = {f.url for f in files.documentation_pages(inclusion=InclusionLevel.all)}
-            if self.search_path in taken:
+            # a hand-written page at the search URL (a lookup, not a scan of ~10,000 files)
+            sources = (self.search_path + "index.md", self.search_path.rstrip("/") + ".md")
+            if any(files.get_file_from_path(src) is not None for src in sources):
                 log.debug(f"{self.search_path}: using the page from docs/")
             else:
                 front = {"title": t("search.page.title", self.lang), "template": PAGE_TEMPLATE,
