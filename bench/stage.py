@@ -61,6 +61,7 @@ def bench_today():
 def stage_check(content: str) -> dict:
     patch("nahbei.model.check", "build_directory", "model")
     from nahbei.model import loader
+    from nahbei.parallel import may_fork
     from nahbei.model.check import check
 
     t0 = time.perf_counter()
@@ -69,7 +70,7 @@ def stage_check(content: str) -> dict:
     return {"seconds": seconds, "model": TIMES["model"], "files": result.files,
             "errors": len(result.errors), "warnings": len(result.warnings),
             "first_problems": [p.format() for p in result.problems[:5]],
-            "parallel": loader._may_fork(result.files) if hasattr(loader, "_may_fork") else False}
+            "parallel": may_fork(result.files, loader.PARALLEL_MIN_FILES)}
 
 
 def _instrument_build() -> dict:

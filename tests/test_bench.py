@@ -89,7 +89,8 @@ def test_the_second_loading_process_changes_no_message(tmp_path):
         one = messages()
         del os.environ["NAHBEI_WORKERS"]
         loader.PARALLEL_MIN_FILES = 1
-        assert loader._may_fork(80), "the fork path is not taken"
+        from nahbei.parallel import may_fork
+        assert may_fork(80, loader.PARALLEL_MIN_FILES), "the fork path is not taken"
         two = messages()
         assert one == two, (one, two)
         assert len(one) >= 6, one

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from ..parallel import fork_map, may_fork
+
 try:  # the C composer is 5x faster; fall back so a missing libyaml still works
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
@@ -304,27 +306,27 @@ def load_files(paths) -> list:
     """What ``load_path`` needs for each path: (text, data), a LoadError, or None.
 
     YAML composing is most of the time of checking a large directory. With
-    PARALLEL_MIN_FILES or more files, two or more CPUs and no other threads
-    running (fork is safe then), a forked child loads every second file while
-    this process loads the others; the child sends its results back pickled.
-    None means "not loaded here" (a file that could not be read, say, or a
-    child that failed): ``load_path`` then loads that file itself, so every
-    error surfaces exactly as it would without the child. NAHBEI_WORKERS=1
-    turns the child off.
+    PARALLEL_MIN_FILES or more files, a forked child loads every second file
+    while this process loads the others (``nahbei.parallel.fork_map``: only
+    where fork is safe, with two or more CPUs; NAHBEI_WORKERS=1 turns it off).
+    None means "not loaded here" (one process only, or a file that could not
+    be read): ``load_path`` then loads that file itself, so every error
+    surfaces exactly as it would without the child.
     """
     paths = list(paths)
-    if not _may_fork(len(paths)):
+    if not may_fork(len(paths), PARALLEL_MIN_FILES):
         return [None] * len(paths)
-    results = [None] * len(paths)
-    collect = _fork(paths[1::2])
-    try:
-        for i in range(0, len(paths), 2):
-            results[i] = _load_one(paths[i])
-    finally:
-        theirs = collect()
-    if theirs is not None and len(theirs) == len(results[1::2]):
-        results[1::2] = theirs
-    return results
+    loaded = fork_map(_load_portable, paths, min_items=PARALLEL_MIN_FILES)
+    return [LoadError(*x) if isinstance(x, _Failed) else x for x in loaded]
+
+
+class _Failed(tuple):
+    """A LoadError as a plain tuple (code, line, col, args_): it crosses the pipe pickled."""
+
+
+def _load_portable(path):
+    got = _load_one(path)
+    return _Failed((got.code, got.line, got.col, got.args_)) if isinstance(got, LoadError) else got
 
 
 def load_path(path, loaded=None):
@@ -336,19 +338,6 @@ def load_path(path, loaded=None):
     return loaded
 
 
-def _may_fork(count: int) -> bool:
-    import os
-    import threading
-
-    if count < PARALLEL_MIN_FILES or not hasattr(os, "fork") or os.environ.get("NAHBEI_WORKERS") == "1":
-        return False
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return cpus >= 2 and threading.active_count() == 1
-
-
 def _load_one(path):
     try:
         return load_bytes(path.read_bytes())
@@ -356,43 +345,6 @@ def _load_one(path):
         return LoadError(e.code, e.line, e.col, e.args_)
     except Exception:
         return None
-
-
-def _fork(paths):
-    """Load ``paths`` in a child process; returns a function that waits for its
-    results (a list like load_files', or None when the child failed)."""
-    import os
-    import pickle
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: load, send, leave without running the parent's cleanup
-        status = 1
-        try:
-            os.close(read_end)
-            out = []
-            for p in paths:
-                got = _load_one(p)
-                out.append(("E", got.code, got.line, got.col, got.args_) if isinstance(got, LoadError) else got)
-            with os.fdopen(write_end, "wb") as f:
-                f.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-
-    def collect():
-        try:
-            with os.fdopen(read_end, "rb") as f:
-                payload = f.read()
-            _, status = os.waitpid(pid, 0)
-            if status != 0:
-                return None
-            return [LoadError(*x[1:]) if x and x[0] == "E" else x for x in pickle.loads(payload)]
-        except Exception:
-            return None
-
-    return collect
 
 
 def locate(text: str, path, *, key: bool = False, find: str | None = None) -> tuple[int, int]:
