@@ -87,14 +87,15 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     directory = synthetic_directory(args.n)
     t1 = time.perf_counter()
-    out = args.out or Path(tempfile.mkdtemp(prefix="nahbei-feeds-"))
-    c1 = time.process_time()
-    paths = write_feeds(directory, out, "https://example.org/", Urls(), versions={},
-                        now=datetime(2026, 11, 22, tzinfo=timezone.utc))
-    t2, c2 = time.perf_counter(), time.process_time()
-    size = sum(p.stat().st_size for p in paths)
-    print(f"{args.n} events: model {t1 - t0:.2f} s; write_feeds {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU, "
-          f"{len(paths)} feeds, {size / 1e6:.1f} MB in {out}")
+    with tempfile.TemporaryDirectory(prefix="nahbei-feeds-") as scratch:  # removed unless --out
+        out = args.out or Path(scratch)
+        c1 = time.process_time()
+        paths = write_feeds(directory, out, "https://example.org/", Urls(), versions={},
+                            now=datetime(2026, 11, 22, tzinfo=timezone.utc))
+        t2, c2 = time.perf_counter(), time.process_time()
+        size = sum(p.stat().st_size for p in paths)
+        print(f"{args.n} events: model {t1 - t0:.2f} s; write_feeds {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU "
+              f"(this process), {len(paths)} feeds, {size / 1e6:.1f} MB" + (f" in {out}" if args.out else ""))
     return 0
 
 
