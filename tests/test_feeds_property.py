@@ -125,3 +125,25 @@ def test_generated_series_expand_to_the_models_dates_in_three_parsers(directory,
     for parser in PARSERS:
         got = in_days(result[parser]["alle"], TODAY, END, zones)
         assert got == expected, (parser, sorted(set(got) ^ set(expected), key=str)[:6])
+
+
+def _fresh_window(event, start, end):
+    """The window from a full expansion of a fresh copy of the event (no memo)."""
+    from nahbei.model.directory import Event
+    copy = Event.from_data(dict(event.data), event.source, event.tz)
+    return [o for o in copy._expand(None, end) if start <= o.day <= end]
+
+
+@settings(max_examples=EXAMPLES * 2, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(directory=directories(),
+       windows=st.lists(st.tuples(st.integers(-400, 400), st.integers(0, 500)), min_size=1, max_size=5))
+def test_windows_from_one_expansion_equal_a_fresh_expansion(directory, windows):
+    # Event.occurrences expands a series once for several windows (and only from
+    # nine weeks before the first one asked for): any order of windows gives
+    # what a fresh, complete expansion gives.
+    for e in directory.events.values():
+        for offset, length in windows:
+            start = TODAY + timedelta(days=offset)
+            end = start + timedelta(days=length)
+            assert e.occurrences(start, end) == _fresh_window(e, start, end), (e.id, start, end)

@@ -6,6 +6,7 @@ never search the whole directory.
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -151,6 +152,9 @@ class Event(Entry):
     tz: str = "Europe/Berlin"
     recurrence: Recurrence | None = None
     derived_from: str | None = None  # offer id when generated from consultation hours
+    # [since, horizon, the dates between]: pages, feeds, search and open data ask
+    # for several windows of the same event; the series is expanded once for them.
+    _dates: list = field(default_factory=lambda: [None, None, ()], init=False, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -195,6 +199,25 @@ class Event(Entry):
     def occurrences(self, window_start: date | None = None, window_end: date | None = None):
         """Dates of this event that start within [window_start, window_end] (local days),
         in order; moved dates appear at their new time, cancelled ones with that status."""
+        if window_end is None or window_start is None:
+            out = self._expand(None, window_end)  # from the first date on: past events, rare
+        else:
+            since, horizon, dates = self._dates
+            if horizon is None or window_end > horizon or window_start < since:
+                # nine weeks before and ten weeks beyond the window asked for: the
+                # calendar, an entry's next dates and search's look back share one
+                since = window_start - timedelta(days=63) if since is None else min(since, window_start)
+                horizon = max(horizon or window_end, window_end) + timedelta(days=70)
+                dates = tuple(self._expand(since, horizon))
+                self._dates[:] = [since, horizon, dates]
+            out = [o for o in dates if o.day <= window_end]
+        if window_start is not None:
+            out = [o for o in out if o.day >= window_start]
+        return out
+
+    def _expand(self, since: date | None, horizon: date | None) -> list:
+        """Every date from ``since`` up to ``horizon`` (local days, inclusive; None:
+        no limit), in order."""
         tz = ZoneInfo(self.tz)
         status = self.status
         dur = self.duration
@@ -220,13 +243,16 @@ class Event(Entry):
             ex = set(rec.exdates)
             cancelled = set(rec.cancelled)
             moved = {m.date: m for m in rec.moved}
-            horizon = window_end
             if horizon is not None and moved:
                 horizon = max([horizon] + [m.date for m in rec.moved])
+            if since is not None and any(m.date < since for m in rec.moved):
+                since = None  # a date moved from before ``since`` may land after it
             seen = set()
             for naive in series_dates(rec, self.start, horizon):
                 day = naive if self.all_day else naive.date()
                 seen.add(naive)
+                if since is not None and day < since:
+                    continue  # the rule runs from its start; these dates nobody asked for
                 if day in ex:
                     continue
                 if day in moved:
@@ -239,9 +265,8 @@ class Event(Entry):
             for naive in rec.extra:
                 if naive not in seen:
                     out.append(make(naive, status))
-        if window_start is not None or window_end is not None:
-            out = [o for o in out
-                   if (window_start is None or o.day >= window_start) and (window_end is None or o.day <= window_end)]
+            if not rec.moved and not rec.extra:
+                return out  # the rule's dates come in order
         out.sort(key=lambda o: (o.start_utc if not o.all_day else datetime.combine(o.start, datetime.min.time(), ZoneInfo("UTC")), o.event_id))
         return out
 
@@ -335,11 +360,16 @@ class Directory:
         return [o for o in self.offers.values() if o.is_ended(self.today)]
 
     def event_terms(self, event_id: str) -> dict[str, tuple[str, ...]]:
-        out = {"topics": [], "target_groups": [], "regions": []}
+        return self._terms_by_event.get(event_id) or {"topics": (), "target_groups": (), "regions": ()}
+
+    @functools.cached_property
+    def _terms_by_event(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """events_by_term the other way round (computed once, on first use)."""
+        out: dict[str, dict[str, list]] = {}
         for (vocab, term), ids in self.events_by_term.items():
-            if event_id in ids:
-                out[vocab].append(term)
-        return {k: tuple(v) for k, v in out.items()}
+            for eid in ids:
+                out.setdefault(eid, {"topics": [], "target_groups": [], "regions": []})[vocab].append(term)
+        return {eid: {k: tuple(v) for k, v in terms.items()} for eid, terms in out.items()}
 
     def occurrences(self, start: date, end: date, events=None, cache: dict | None = None):
         """All dates of the given events (default: all) within [start, end], in time order.

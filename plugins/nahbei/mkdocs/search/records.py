@@ -187,7 +187,11 @@ class RecordBuilder:
         """(next occurrence that takes place, status note) – the occurrence is
         None when nothing is left from today on; a cancelled or postponed event
         with dates ahead gives its first date and the status."""
-        window = e.occurrences(self.today - timedelta(days=LOOKBACK_DAYS), self.today + timedelta(days=HORIZON_DAYS))
+        since = self.today - timedelta(days=LOOKBACK_DAYS)
+        # nine weeks first (as the pages ask), the whole horizon only when nothing runs in them
+        window = e.occurrences(since, self.today + timedelta(days=63))
+        if not any(o.status in ("scheduled", "moved") and o.day >= self.today for o in window):
+            window = e.occurrences(since, self.today + timedelta(days=HORIZON_DAYS))
 
         def last_day(o) -> date:
             if o.end is None:
