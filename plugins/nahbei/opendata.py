@@ -83,6 +83,7 @@ def write(directory, site_dir: str | Path, urls: Urls | None = None, days: int =
     written = []
     for stem, doc in build(directory, urls, days).items():
         path = folder / f"{stem}.json"
-        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n", "utf-8")
+        # compact: the C encoder (indent= takes the pure-Python one, 5× slower on 10,000 entries)
+        path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
         written.append(path)
     return written

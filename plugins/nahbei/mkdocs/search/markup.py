@@ -60,20 +60,37 @@ def record_html(rec: SearchRecord) -> str:
     return "".join(parts)
 
 
+_BODY_WORD = "data-pagefind-body"
+
+
+def _first_body_tag(html: str):
+    """The first tag with ``data-pagefind-body`` (a match of _HAS_BODY), or None.
+    Same as ``_HAS_BODY.search(html)``, but the regex only runs on tags that hold
+    the word: every page passes here, and a scan of all its tags is slow."""
+    i = html.find(_BODY_WORD)
+    while i != -1:
+        start = html.rfind("<", 0, i)
+        m = _HAS_BODY.match(html, start) if start != -1 else None
+        if m is not None:
+            return m
+        i = html.find(_BODY_WORD, i + 1)
+    return None
+
+
 def strip_body(html: str) -> str:
     """Remove every ``data-pagefind-body`` attribute: the page stays out of the index."""
-    return _BODY_ATTR.sub(r"\1", html)
+    return _BODY_ATTR.sub(r"\1", html) if _BODY_WORD in html else html
 
 
 def has_body(html: str) -> bool:
-    return _HAS_BODY.search(html) is not None
+    return _first_body_tag(html) is not None
 
 
 def mark_entry(html: str, rec: SearchRecord) -> str:
     """Index this page: make sure its content carries ``data-pagefind-body``
     and put the record's hidden block at the start of that content."""
     block = record_html(rec)
-    m = _HAS_BODY.search(html)
+    m = _first_body_tag(html)
     if m is None:
         m = _CONTENT_OPEN.search(html)
         if m is None:
