@@ -42,6 +42,9 @@ class DirectoryConfig(Config):
     timezone = c.Type(str, default="Europe/Berlin")
     language = c.Optional(c.Type(str))  # default: theme.language, else "de"
     calendar_weeks = c.Type(int, default=8)
+    # A calendar page lists at most this many dates (whole days); on a large
+    # directory the rest is reached through the calendars per topic, group or region.
+    calendar_max_dates = c.Type(int, default=300)
     home_events = c.Type(int, default=5)  # next dates on the home page
     home_recent = c.Type(int, default=5)  # recently reviewed offers on the home page
     next_dates = c.Type(int, default=6)  # next dates listed on an event or offer page
@@ -55,4 +58,10 @@ class DirectoryConfig(Config):
     repo_url = c.Optional(c.Type(str))  # https://github.com/<owner>/<repo>
     edit_uri = c.Type(str, default="edit/main/")  # repo_url + edit_uri + content/offers/x.yaml
     issue_template = c.Type(str, default="aenderung-melden.yml")
+    # Render the theme's frame (head, nav, footer) once per kind of page, not for
+    # every entry page (nahbei.mkdocs.frames); false renders each page in full.
+    reuse_frames = c.Type(bool, default=True)
+    # From this many framed pages on, `mkdocs build` renders a share of them in a
+    # second process (nahbei.mkdocs.prefetch; NAHBEI_WORKERS=1 switches it off).
+    parallel_min_pages = c.Type(int, default=400)
     legal = c.SubConfig(LegalConfig)

@@ -20,9 +20,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from markupsafe import escape
+import jinja2
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
@@ -34,6 +35,8 @@ from ..model.clock import today as clock_today
 from ..model.schemas import Schemas
 from ..urls import Urls
 from .config import DirectoryConfig
+from .frames import FrameRenderer
+from .prefetch import PagePrefetch
 from .pages import PageSpec, make_urls, plan
 from .preview import KINDS, Preview
 from .theme import ThemeManager, icon
@@ -42,6 +45,9 @@ from .views import Site, Views
 log = get_plugin_logger(__name__)
 
 HOME_TEMPLATE = "nahbei/home.html"
+# Generated pages outside the nav render through FrameRenderer (frames.py):
+# this template hands the page to it, which renders page.meta's real template.
+FRAMED_TEMPLATE = "nahbei/framed.html"
 CONTENT_ANCHOR = "inhalt"
 
 
@@ -59,6 +65,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.views: Views | None = None
         self.root: Path | None = None
         self.preview: Preview | None = None
+        self.frames: FrameRenderer | None = None
+        self.prefetch = PagePrefetch()
+        self.prefetched = 0  # pages of this build rendered by the second process
+        self.nav = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
@@ -124,6 +134,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             issue_template=self.config.issue_template, today=self.directory.today, feeds=catalog,
         )
         self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
+                           calendar_max_dates=self.config.calendar_max_dates,
                            home_events=self.config.home_events, home_recent=self.config.home_recent,
                            next_dates=self.config.next_dates,
                            occurrence_cache=self.preview.occurrences if self.preview else None)
@@ -166,7 +177,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return markdown
         # The theme prints title and description without escaping: give it escaped text.
         page.meta["title"] = escape(spec.title)
-        page.meta["template"] = spec.template
+        page.meta["template"] = FRAMED_TEMPLATE if self.config.reuse_frames and not spec.in_nav else spec.template
         # For other plugins (nahbei/search): what this page shows.
         page.meta["nahbei"] = {"kind": spec.kind, "id": spec.ident}
         if spec.description:
@@ -185,16 +196,25 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return context
         spec = self.pages.get(page.file.src_uri)
         if spec is not None:
-            context["view"] = self.views.for_page(spec)
+            # framed pages get their view when rendered (perhaps not in this process)
+            context["view"] = None if page.meta.get("template") == FRAMED_TEMPLATE else self.views.for_page(spec)
             context["spec"] = spec
         elif page.meta.get("template") == HOME_TEMPLATE:
             context["view"] = self.views.home()
         return context
 
-    def on_env(self, env, *, config, files):
+    @event_priority(-100)  # the nav as the other plugins left it
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
+    def _on_env_setup(self, env, *, config, files):
         if not self.config.enabled:
             return env
         self.theme.on_env(env, self.site, self.views)
+        self.frames = FrameRenderer(env)
+        self.prefetched = 0
+        env.globals["nahbei_render_framed"] = self._render_framed
         if self.preview:
             env.bytecode_cache = self.preview.bytecode_cache
         self.views.icons = {
@@ -208,6 +228,40 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.site.search_path = search if (wanted or (wanted is None and has_search_page)) else None
         return env
 
+    @event_priority(-100)  # after every plugin has set up the environment
+    def _on_env_prefetch(self, env, *, config, files):
+        if self.config.enabled and self.config.reuse_frames and not self.preview and self.nav is not None:
+            doc_files = files.documentation_pages()
+            framed = [f.page for f in doc_files
+                      if f.page is not None and f.page.meta.get("template") == FRAMED_TEMPLATE]
+            if len(framed) >= self.config.parallel_min_pages:
+                self.views.warm()
+            self.prefetch.start(framed, config=config, nav=self.nav, env=env, doc_files=doc_files,
+                                then=lambda: self._write_outputs(config),
+                                min_pages=self.config.parallel_min_pages)
+        return env
+
+    on_env = CombinedEvent(_on_env_setup, _on_env_prefetch)
+
+    @jinja2.pass_context
+    def _render_framed(self, context) -> Markup:
+        """The page's own template (spec.template), its theme frame rendered once
+        per kind of page: the frame depends only on what this key holds."""
+        page, spec = context["page"], context["spec"]
+        html = self.prefetch.take(page)
+        if html is not None:
+            self.prefetched += 1
+            return Markup(html)
+        toc = next(iter(page.toc), None)
+        in_nav = page.parent is not None or page.previous_page is not None or page.next_page is not None
+        # Relative links in the frame depend on the page's folder ("angebote/"); a page
+        # in the nav is its own key (its nav item is marked active).
+        where = page.url if in_nav else page.url.rstrip("/").rpartition("/")[0]
+        key = (where, tuple(page.meta.get("hide") or ()), page.is_homepage, toc.url if toc else None)
+        variables = context.get_all()
+        variables["view"] = self.views.for_page(spec)
+        return Markup(self.frames.render(spec.template, variables, key))
+
     def on_post_page(self, output, *, page, config):
         return self.theme.fix_html(output) if self.config.enabled else output
 
@@ -216,9 +270,23 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     # -- after the build -------------------------------------------------------------
 
+    def on_build_error(self, *, error):
+        self.prefetch.close()
+
+    def on_shutdown(self):
+        self.prefetch.close()
+
     def on_post_build(self, *, config):
+        # the second process wrote feeds and open data after its pages (prefetch.py)
+        written_by_child = self.prefetch.finish()
         if not self.config.enabled or self.directory is None:
             return
+        if self.frames is not None:
+            log.debug(f"pages: {self.prefetched} from the second process; here {self.frames.fast} "
+                      f"from frames, {self.frames.full} in full; feeds and open data by the second process: "
+                      f"{written_by_child}")
+            for key, reason in self.frames.reasons.items():
+                log.info(t(f"ui.build.frame_{reason}", self.lang, template=key[0]))
         if self.preview and self.preview.partial:
             self.preview.drop_removed(config.site_dir)
             if self.config.feeds:
@@ -227,6 +295,11 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                 write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
                             self.urls, versions=self.root, lang=self.lang, site_name=config.site_name, only=only)
             return
+        if not written_by_child:
+            self._write_outputs(config)
+
+    def _write_outputs(self, config) -> None:
+        """Open data (api/) and the iCalendar feeds: they need the Directory, no page."""
         opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)
         if self.config.feeds:
             written = write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",

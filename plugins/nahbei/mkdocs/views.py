@@ -118,7 +118,8 @@ def initial(text: str) -> str:
 
 
 class Views:
-    def __init__(self, directory, site: Site, *, calendar_weeks: int = 8, home_events: int = 5,
+    def __init__(self, directory, site: Site, *, calendar_weeks: int = 8, calendar_max_dates: int = 300,
+                 home_events: int = 5,
                  home_recent: int = 5, next_dates: int = 6, icons=None, occurrence_cache: dict | None = None):
         self.d = directory
         self.site = site
@@ -127,6 +128,7 @@ class Views:
         self.today = directory.today
         self.window = timedelta(weeks=calendar_weeks)
         self.calendar_weeks = calendar_weeks
+        self.calendar_max_dates = calendar_max_dates
         self.home_events = home_events
         self.home_recent = home_recent
         self.next_dates_count = next_dates
@@ -211,6 +213,15 @@ class Views:
                 if oid not in self.ended_ids:
                     seen[oid] = None
         return list(seen)
+
+    def warm(self) -> None:
+        """Compute what many pages share now, before a second process starts
+        rendering pages (nahbei.mkdocs.prefetch): both then have it."""
+        for name in ("upcoming", "upcoming_by_term", "terms_of_event", "contacts_by_place", "ended_ids",
+                     "term_children", "current_offer_count"):
+            getattr(self, name)
+        for e in self.d.events.values():
+            self.next_dates(e)
 
     # -- small building blocks ------------------------------------------------
 
@@ -629,9 +640,18 @@ class Views:
             feed = self.site.feed(vocab, tid)
         else:
             occ, term, feed = self.upcoming, None, self.site.feed("all")
-        days: dict[date, list] = {}
+        by_day: dict[date, list] = {}
         for o in occ:
-            days.setdefault(o.day, []).append(self.occurrence(o))
+            by_day.setdefault(o.day, []).append(o)
+        # whole days, as many as fit into calendar_max_dates (at least one)
+        days: dict[date, list] = {}
+        shown = 0
+        for day, items in by_day.items():
+            if days and shown + len(items) > self.calendar_max_dates:
+                break
+            days[day] = [self.occurrence(o) for o in items]
+            shown += len(items)
+        last_shown = next(reversed(days)) if days else None
         filters = []
         for v in VOCABULARIES:
             links = []
@@ -647,6 +667,9 @@ class Views:
             "days": [{"iso": day.isoformat(), "label": fmt.format_day(day, self.lang), "entries": items}
                      for day, items in days.items()],
             "count": len(occ),
+            "shown": shown,
+            "shown_until": ({"iso": last_shown.isoformat(), "label": fmt.format_date_long(last_shown, self.lang)}
+                            if shown < len(occ) else None),
             "start": {"iso": self.today.isoformat(), "label": fmt.format_date_long(self.today, self.lang)},
             "end": {"iso": end.isoformat(), "label": fmt.format_date_long(end, self.lang)},
             "weeks": self.calendar_weeks,
