@@ -200,6 +200,8 @@ def build_site(n: int, content: Path, with_pagefind_fallback: bool = True) -> di
     # Feeds: inside the build when the plugin calls write_feeds, else on their own.
     if build.data["calls"].get("feeds"):
         res["feeds_in_build"] = times["feeds"]
+    elif build.data["calls"].get("second process wrote feeds"):
+        res["feeds_in_child"] = True  # written while pages rendered: no time of its own on the clock
     elif importlib.util.find_spec("nahbei.feeds") and _has_write_feeds():
         res["feeds"] = run_stage("feeds", [content, site, SITE_URL], folder / "feeds.log")
     else:
@@ -246,6 +248,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip the mkdocs-material baseline")
     ap.add_argument("--regenerate", action="store_true", help="generate content even if cached")
     ap.add_argument("--out", type=Path, default=OUT, help="where content, sites and logs go (default bench/out)")
+    ap.add_argument("--feeds-n", type=int, default=10000,
+                    help="also time write_feeds for this many synthetic events (python -m nahbei.feeds.bench; 0: skip)")
     ap.add_argument("--preview", action="store_true",
                     help="also time the preview: mkdocs serve --dirty, change one offer, until its page is served")
     args = ap.parse_args(argv)
@@ -269,6 +273,12 @@ def main(argv=None) -> int:
         if (base_root / "site").exists():
             shutil.rmtree(base_root / "site")
         base = run_stage("baseline", [base_cfg], folder / "baseline.log")
+    feeds_line = None
+    if args.feeds_n:
+        proc = subprocess.run([sys.executable, "-m", "nahbei.feeds.bench", "--n", str(args.feeds_n)], cwd=ROOT,
+                              env=env(), capture_output=True, text=True, timeout=600)
+        feeds_line = (proc.stdout.strip().splitlines() or ["no output"])[-1] if proc.returncode == 0 else \
+            f"failed (exit {proc.returncode}): {(proc.stderr.strip().splitlines() or [''])[-1][:200]}"
     preview = None
     if args.preview and site.get("site"):
         preview = run_preview(folder)
@@ -303,19 +313,25 @@ def main(argv=None) -> int:
         inside = t.get("hook:nahbei", 0.0)
         pf_in = site.get("pagefind_in_build") or 0.0
         feeds_in = site.get("feeds_in_build") or 0.0
-        row("page generation (nahbei plugin hooks, excl. check/feeds/Pagefind)",
+        row("nahbei plugin hooks (plan, views, search records; excl. check/feeds/Pagefind)",
             secs(inside - t.get("check", 0.0) - feeds_in - pf_in), mb(build.rss))
         row("  check() inside the build", secs(t.get("check")))
-        row("mkdocs render (rest of mkdocs build)", secs(build.data["seconds"] - inside))
+        row("page rendering (MkDocs' page loop with nahbei's templates, and the rest)",
+            secs(build.data["seconds"] - inside))
+        second = build.data["calls"].get("pages from second process")
+        if second:
+            row("  pages rendered by the second process", f"{second:,}")
         ours = build.data["seconds"] - pf_in
     elif build is not None:
-        row("page generation", build.note, mb(build.rss))
-        row("mkdocs render", notes["site"])
+        row("nahbei plugin hooks", build.note, mb(build.rss))
+        row("page rendering", notes["site"])
     else:
-        row("page generation", notes.get("site", "n/a (not available)"))
-        row("mkdocs render", notes.get("site", "n/a (not available)"))
+        row("nahbei plugin hooks", notes.get("site", "n/a (not available)"))
+        row("page rendering", notes.get("site", "n/a (not available)"))
     if site.get("feeds_in_build") is not None:
         row("feeds (write_feeds, inside the build)", secs(site["feeds_in_build"]))
+    elif site.get("feeds_in_child"):
+        row("feeds + open data (inside the build: the second process, after its pages)", "included above")
     elif site["feeds"] is not None:
         f = site["feeds"]
         row("feeds (write_feeds, run after the build)" + (f": {f.data['feeds']} feeds" if f.ok else ""),
@@ -375,6 +391,8 @@ def main(argv=None) -> int:
                   f"({(html - chtml) / chtml:+.1%})")
         else:
             print(f"HTML bytes per entry page at N={cn}: n/a ({cres['notes'].get('site', 'no site')})")
+    if feeds_line is not None:
+        print(f"feeds alone (python -m nahbei.feeds.bench --n {args.feeds_n}): {feeds_line}")
     if preview is not None:
         if "error" in preview:
             print(f"preview: failed ({preview['error']})")

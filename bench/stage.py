@@ -79,6 +79,24 @@ def _instrument_build() -> dict:
         "model": patch("nahbei.model.check", "build_directory", "model"),
         "feeds": patch("nahbei.feeds", "write_feeds", "feeds"),
     }
+    try:  # pages the second process rendered (nahbei.mkdocs.prefetch), and whether it wrote the feeds
+        from nahbei import parallel
+
+        take, finish = parallel.ForkedStream.take, parallel.ForkedStream.finish
+
+        def counted_take(self, key):
+            out = take(self, key)
+            CALLS["pages from second process"] += out is not None
+            return out
+
+        def counted_finish(self):
+            done = finish(self)
+            CALLS["second process wrote feeds"] += bool(done)
+            return done
+
+        parallel.ForkedStream.take, parallel.ForkedStream.finish = counted_take, counted_finish
+    except (ImportError, AttributeError):
+        pass
     import subprocess
 
     run = subprocess.run

@@ -17,7 +17,7 @@ from bench.generate import TODAY, generate
 from nahbei.model.check import check
 
 REPO = Path(__file__).resolve().parents[1]
-ROWS = ("validation", "model build", "page generation", "mkdocs render", "feeds", "Pagefind",
+ROWS = ("validation", "model build", "nahbei plugin hooks", "page rendering", "feeds", "Pagefind",
         "total wall time", "peak memory", "output size", "HTML bytes per entry page", "baseline",
         "ratio ours/baseline")
 
@@ -103,7 +103,7 @@ def test_the_second_loading_process_changes_no_message(tmp_path):
 
 def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench", "--n", "30", "--out", str(tmp_path),
-                           "--compare-n", "12", "--preview"], cwd=REPO,
+                           "--compare-n", "12", "--preview", "--feeds-n", "200"], cwd=REPO,
                           capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -113,6 +113,7 @@ def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     assert "N=30: 16 offers, 14 events" in out
     # the same run compares entry page sizes with a smaller N and times the preview
     assert re.search(r"HTML bytes per entry page \(median offer page\): N=12: [\d,]+, N=30: [\d,]+", out), out
+    assert re.search(r"feeds alone \(python -m nahbei.feeds.bench --n 200\): 200 events: .* write_feeds [\d.]+ s wall", out), out
     m = re.search(r"preview \(mkdocs serve --dirty\): first build [\d.]+ s; one offer renamed, "
                   r"its page served after ([\d.]+) s \(Vorschau: \d+ geänderte Einträge, (\d+) Seiten", out)
     assert m and int(m.group(2)) > 0, out
