@@ -233,6 +233,17 @@ def run_preview(folder: Path) -> dict:
         return {"error": str(exc).splitlines()[0][:200]}
 
 
+def run_search_size(site: Path) -> list[str]:
+    """Lines of ``python -m bench.search_size`` on the built site (real Chromium)."""
+    if not Path(os.environ.get("NAHBEI_CHROMIUM", "/usr/bin/chromium")).exists():
+        return ["n/a (no Chromium; `make test` installs Debian's chromium)"]
+    proc = subprocess.run([sys.executable, "-m", "bench.search_size", str(site)], cwd=ROOT, env=env(),
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode:
+        return [f"failed (exit {proc.returncode}): {(proc.stderr.strip().splitlines() or [''])[-1][:200]}"]
+    return [line for line in proc.stdout.splitlines() if line.startswith("first search")]
+
+
 def _has_write_feeds() -> bool:
     try:
         import nahbei.feeds as feeds
@@ -250,6 +261,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=OUT, help="where content, sites and logs go (default bench/out)")
     ap.add_argument("--feeds-n", type=int, default=10000,
                     help="also time write_feeds for this many synthetic events (python -m nahbei.feeds.bench; 0: skip)")
+    ap.add_argument("--no-search-size", action="store_true",
+                    help="skip measuring what one search downloads (Chromium, bench/search_size.py)")
     ap.add_argument("--preview", action="store_true",
                     help="also time the preview: mkdocs serve --dirty, change one offer, until its page is served")
     args = ap.parse_args(argv)
@@ -279,6 +292,9 @@ def main(argv=None) -> int:
                               env=env(), capture_output=True, text=True, timeout=600)
         feeds_line = (proc.stdout.strip().splitlines() or ["no output"])[-1] if proc.returncode == 0 else \
             f"failed (exit {proc.returncode}): {(proc.stderr.strip().splitlines() or [''])[-1][:200]}"
+    search_lines = None
+    if not args.no_search_size and site.get("site") and (site["site"] / "pagefind").is_dir():
+        search_lines = run_search_size(site["site"])
     preview = None
     if args.preview and site.get("site"):
         preview = run_preview(folder)
@@ -393,6 +409,9 @@ def main(argv=None) -> int:
             print(f"HTML bytes per entry page at N={cn}: n/a ({cres['notes'].get('site', 'no site')})")
     if feeds_line is not None:
         print(f"feeds alone (python -m nahbei.feeds.bench --n {args.feeds_n}): {feeds_line}")
+    if search_lines is not None:
+        for line in search_lines or ["no result"]:
+            print(f"search download (bench/search_size.py, budget 300 KB): {line}")
     if preview is not None:
         if "error" in preview:
             print(f"preview: failed ({preview['error']})")

@@ -114,6 +114,10 @@ def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     # the same run compares entry page sizes with a smaller N and times the preview
     assert re.search(r"HTML bytes per entry page \(median offer page\): N=12: [\d,]+, N=30: [\d,]+", out), out
     assert re.search(r"feeds alone \(python -m nahbei.feeds.bench --n 200\): 200 events: .* write_feeds [\d.]+ s wall", out), out
+    # what one search downloads, in real Chromium, for both words
+    sizes = re.findall(r"search download \(bench/search_size.py, budget 300 KB\): first search for '(\w+)' "
+                       r"\([^)]*Ergebnis[^)]*\): (\d+) KB in (\d+) files", out)
+    assert [w for w, _, _ in sizes] == ["Beratung", "Schulden"] and all(int(kb) > 0 for _, kb, _ in sizes), out
     m = re.search(r"preview \(mkdocs serve --dirty\): first build [\d.]+ s; one offer renamed, "
                   r"its page served after ([\d.]+) s \(Vorschau: \d+ geänderte Einträge, (\d+) Seiten", out)
     assert m and int(m.group(2)) > 0, out

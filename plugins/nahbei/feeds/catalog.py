@@ -69,14 +69,19 @@ def _descendants(directory: Directory, vocab: str) -> dict[str, list[str]]:
 
 
 def feed_members(directory: Directory, urls: Urls, lang: str = "de",
-                 only=None) -> list[tuple[Feed, tuple[str, ...]]]:
+                 only=None, with_ids: bool = True) -> list[tuple[Feed, tuple[str, ...]]]:
     """Every feed (or those whose (scope, ident) is in ``only``) with the ids of
-    all events in its scope (before retention), in catalog order."""
+    all events in its scope (before retention), in catalog order. ``with_ids=False``:
+    the feeds only, ids left empty (the catalog pages link to)."""
     d = directory
     out: list[tuple[Feed, tuple[str, ...]]] = []
 
     def add(scope, ident, title, ids):
         if only is not None and (scope, ident) not in only:
+            return
+        if not with_ids:
+            if ids:
+                out.append((Feed(urls.feed(scope, ident), scope, ident, title), ()))
             return
         ids = tuple(sorted(set(ids)))
         if ids:
@@ -102,7 +107,7 @@ def feed_members(directory: Directory, urls: Urls, lang: str = "de",
 
 def feed_catalog(directory: Directory, urls: Urls, lang: str = "de") -> list:
     """All feeds ``write_feeds`` writes for this directory, for pages to link."""
-    return [feed for feed, _ in feed_members(directory, urls, lang)]
+    return [feed for feed, _ in feed_members(directory, urls, lang, with_ids=False)]
 
 
 def _day(x) -> date:

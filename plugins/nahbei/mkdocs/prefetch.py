@@ -25,7 +25,7 @@ from ..parallel import ForkedStream, may_fork
 MIN_PAGES = 400
 #: The child's share of the framed pages: this process also writes every
 #: file and runs on_post_page for all pages (measured with ``make bench``).
-CHILD_SHARE = 0.6
+CHILD_SHARE = 0.58
 
 
 class PagePrefetch:
