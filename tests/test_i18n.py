@@ -1,0 +1,67 @@
+"""German first, English second: both catalogues have the same keys, and an
+English check never shows the schemas' German titles or descriptions."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nahbei.model.check import check
+from tests.test_validation import CASES, TODAY, build_tree
+
+REPO = Path(__file__).resolve().parents[1]
+LOCALES = REPO / "plugins" / "nahbei" / "locales"
+
+
+def flat(tree, prefix=""):
+    out = {}
+    for k, v in tree.items():
+        if isinstance(v, dict):
+            out.update(flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def test_catalogues_have_the_same_keys():
+    de = flat(yaml.safe_load((LOCALES / "de.yaml").read_text("utf-8")))
+    en = flat(yaml.safe_load((LOCALES / "en.yaml").read_text("utf-8")))
+    assert sorted(set(de) - set(en)) == []
+    assert sorted(set(en) - set(de)) == []
+    assert all((isinstance(v, str) and v.strip()) or (isinstance(v, list) and v) for v in en.values())
+    # lists (steps) have as many items in both languages
+    assert {k: len(v) for k, v in en.items() if isinstance(v, list)} == {
+        k: len(v) for k, v in de.items() if isinstance(v, list)}
+
+
+def schema_texts() -> set[str]:
+    """Every German title and description in schemas/ with more than one word
+    (single words such as "kostenlos" may be the volunteer's own value)."""
+    texts: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("title", "description"):
+                if isinstance(node.get(key), str) and " " in node[key].strip():
+                    texts.add(node[key])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for path in (REPO / "schemas").glob("*.json"):
+        walk(json.loads(path.read_text("utf-8")))
+    return texts
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
+def test_english_messages_carry_no_german_schema_text(case, tmp_path):
+    content = build_tree(tmp_path, case)
+    lines = [p.format("en") for p in check(content, today=TODAY, root=tmp_path, lang="en").problems]
+    assert len(lines) == len(case["expect"])
+    german = [t for t in schema_texts() if any(t in line for line in lines)]
+    assert not german, (german, lines)
+    assert not any(": Fehler: " in x or ": Warnung: " in x for x in lines), lines
