@@ -139,6 +139,7 @@ class Views:
         self._cards: dict[str, dict] = {}
         self._occurrences: dict[tuple, dict] = {}
         self._next: dict[str, tuple[bool, list]] = {}
+        self._refs: dict[tuple, dict] = {}
 
     # -- shared, computed once ------------------------------------------------
 
@@ -259,11 +260,17 @@ class Views:
         }
 
     def contact_ref(self, cid: str | None) -> dict | None:
+        """A contact as other pages show it (computed once per contact; a copy each time,
+        pages add to it)."""
         c = self.d.contacts.get(cid) if cid else None
         if c is None:
             return None
-        return {"name": c.name, "url": self.urls.page("contact", cid), "role": c.get("role"),
+        ref = self._refs.get(("contact", cid))
+        if ref is None:
+            ref = self._refs[("contact", cid)] = {
+                "name": c.name, "url": self.urls.page("contact", cid), "role": c.get("role"),
                 "kind": c.kind, **self.contact_facts(c)}
+        return dict(ref)
 
     def accessibility(self, place) -> list[str]:
         acc = place.get("accessibility") or {}
@@ -279,9 +286,17 @@ class Views:
         return lines
 
     def place_ref(self, pid: str | None) -> dict | None:
+        """A place as other pages show it (computed once per place; a copy each time)."""
         p = self.d.places.get(pid) if pid else None
         if p is None:
             return None
+        ref = self._refs.get(("place", pid))
+        if ref is None:
+            ref = self._refs[("place", pid)] = self._place_ref(p)
+        return dict(ref)
+
+    def _place_ref(self, p) -> dict:
+        pid = p.id
         return {
             "id": pid, "name": p.name, "url": self.urls.page("place", pid),
             "address": fmt.address_lines(p.address), "town": p.address.get("town"),
