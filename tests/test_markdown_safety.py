@@ -155,24 +155,30 @@ def test_hostile_combinations_render_harmless(parts):
     assert_harmless(render("\n".join(parts)))
 
 
-def test_views_sanitise_descriptions_that_skipped_validation(monkeypatch):
-    """Even if a hostile description reached the model, the page view is safe."""
+@pytest.mark.parametrize("kind, ident", [("offer", "mittendrin-troisdorf"), ("event", "mittendrin-offener-treff"),
+                                         ("contact", "kontaktbuero-thinka"), ("place", "volkshaus-doebeln")])
+def test_views_sanitise_descriptions_that_skipped_validation(monkeypatch, kind, ident):
+    """Even if a hostile description reached the model, the page view is safe –
+    for every kind of entry page."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")
     from nahbei.mkdocs.pages import make_urls, plan
     from nahbei.mkdocs.views import Site, Views
 
     result = check(REPO / "content", today=date(2026, 11, 22), root=REPO)
     d = result.directory
-    offer = d.offers["mittendrin-troisdorf"]
+    folder = {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}[kind]
+    entries = {k: v for k, v in getattr(d, folder).items() if not getattr(v, "derived_from", None)}
+    entry = entries[ident]
     hostile = "Hallo <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
-    data = dict(offer.data, description=hostile)
-    offers = dict(d.offers, **{offer.id: dataclasses.replace(offer, data=data)})
-    events = {k: v for k, v in d.events.items() if not v.derived_from}
-    d2 = Directory.build(offers, events, dict(d.contacts), dict(d.places), d.taxonomy, d.today, d.tz)
+    entries[ident] = dataclasses.replace(entry, data=dict(entry.data, description=hostile))
+    parts = {"offers": dict(d.offers), "events": {k: v for k, v in d.events.items() if not v.derived_from},
+             "contacts": dict(d.contacts), "places": dict(d.places), folder: entries}
+    d2 = Directory.build(parts["offers"], parts["events"], parts["contacts"], parts["places"], d.taxonomy,
+                         d.today, d.tz)
     urls = make_urls()
     site = Site(urls=urls, lang="de", site_name="Test", site_url=None, legal=None)
     views = Views(d2, site)
-    spec = next(s for s in plan(d2, urls) if s.kind == "offer" and s.ident == offer.id)
+    spec = next(s for s in plan(d2, urls) if s.kind == kind and s.ident == ident)
     html = str(views.for_page(spec)["description"])
     assert "Hallo" in html
     assert_harmless(html)
