@@ -1,6 +1,6 @@
 # Every target sets up what it needs on a fresh machine: the Python virtual
 # environment from requirements.lock, and for the tests Debian's chromium and
-# a Java runtime (Nu HTML Checker), shellcheck (workflow scripts) plus the npm packages from package-lock.json.
+# a Java runtime (Nu HTML Checker), shellcheck and jq (workflow scripts) plus the npm packages from package-lock.json.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -25,12 +25,12 @@ node_modules/.installed-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Chromium and Java come from Debian; installed only when missing (CI runs as root).
+# Chromium, Java, shellcheck and jq come from Debian; installed only when missing (CI runs as root).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 && command -v shellcheck >/dev/null 2>&1 || { \
+	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 && command -v shellcheck >/dev/null 2>&1 && command -v jq >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium default-jre-headless shellcheck >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium default-jre-headless shellcheck jq >/dev/null; }
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload --dirty

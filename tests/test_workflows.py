@@ -357,6 +357,35 @@ def test_every_job_has_a_timeout():
             assert isinstance(job.get("timeout-minutes"), int), f"{wf.name}:{job_id}"
 
 
+def test_every_workflow_has_a_concurrency_group():
+    expected = {
+        "pr.yml": ("pr-${{ github.event.pull_request.number || github.ref }}", True),  # a new push replaces the run
+        "publish.yml": ("pages", False),  # never two deploys, never a half-finished one
+        "freshness.yml": ("freshness", False),  # two runs at once could both create the issue
+        "issue-to-pr.yml": ("issue-to-pr-${{ github.event.issue.number }}", False),  # one branch per issue
+    }
+    assert {wf.name for wf in WORKFLOWS} == set(expected)
+    for wf in WORKFLOWS:
+        concurrency = load_yaml(wf).get("concurrency")
+        assert isinstance(concurrency, dict), f"{wf.name}: add a concurrency group"
+        assert (concurrency.get("group"), concurrency.get("cancel-in-progress")) == expected[wf.name], wf.name
+
+
+def test_site_builds_check_out_the_whole_history():
+    """Feeds take SEQUENCE/LAST-MODIFIED from git history; a shallow clone has none (feeds/versions.py)."""
+    building = set()
+    for wf in WORKFLOWS:
+        for job_id, job in load_yaml(wf)["jobs"].items():
+            steps = job.get("steps", [])
+            if not any(re.search(r"^\s*make build\b", s.get("run", ""), flags=re.M) for s in steps):
+                continue
+            building.add(wf.name)
+            checkouts = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
+            assert len(checkouts) == 1, f"{wf.name}:{job_id}"
+            assert checkouts[0].get("with", {}).get("fetch-depth") == 0, f"{wf.name}:{job_id}: fetch-depth: 0"
+    assert building == {"pr.yml", "publish.yml"}
+
+
 def test_setup_python_caches_pip_by_the_lock_file():
     count = 0
     for wf, _job, _i, step in all_steps():
