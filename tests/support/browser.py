@@ -50,6 +50,8 @@ __all__ = [
     "acquire_browser",
     "browser",
     "close_page",
+    "FocusCoverage",
+    "focus_coverage",
     "format_focus_steps",
     "format_violations",
     "foreign_resource_hints",
@@ -59,6 +61,7 @@ __all__ = [
     "new_page",
     "open_page",
     "overflowing_elements",
+    "record_focus",
     "release_browser",
     "run_axe",
     "tab_through",
@@ -546,6 +549,111 @@ def format_focus_steps(steps: list[FocusStep]) -> str:
             f"{s.indicator or '-'} @ {s.selector}"
         )
     return "\n".join(out) or "(nothing focusable reached)"
+
+
+_RECORD_FOCUS_JS = """() => {
+  // Every element that receives focus, in order (the innermost one for open shadow roots).
+  if (window.__nahbeiFocusLog) { window.__nahbeiFocusLog.length = 0; return; }
+  window.__nahbeiFocusLog = [];
+  document.addEventListener('focusin', (e) => {
+    window.__nahbeiFocusLog.push((e.composedPath && e.composedPath()[0]) || e.target);
+  }, true);
+}"""
+
+_COVERAGE_JS = """([scope, tags]) => {
+  const SEL = 'a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], ' +
+              '[contenteditable=""], [contenteditable="true"], audio[controls], video[controls]';
+  // The focus log without tab_through's start probe (a span it removes again).
+  const log = (window.__nahbeiFocusLog || []).filter(e => e.isConnected);
+  const logTags = log.slice(0, tags.length).map(e => e.tagName.toLowerCase());
+  const mismatch = logTags.length === tags.length && logTags.every((t, i) => t === tags[i])
+    ? null : 'focus log ' + JSON.stringify(logTags) + ' != steps ' + JSON.stringify(tags);
+  const stepOf = new Map();
+  log.slice(0, tags.length).forEach((e, i) => { if (!stepOf.has(e)) stepOf.set(e, i); });
+  const describe = (el) => {
+    const path = [];
+    for (let a = el; a && a.nodeType === 1 && path.length < 4; a = a.parentElement) {
+      let s = a.tagName.toLowerCase();
+      if (a.id) { s += '#' + a.id; path.unshift(s); break; }
+      const cls = [...a.classList].slice(0, 2);
+      if (cls.length) s += '.' + cls.join('.');
+      path.unshift(s);
+    }
+    const text = (el.getAttribute('aria-label') || el.innerText || el.value || el.getAttribute('title') || '')
+      .replace(/\\s+/g, ' ').trim().slice(0, 80);
+    return {selector: path.join(' > '), text, href: el.getAttribute('href')};
+  };
+  const keyboardFocusable = (el) => {
+    if (el.tabIndex < 0) return false;               // tabindex=-1, or not focusable at all
+    if (el.matches(':disabled') || el.closest('[inert]')) return false;
+    if (el.tagName === 'INPUT' && el.type === 'hidden') return false;
+    if (el.tagName === 'SUMMARY' && !(el.parentElement && el.parentElement.tagName === 'DETAILS'
+        && el.parentElement.querySelector(':scope > summary') === el)) return false;
+    // not rendered: display:none, visibility:hidden, content of a closed <details>
+    return el.checkVisibility({visibilityProperty: true, contentVisibilityAuto: false});
+  };
+  const seen = new Set();
+  const out = [];
+  for (const root of document.querySelectorAll(scope)) {
+    for (const el of root.querySelectorAll(SEL)) {
+      if (seen.has(el) || !keyboardFocusable(el)) continue;
+      seen.add(el);
+      let step = stepOf.has(el) ? stepOf.get(el) : null;
+      // A radio group is one Tab stop: any radio of the group counts.
+      if (step === null && el.tagName === 'INPUT' && el.type === 'radio' && el.name) {
+        for (const [e, i] of stepOf) if (e.tagName === 'INPUT' && e.type === 'radio' && e.name === el.name
+                                          && e.form === el.form) { step = i; break; }
+      }
+      out.push({...describe(el), tag: el.tagName.toLowerCase(), step});
+    }
+  }
+  return {elements: out, mismatch};
+}"""
+
+
+@dataclass
+class FocusCoverage:
+    """Which keyboard-focusable elements of a scope the Tab steps reached."""
+
+    elements: list[dict]  # selector, text, href, tag, step (index into the steps or None)
+    missed: list[dict]  # focusable but never focused by Tab
+    no_indicator: list[dict]  # focused, but that step had no visible focus indicator
+    mismatch: str | None  # the focus log did not line up with the steps (focus moved by script?)
+
+    def report(self) -> str:
+        lines = []
+        if self.mismatch:
+            lines.append(self.mismatch)
+        for e in self.missed:
+            lines.append(f"not reached by Tab: <{e['tag']}> {e['text']!r} href={e['href']!r} @ {e['selector']}")
+        for e in self.no_indicator:
+            lines.append(f"no visible focus: step {e['step']} <{e['tag']}> {e['text']!r} @ {e['selector']}")
+        return "\n".join(lines)
+
+
+def record_focus(page: Any) -> None:
+    """Start (or restart) logging every element that gets focus; call before
+    :func:`tab_through`, then :func:`focus_coverage` with its steps."""
+    page.evaluate(_RECORD_FOCUS_JS)
+
+
+def focus_coverage(page: Any, steps: list[FocusStep], scope: str = "article") -> FocusCoverage:
+    """Check that every keyboard-focusable element inside ``scope`` (a CSS
+    selector; links with href, buttons, inputs, selects, textareas, summary,
+    ``[tabindex>=0]`` – rendered, enabled, not inert) was one of ``steps``, and
+    that its step showed a visible focus indicator.  Needs :func:`record_focus`
+    before :func:`tab_through`: the focus log maps steps to elements exactly.
+    """
+    data = page.evaluate(_COVERAGE_JS, [scope, [s.tag for s in steps]])
+    elements = data["elements"]
+    missed = [e for e in elements if e["step"] is None]
+    no_indicator = []
+    for e in elements:
+        if e["step"] is not None:
+            s = steps[e["step"]]
+            if not (s.visible and s.in_viewport and s.focus_indicator):
+                no_indicator.append({**e, "indicator": s.indicator})
+    return FocusCoverage(elements, missed, no_indicator, data["mismatch"])
 
 
 # --------------------------------------------------------------------------
