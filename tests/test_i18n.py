@@ -8,21 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from nahbei.i18n import flatten as flat
 from nahbei.model.check import check
 from tests.test_validation import CASES, TODAY, build_tree
 
 REPO = Path(__file__).resolve().parents[1]
 LOCALES = REPO / "plugins" / "nahbei" / "locales"
-
-
-def flat(tree, prefix=""):
-    out = {}
-    for k, v in tree.items():
-        if isinstance(v, dict):
-            out.update(flat(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
 
 
 def test_catalogues_have_the_same_keys():

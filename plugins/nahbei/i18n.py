@@ -10,23 +10,25 @@ LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANG = "de"
 
 
+def flatten(tree: dict, prefix: str = "") -> dict:
+    """{"a": {"b": x}} -> {"a.b": x}: the keys as messages name them."""
+    out = {}
+    for k, v in tree.items():
+        if isinstance(v, dict):
+            out.update(flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
 @functools.lru_cache(maxsize=None)
 def catalog(lang: str = DEFAULT_LANG) -> dict:
     """Flat {key: text} for a language, falling back to German for missing keys."""
-    def flat(tree, prefix=""):
-        out = {}
-        for k, v in tree.items():
-            if isinstance(v, dict):
-                out.update(flat(v, f"{prefix}{k}."))
-            else:
-                out[f"{prefix}{k}"] = v
-        return out
-
-    base = flat(yaml.safe_load((LOCALES / f"{DEFAULT_LANG}.yaml").read_text("utf-8")))
+    base = flatten(yaml.safe_load((LOCALES / f"{DEFAULT_LANG}.yaml").read_text("utf-8")))
     if lang != DEFAULT_LANG:
         path = LOCALES / f"{lang}.yaml"
         if path.exists():
-            base = {**base, **flat(yaml.safe_load(path.read_text("utf-8")))}
+            base = {**base, **flatten(yaml.safe_load(path.read_text("utf-8")))}
     return base
 
 

@@ -391,8 +391,24 @@ _BASELINE_JS = """(props) => {
   window.__nahbeiFocusKit = { base, snap, props };
 }"""
 
+# A short CSS path of an element (up to four levels, or up to an id), for
+# messages; put into the scripts below that describe elements.
+_SELECTOR_PATH_JS = """
+  const selectorPath = (el) => {
+    const path = [];
+    for (let a = el; a && a.nodeType === 1 && path.length < 4; a = a.parentElement) {
+      let s = a.tagName.toLowerCase();
+      if (a.id) { s += '#' + a.id; path.unshift(s); break; }
+      const cls = [...a.classList].slice(0, 2);
+      if (cls.length) s += '.' + cls.join('.');
+      path.unshift(s);
+    }
+    return path.join(' > ');
+  };
+"""
+
 _STEP_JS = """() => {
-  const kit = window.__nahbeiFocusKit;
+""" + _SELECTOR_PATH_JS + """  const kit = window.__nahbeiFocusKit;
   let el = document.activeElement;
   while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
@@ -429,14 +445,7 @@ _STEP_JS = """() => {
     }
     return t.slice(0, 120);
   };
-  const path = [];
-  for (let a = el; a && a.nodeType === 1 && path.length < 4; a = a.parentElement) {
-    let s = a.tagName.toLowerCase();
-    if (a.id) { s += '#' + a.id; path.unshift(s); break; }
-    const cls = [...a.classList].slice(0, 2);
-    if (cls.length) s += '.' + cls.join('.');
-    path.unshift(s);
-  }
+  const selector = selectorPath(el);
   const cs = getComputedStyle(el);
   const r = el.getBoundingClientRect();
   const visible = r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && parseFloat(cs.opacity) > 0;
@@ -475,7 +484,7 @@ _STEP_JS = """() => {
     text: textOf(el),
     href: el.getAttribute('href'),
     role: el.getAttribute('role'),
-    selector: path.join(' > '),
+    selector,
     in_main: !!el.closest('main, [role="main"]'),
     landmarks,
     visible,
@@ -489,7 +498,7 @@ _STEP_JS = """() => {
       changed,
       rect: [r.x, r.y, r.width, r.height].map(Math.round),
     },
-    _key: path.join(' > ') + '|' + (el.getAttribute('href') || '') + '|' + Math.round(r.x) + ',' + Math.round(r.y + scrollY),
+    _key: selector + '|' + (el.getAttribute('href') || '') + '|' + Math.round(r.x) + ',' + Math.round(r.y + scrollY),
   };
 }"""
 
@@ -561,7 +570,7 @@ _RECORD_FOCUS_JS = """() => {
 }"""
 
 _COVERAGE_JS = """([scope, tags]) => {
-  const SEL = 'a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], ' +
+""" + _SELECTOR_PATH_JS + """  const SEL = 'a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], ' +
               '[contenteditable=""], [contenteditable="true"], audio[controls], video[controls]';
   // The focus log without tab_through's start probe (a span it removes again).
   const log = (window.__nahbeiFocusLog || []).filter(e => e.isConnected);
@@ -571,17 +580,9 @@ _COVERAGE_JS = """([scope, tags]) => {
   const stepOf = new Map();
   log.slice(0, tags.length).forEach((e, i) => { if (!stepOf.has(e)) stepOf.set(e, i); });
   const describe = (el) => {
-    const path = [];
-    for (let a = el; a && a.nodeType === 1 && path.length < 4; a = a.parentElement) {
-      let s = a.tagName.toLowerCase();
-      if (a.id) { s += '#' + a.id; path.unshift(s); break; }
-      const cls = [...a.classList].slice(0, 2);
-      if (cls.length) s += '.' + cls.join('.');
-      path.unshift(s);
-    }
     const text = (el.getAttribute('aria-label') || el.innerText || el.value || el.getAttribute('title') || '')
       .replace(/\\s+/g, ' ').trim().slice(0, 80);
-    return {selector: path.join(' > '), text, href: el.getAttribute('href')};
+    return {selector: selectorPath(el), text, href: el.getAttribute('href')};
   };
   const keyboardFocusable = (el) => {
     if (el.tabIndex < 0) return false;               // tabindex=-1, or not focusable at all
