@@ -108,14 +108,45 @@ def test_load_cache_gives_the_same_result_and_reads_changed_files_again(tmp_path
     assert event.exists()
 
 
+def test_file_rules_and_entries_of_unchanged_files_are_kept_and_changed_ones_redone(tmp_path):
+    content = copy_content(tmp_path)
+    cache = LoadCache()
+    first = check(content, today=TODAY, root=tmp_path, cache=cache)
+    # a file rule (closing before opening) in one file; another file unchanged
+    offer = content / "offers" / "thinka-soemmerda.yaml"
+    text = offer.read_text("utf-8")
+    opens, closes = re.search(r'opens: "(\d\d:\d\d)"\s+closes: "(\d\d:\d\d)"', text).groups()
+    offer.write_text(text.replace(f'closes: "{closes}"', f'closes: "{opens}"', 1), "utf-8")
+    os.utime(offer, ns=(offer.stat().st_atime_ns, offer.stat().st_mtime_ns + 10**9))
+    cached = check(content, today=TODAY, root=tmp_path, cache=cache)
+    fresh = check(content, today=TODAY, root=tmp_path)
+    assert [p.format() for p in cached.problems] == [p.format() for p in fresh.problems]
+    assert any("thinka-soemmerda.yaml" in p.format() for p in cached.errors)
+    # fixed again: the problem goes; unchanged files keep their entry objects
+    offer.write_text(text, "utf-8")
+    os.utime(offer, ns=(offer.stat().st_atime_ns, offer.stat().st_mtime_ns + 2 * 10**9))
+    again = check(content, today=TODAY, root=tmp_path, cache=cache)
+    assert [p.format() for p in again.problems] == [p.format() for p in first.problems]
+    assert again.directory == first.directory
+    assert again.directory.offers["mittendrin-troisdorf"] is first.directory.offers["mittendrin-troisdorf"]
+    assert again.directory.offers["thinka-soemmerda"] is not first.directory.offers["thinka-soemmerda"]
+    # another day: the rules that depend on today run again (overdue reviews, ended periods)
+    later = date(2028, 6, 1)
+    assert ([p.format() for p in check(content, today=later, root=tmp_path, cache=cache).problems]
+            == [p.format() for p in check(content, today=later, root=tmp_path).problems])
+    assert any(p.severity == "warning" for p in check(content, today=later, root=tmp_path, cache=cache).problems)
+
+
 def test_load_cache_is_emptied_when_the_schemas_change():
     cache = LoadCache()
     cache.use_schemas("a")
     cache.entries["x"] = (1, 2, "offer", "", {})
     cache.use_schemas("a")
     assert "x" in cache.entries
+    cache.local["x"] = ({}, None, ())
+    cache.model["x"] = ({}, None, None)
     cache.use_schemas("b")
-    assert cache.entries == {}
+    assert cache.entries == {} and cache.local == {} and cache.model == {}
 
 
 def without_livereload(html: str) -> str:

@@ -86,12 +86,15 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.preview: Preview | None = None
         self.frames: FrameRenderer | None = None
         self.prefetch = PagePrefetch()
+        self.serving = False
         self.prefetched = 0  # pages of this build rendered by the second process
         self.nav = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
         self.preview = Preview() if command == "serve" and dirty else None
+        self.serving = command == "serve"
+
 
     # -- configuration ---------------------------------------------------------
 
@@ -142,10 +145,18 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_files(self, files, *, config):
         if not self.config.enabled:
             return files
+        # the last build's pages, nav, views and templates go (see the freeze below)
+        self.nav = self.views = self.site = self.frames = None
         self.directory = self._check()
         # The model lives for the whole build: Python's cycle collector need not
         # scan its ~10^6 objects again at every full collection (0.3 s each on
         # 10,000 entries), and a forked child (prefetch) does not copy their pages.
+        if self.serving:
+            # What the last rebuild froze (its template environment is frozen with
+            # the model, and holds that build's views) is garbage now: frozen, it
+            # would never go, and every rebuild of a long preview would keep one more.
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
         if self.preview:
             self.preview.compare(self.directory, self.urls, config)

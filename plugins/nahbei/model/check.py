@@ -96,6 +96,10 @@ class LoadCache:
 
     def __init__(self):
         self.entries: dict[str, tuple] = {}  # path -> (size, mtime_ns, kind, text, data)
+        # What follows from one file alone, keyed by its path and valid while its
+        # data is the same object (an unchanged file keeps it):
+        self.local: dict[str, tuple] = {}  # path -> (data, (today, lang, tz), problems of the file's own rules)
+        self.model: dict[str, tuple] = {}  # path -> (data, (rel, tz), the model's entry)
         self.schemas_key = None
         self.hits = 0
         self.misses = 0
@@ -120,6 +124,8 @@ class LoadCache:
     def use_schemas(self, key) -> None:
         if key != self.schemas_key:
             self.entries.clear()
+            self.local.clear()
+            self.model.clear()
             self.schemas_key = key
 
 
@@ -225,7 +231,7 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
             continue
         by_kind[r.kind][r.stem] = r
 
-    cross = _Cross(by_kind, lang, today, tz, unreadable)
+    cross = _Cross(by_kind, lang, today, tz, unreadable, local=cache.local if cache is not None else None)
     for r in records:
         if r.ok and r.data is not None:
             problems.extend(cross.run(r))
@@ -233,17 +239,34 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
     directory = None
     if not any(p.severity == ERROR for p in problems):
-        directory = build_directory(by_kind, today, tz)
+        directory = build_directory(by_kind, today, tz, reuse=cache.model if cache is not None else None)
     return Result(problems, directory, len(records), by_kind)
 
 
-def build_directory(by_kind, today, tz) -> Directory:
+def build_directory(by_kind, today, tz, reuse: dict | None = None) -> Directory:
+    """The Directory of the checked records. ``reuse`` (LoadCache.model): entries of
+    unchanged files are taken from the last build instead of made again."""
     tax_rec = by_kind["taxonomy"].get("taxonomy")
     taxonomy = Taxonomy.from_data(tax_rec.data if tax_rec else {})
-    offers = {i: Offer(i, r.rel, _freeze(r.data)) for i, r in by_kind["offer"].items()}
-    contacts = {i: Contact(i, r.rel, _freeze(r.data)) for i, r in by_kind["contact"].items()}
-    places = {i: Place(i, r.rel, _freeze(r.data)) for i, r in by_kind["place"].items()}
-    events = {i: Event.from_data(r.data, r.rel, tz) for i, r in by_kind["event"].items()}
+    makers = {"offer": lambda i, r: Offer(i, r.rel, _freeze(r.data)),
+              "contact": lambda i, r: Contact(i, r.rel, _freeze(r.data)),
+              "place": lambda i, r: Place(i, r.rel, _freeze(r.data)),
+              "event": lambda i, r: Event.from_data(r.data, r.rel, tz)}
+
+    def entries(kind):
+        make = makers[kind]
+        if reuse is None:
+            return {i: make(i, r) for i, r in by_kind[kind].items()}
+        out = {}
+        for i, r in by_kind[kind].items():
+            key = str(r.path)
+            hit = reuse.get(key)
+            if hit is None or hit[0] is not r.data or hit[1] != (r.rel, tz):
+                hit = reuse[key] = (r.data, (r.rel, tz), make(i, r))
+            out[i] = hit[2]
+        return out
+
+    offers, contacts, places, events = (entries(k) for k in ("offer", "contact", "place", "event"))
     return Directory.build(offers, events, contacts, places, taxonomy, today, tz)
 
 
@@ -279,8 +302,9 @@ class _Cross:
         "contact": [],
     }
 
-    def __init__(self, by_kind, lang, today, tz, unreadable=None):
+    def __init__(self, by_kind, lang, today, tz, unreadable=None, local: dict | None = None):
         self.by_kind = by_kind
+        self.local = local  # LoadCache.local: the file-only rules' problems of unchanged files
         self.unreadable = unreadable or {}
         self.lang = lang
         self.today = today
@@ -302,10 +326,19 @@ class _Cross:
         self._refs(r)
         if self.have_taxonomy:
             self._terms(r)
+        # the rules below read this file only (and today): their problems are kept
+        key = (self.today, self.lang, self.tz)
+        hit = self.local.get(str(r.path)) if self.local is not None else None
+        if hit is not None and hit[0] is r.data and hit[1] == key:
+            self.out.extend(hit[2])
+            return self.out
+        start = len(self.out)
         if _may_have_markup(r.text):
             self._texts(r, r.data, [])
         self._phones(r)
         getattr(self, "_" + r.kind)(r)
+        if self.local is not None:
+            self.local[str(r.path)] = (r.data, key, tuple(self.out[start:]))
         return self.out
 
     # references and terms --------------------------------------------------
