@@ -141,9 +141,6 @@ class ForkedStream:
         size = int.from_bytes(self._read(8), "little")
         return pickle.loads(self._read(size))
 
-    def owns(self, key) -> bool:
-        return key in self.keys
-
     def take(self, key):
         if os.getpid() != self.owner or self.signals is None or key not in self.keys:
             return None

@@ -95,7 +95,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.preview = Preview() if command == "serve" and dirty else None
         self.serving = command == "serve"
 
-
     # -- configuration ---------------------------------------------------------
 
     def _path(self, value: str) -> Path:
@@ -273,15 +272,17 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             doc_files = files.documentation_pages()
             framed = [f.page for f in doc_files
                       if f.page is not None and f.page.meta.get("template") == FRAMED_TEMPLATE]
-            if len(framed) >= self.config.parallel_min_pages:
-                self.views.warm()
-                gc.freeze()  # the dates just computed, as above
             self.prefetch.start(framed, config=config, nav=self.nav, env=env, doc_files=doc_files,
-                                then=lambda: self._write_outputs(config),
+                                prepare=self._warm, then=lambda: self._write_outputs(config),
                                 min_pages=self.config.parallel_min_pages)
         return env
 
     on_env = CombinedEvent(_on_env_setup, _on_env_prefetch)
+
+    def _warm(self) -> None:
+        """Before the second process starts: what pages share, computed once for both."""
+        self.views.warm()
+        gc.freeze()  # the dates just computed, as the model in on_files
 
     @jinja2.pass_context
     def _render_framed(self, context) -> Markup:

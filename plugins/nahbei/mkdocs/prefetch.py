@@ -32,12 +32,16 @@ class PagePrefetch:
     def __init__(self):
         self.stream: ForkedStream | None = None
 
-    def start(self, pages, *, config, nav, env, doc_files, then=None, min_pages: int = MIN_PAGES) -> None:
-        """Start the child for a share of ``pages`` (in the order MkDocs builds them);
+    def start(self, pages, *, config, nav, env, doc_files, prepare=None, then=None,
+              min_pages: int = MIN_PAGES) -> None:
+        """Start the child for a share of ``pages`` (in the order MkDocs builds them).
+        ``prepare``: work both processes need, done here just before the fork;
         ``then``: more work for the child afterwards (see :meth:`finish`)."""
         self.close()
         if not may_fork(len(pages), min_pages):
             return
+        if prepare is not None:
+            prepare()
 
         def render(page) -> str:
             # as mkdocs.commands.build builds a page, up to the rendered template
