@@ -21,6 +21,7 @@ import pytest
 
 from bench.generate import generate
 from nahbei.mkdocs.frames import FrameRenderer
+from tests.test_search_build import project_config
 
 REPO = Path(__file__).resolve().parents[1]
 EPOCH = "1795305600"
@@ -28,15 +29,10 @@ EPOCH = "1795305600"
 
 def site_with(tmp: Path, name: str, content: Path, options: dict, env: dict) -> tuple[Path, str]:
     root = tmp / name
-    root.mkdir()
-    text = (REPO / "mkdocs.yml").read_text("utf-8")
-    extra = "".join(f"\n      {k}: {v}" for k, v in options.items())
-    text = text.replace("      content_dir: content", f"      content_dir: {content}{extra}", 1)
-    text = text.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}", 1)
-    text = text.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}", 1)
-    (root / "mkdocs.yml").write_text(text, "utf-8")
+    config = project_config(root, content_dir=content, directory_options=options)
     out = root / "site"
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-v", "-d", str(out)], cwd=root,
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-v", "-f", str(config),
+                           "-d", str(out)], cwd=root,
                           env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", **env},
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

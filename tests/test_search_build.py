@@ -36,14 +36,17 @@ SEARCH_PATH = "suche/"
 # -- helpers (also used by test_search_browser.py) -------------------------------------
 
 def project_config(dest: Path, *, search_options: str = "", features: tuple[str, ...] = (),
-                   docs_dir: Path | None = None, overrides_dir: Path | None = None) -> Path:
+                   docs_dir: Path | None = None, overrides_dir: Path | None = None,
+                   content_dir: Path | None = None, directory_options: dict | None = None) -> Path:
     """The repository's mkdocs.yml, written to ``dest`` with absolute paths, so a
-    variant can change plugin options or theme features without copying content."""
+    variant can change plugin options or theme features without copying content
+    (``directory_options``: more options of nahbei/directory, e.g. {"reuse_frames": "false"})."""
     text = (REPO / "mkdocs.yml").read_text("utf-8")
+    extra = "".join(f"\n      {k}: {v}" for k, v in (directory_options or {}).items())
     replacements = {
         "docs_dir: docs": f"docs_dir: {docs_dir or REPO / 'docs'}",
         "custom_dir: overrides": f"custom_dir: {overrides_dir or REPO / 'overrides'}",
-        "content_dir: content": f"content_dir: {REPO / 'content'}",
+        "content_dir: content": f"content_dir: {content_dir or REPO / 'content'}{extra}",
     }
     for old, new in replacements.items():
         assert old in text, f"mkdocs.yml no longer contains {old!r}"

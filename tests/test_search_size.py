@@ -19,7 +19,7 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
 
 from bench.search_size import BUDGET, first_search, table
 from tests.support.browser import browser  # noqa: F401
-from tests.test_search_build import ENV, REPO
+from tests.test_search_build import ENV, REPO, project_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -34,15 +34,10 @@ def large_site(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "bench.generate", "--n", str(N), "--out", str(content)],
                    cwd=REPO, env=ENV, check=True, capture_output=True, timeout=600)
     assert generate is not None
-    text = (REPO / "mkdocs.yml").read_text("utf-8")
-    for old, new in {"docs_dir: docs": f"docs_dir: {REPO / 'docs'}",
-                     "custom_dir: overrides": f"custom_dir: {REPO / 'overrides'}",
-                     "content_dir: content": f"content_dir: {content}"}.items():
-        text = text.replace(old, new)
-    (root / "mkdocs.yml").write_text(text, "utf-8")
+    config = project_config(root, content_dir=content)
     site = root / "site"
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)],
                           cwd=REPO, env=ENV, capture_output=True, text=True, timeout=3600)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     m = re.search(r"Pagefind: (\d+) Seiten.* in ([\d.]+) s", proc.stdout + proc.stderr)
