@@ -215,13 +215,144 @@ def test_too_large():
     with pytest.raises(LoadError) as info:
         load_bytes(b"a: " + b"x" * (loader.MAX_FILE_BYTES + 1))
     assert info.value.code == "file.too_large"
-    assert info.value.params == {"size": 256, "limit": 256}
+    assert info.value.params == {"size": 257, "limit": 256}  # rounded up: over the limit reads as over it
 
 
 def test_exactly_the_limit_is_fine():
     raw = b"a: " + b"x" * (loader.MAX_FILE_BYTES - 4) + b"\n"
     assert len(raw) == loader.MAX_FILE_BYTES
     assert load_bytes(raw)[1]["a"].startswith("xxx")
+
+
+# -- hostile input: bounded before it costs anything (tests/test_hostile.py runs whole files) --
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ("keywords: [\n&a [x, y],\n*a]\n", 2, 1),             # in a flow list over lines
+    ("keywords: [\n\ufeff&a [x, y],\n\ufeff*a]\n", 2, 2),  # the same behind BOMs: the old filter let it pass
+    ("&k name: x\n", 1, 1),                                # on a key
+    ("\ufeff&k name: x\n", 1, 1),                          # a BOM that starts the text is no column
+    ("cost: {free: &f true}\n", 1, 14),                    # in a flow mapping
+    ("cost:\n  <<: *vorlage\n", 2, 7),                     # merge key
+    ("a: [1, *x]\n", 1, 8),                                 # an alias without its anchor
+    ("keywords:\n\ufeff- &a x\n", 2, 4),                  # on a block item behind a BOM
+])
+def test_anchors_and_aliases_from_the_parser_events(text, line, col):
+    """Where the parser finds an anchor or alias, whatever stands before it."""
+    assert _err(text)[:3] == ("yaml.anchor", line, col)
+
+
+@pytest.mark.parametrize("prefix", ["\u200b", "\u00a0", "\u2060"])
+def test_other_invisible_characters_make_text_not_anchors(prefix):
+    """Zero-width space, no-break space, word joiner: to YAML part of the text."""
+    assert load_text(f"keywords:\n- {prefix}&a x\n- {prefix}*a\n") == {"keywords": [f"{prefix}&a x", f"{prefix}*a"]}
+
+
+@pytest.mark.parametrize("form, make", [
+    ("flow list", lambda n: "a: " + "[" * n + "x" + "]" * n + "\n"),
+    ("flow mapping", lambda n: "a: " + "{b: " * n + "1" + "}" * n + "\n"),
+    ("block list", lambda n: "a:\n" + "".join("  " * i + "-\n" for i in range(n - 1)) + "  " * (n - 1) + "- x\n"),
+    ("block mapping", lambda n: "a:\n" + "".join("  " * i + "b:\n" for i in range(1, n)) + "  " * n + "b: 1\n"),
+])
+def test_nesting_is_bounded_before_it_is_built(form, make):
+    """MAX_DEPTH levels load (the file's own fields are the first); one more is
+    refused where that level opens, before the composer or any rule recurses."""
+    inner = loader.MAX_DEPTH - 1
+    data = load_text(make(inner))
+    for _ in range(inner + 1):
+        data = data[0] if isinstance(data, list) else next(iter(data.values()))
+    assert data in ("x", 1)
+    code, line, col, params = _err(make(inner + 1))
+    assert (code, params) == ("yaml.too_deep", {"limit": loader.MAX_DEPTH})
+    if form.startswith("flow"):
+        assert line == 1 and col == 4 + (inner * (1 if form == "flow list" else 4))
+    else:
+        assert line == inner + 2
+    # 40,000 levels (the old composer died by SIGSEGV): the same line, at once
+    assert _err(make(40_000) if form.startswith("flow") else make(inner + 1))[:3] == (code, line, col)
+
+
+@pytest.mark.parametrize("raw, line, col, char", [
+    (b"id: x\nname: a\x00b\n", 2, 8, "U+0000"),
+    (b"id: x\nname: a\x01b *x\n", 2, 8, "U+0001"),          # the old ReaderError traceback
+    (b"\x00id: x\n", 1, 1, "U+0000"),
+    (b"id: x\nname: ab\x7f\n", 2, 9, "U+007F"),
+    ("id: x\nname: ab\u009b\n".encode(), 2, 9, "U+009B"),
+    ("id: x\nname: ab\u0085c\n".encode(), 2, 9, "U+0085"),  # NEL: a line break to YAML, none in an editor
+    ("id: x\nname: ab\u2028c\n".encode(), 2, 9, "U+2028"),
+    ("id: x\nname: \ufffe\n".encode(), 2, 7, "U+FFFE"),
+    (b"id: x\rname: y\n", 1, 6, "U+000D"),                   # a lone CR would shift every line after it
+    (b"\xef\xbb\xbfid: x\nname: \xc3\xa9\x01\n", 2, 8, "U+0001"),  # after a BOM and a two-byte character
+])
+def test_control_characters_are_found_where_they_are(raw, line, col, char):
+    with pytest.raises(LoadError) as info:
+        load_bytes(raw)
+    assert (info.value.code, info.value.line, info.value.col, info.value.params) == (
+        "file.control_char", line, col, {"char": char})
+
+
+def test_tabs_and_windows_line_ends_are_no_control_characters():
+    assert load_bytes(b"a: 1\r\nb: x\ty\r\n")[1] == {"a": 1, "b": "x\ty"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: !!int 5\n", 5),
+    ("a: !!str 5\n", "5"),
+    ("a: !!bool true\n", True),
+    ("a: !!null\n", None),
+    ("a: ! 5\n", 5),
+])
+def test_explicit_tags_that_say_what_the_value_is(text, expected):
+    assert load_text(text)["a"] == expected
+
+
+@pytest.mark.parametrize("text", ["a: !!int zwölf\n", "a: !!bool yes\n", "a: !!float x\n", "a: !!null 0\n"])
+def test_explicit_tags_that_say_what_the_value_is_not(text):
+    """!!int zwölf crashed int() (a traceback); now it is the tag's fault, with its place."""
+    assert _err(text)[:3] == ("yaml.tag", 1, 4)
+
+
+def test_a_duplicate_deep_down_names_its_first_line():
+    text = "places:\n  - place: a\n  - place: b\n    hours:\n      note: x\n      note: y\n"
+    assert _err(text) == ("yaml.duplicate_key", 6, 7, {"key": "note", "first_line": 5})
+
+
+def test_a_syntax_error_later_in_the_file_comes_first():
+    """As with the composer: a file that does not parse says so, even after a bad tag."""
+    assert _err("a: !!int x\nb: [1\nc: 2\n")[0] == "yaml.unclosed_bracket"
+
+
+def test_size_is_known_before_reading(tmp_path):
+    big = tmp_path / "gross.yaml"
+    with open(big, "wb") as f:
+        f.truncate(300 * 1024 * 1024)  # sparse: no disk, and never read
+    with pytest.raises(LoadError) as info:
+        loader.read_content(big)
+    assert info.value.params == {"size": 300 * 1024, "limit": 256}
+    small = tmp_path / "klein.yaml"
+    small.write_bytes(b"a: 1\n")
+    assert loader.read_content(small) == b"a: 1\n"
+
+
+def test_a_file_without_a_size_is_read_to_its_end():
+    """/proc files tell size 0: read on, bounded by the limit."""
+    raw = loader.read_content("/proc/self/status")
+    assert b"Name:" in raw and 0 < len(raw) <= loader.MAX_FILE_BYTES
+
+
+def test_locate_keeps_one_file_composed(monkeypatch):
+    """Positions of many faults in one file: composed once, not once per fault."""
+    composed = []
+    real = loader.yaml.compose
+    monkeypatch.setattr(loader.yaml, "compose", lambda *a, **k: composed.append(1) or real(*a, **k))
+    text = "a:\n" + "".join(f"  k{i}: {i}\n" for i in range(2000))
+    assert [locate(text, ["a", f"k{i}"]) for i in (0, 1999, 7)] == [(2, 7), (2001, 10), (9, 7)]
+    assert locate(text, ["a", "k5"], key=True) == (7, 3)
+    assert len(composed) == 1
+    other = "b: 1\n"
+    assert locate(other, ["b"]) == (1, 4)
+    assert locate(text, ["a", "k3"]) == (5, 7)  # another file in between: composed again, right again
+    assert len(composed) == 3
 
 
 def test_bom_and_windows_line_ends():

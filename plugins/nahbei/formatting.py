@@ -195,6 +195,13 @@ def phone(number: str, kind: str = "phone", note: str | None = None) -> Phone:
     return Phone(phonenumbers.format_number(parsed, fmt), href, e164, kind, note)
 
 
+def mailto(address: str) -> str:
+    """``mailto:`` link of an e-mail address. The schema admits a plain address only;
+    should one still carry ``?``, ``&``, ``#`` or ``%``, they are percent-encoded and
+    stay part of the address: never parameters (``?bcc=…``) of the mail it opens."""
+    return "mailto:" + quote(address, safe="@.+-_")
+
+
 @functools.lru_cache(maxsize=None)
 def language_name(code: str, lang: str = "de") -> str:
     """'ar' -> 'Arabisch' (babel); unknown codes stay as written."""

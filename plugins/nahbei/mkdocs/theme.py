@@ -12,6 +12,8 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .. import formatting as fmt
+
 log = get_plugin_logger(__name__)
 
 HERE = Path(__file__).parent
@@ -66,6 +68,7 @@ class ThemeManager:
         env.globals["nahbei"] = site
         env.globals["nahbei_views"] = views
         env.filters["nahbei_icon"] = lambda name: icon(env, name)
+        env.filters["nahbei_mailto"] = fmt.mailto
 
     @staticmethod
     def fix_html(output: str) -> str:

@@ -1,15 +1,24 @@
 """Safe YAML loading with positions for every node.
 
-Uses PyYAML's C composer (fast) with a resolver restricted to the YAML 1.2
+Uses PyYAML's C parser (fast) with a resolver restricted to the YAML 1.2
 core schema, so the YAML 1.1 traps keep the text the volunteer wrote:
 ``no``/``yes``/``on``/``off`` stay strings, ``12:30`` is not sexagesimal,
 ``01234`` (postcodes, phone numbers) keeps its leading zero, dates stay
 strings (the schemas check their form). Values are built without positions
 (fast path); :func:`locate` re-composes a file only when a problem needs
 a line and column.
+
+Hostile files are stopped before they cost anything: the size is known from
+``stat`` before a byte is read, characters that YAML or the pages cannot
+take are found in the text with their position, and the values are built in
+one pass over the parser's events, which refuses anchors and aliases (no
+"billion laughs") and nesting deeper than MAX_DEPTH before anything is built
+(the C composer and every rule after it recurse per level).
 """
 from __future__ import annotations
 
+import bisect
+import os
 import re
 from dataclasses import dataclass
 
@@ -23,6 +32,10 @@ except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 256 * 1024
+# Collections inside collections, the file's own fields counting as the first
+# level. Real entries need seven (places > hours > regular > days); the bound
+# keeps the C composer and every recursive rule far from the stack's end.
+MAX_DEPTH = 30
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -48,12 +61,11 @@ _CoreLoader.add_implicit_resolver(
 
 _PLAIN_TAGS = {_STR, _MAP, _SEQ, _BOOL, _NULL, _INT, _FLOAT}
 _IMPLICIT = _CoreLoader.yaml_implicit_resolvers
-_ScalarNode = yaml.ScalarNode
 
 
 def _resolve(self, kind, value, implicit):
     # BaseResolver.resolve for this loader (no path or wildcard resolvers), in
-    # fewer steps: the C composer calls it for every node of every file.
+    # fewer steps: the C composer (locate) calls it for every node.
     if kind is yaml.ScalarNode:
         if implicit[0]:
             for tag, regexp in _IMPLICIT.get(value[:1], ()):
@@ -80,10 +92,15 @@ class LoadError(Exception):
         return dict(self.args_)
 
 
+def _too_large(size: int) -> LoadError:
+    # rounded up: one byte over the limit is "257 KB", not "256 KB, at most 256 KB"
+    return LoadError("file.too_large", 1, 1, (("size", -(-size // 1024)), ("limit", MAX_FILE_BYTES // 1024)))
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 text of a file, or LoadError pointing at the first bad byte."""
     if len(raw) > MAX_FILE_BYTES:
-        raise LoadError("file.too_large", 1, 1, (("size", len(raw) // 1024), ("limit", MAX_FILE_BYTES // 1024)))
+        raise _too_large(len(raw))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -96,13 +113,45 @@ def decode(raw: bytes) -> str:
     return text
 
 
-def _compose(text: str):
+# What YAML itself refuses (C0 controls but tab, line feed and carriage return;
+# DEL; C1; U+FFFE/U+FFFF), plus the characters YAML counts as line breaks
+# where an editor shows none (NEL, LS, PS, a lone CR): they would shift every
+# line number after them. Found here, the volunteer gets the character's own
+# line and column instead of the parser's "1:1" and its English text.
+_NOT_IN_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+def _check_characters(text: str) -> None:
+    m = _NOT_IN_TEXT.search(text) or ("\r" in text and _LONE_CR.search(text))
+    if m:
+        at = m.start()
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise LoadError("file.control_char", line, col, (("char", f"U+{ord(text[at]):04X}"),))
+
+
+def read_content(path) -> bytes:
+    """The bytes of a content file; too large files are refused from their size
+    alone (``stat``), before a byte is read, and never more than the limit is read."""
+    fd = os.open(path, os.O_RDONLY)  # plain os calls: a third faster than Path.read_bytes over 10,000 files
     try:
-        return yaml.compose(text, Loader=_CoreLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, text) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - reader errors without marks
-        raise LoadError("yaml.syntax", 1, 1, (("problem", str(exc)),)) from None
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_large(size)
+        raw = os.read(fd, size + 1)
+        # A short read, a file grown since the stat, or one whose size the system
+        # does not tell (/proc): read on to the end, never past the limit.
+        while len(raw) != size and len(raw) <= MAX_FILE_BYTES:
+            more = os.read(fd, MAX_FILE_BYTES + 1 - len(raw))
+            if not more:
+                break
+            raw += more
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(len(raw))
+    return raw
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
@@ -206,24 +255,6 @@ def _closing_quote(line: str, start: int, q: str):
     return None
 
 
-# & or * where a token starts, followed by a character that an anchor name may
-# begin with (libyaml allows only these): "**fett**" and "Kaffee & Kuchen" are no anchors.
-_ANCHOR_HINT = re.compile(r"(?:^|[\s\[\]{},:?])[&*][0-9A-Za-z_-]", re.M)
-
-
-def _check_anchors(text: str) -> None:
-    # Cheap pre-filter: only texts that may hold an anchor or alias are scanned for events.
-    if ("&" not in text and "*" not in text) or not _ANCHOR_HINT.search(text):
-        return
-    try:
-        for event in yaml.parse(text, Loader=_CoreLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                m = event.start_mark
-                raise LoadError("yaml.anchor", m.line + 1, m.column + 1)
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, text) from None
-
-
 def _tag_as_written(tag: str) -> str:
     prefix = "tag:yaml.org,2002:"
     return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
@@ -234,61 +265,166 @@ def _pos(node) -> tuple[int, int]:
     return m.line + 1, m.column + 1
 
 
-def _construct(node):
-    tag = node.tag
-    if isinstance(node, yaml.ScalarNode):
-        if tag not in _PLAIN_TAGS:
-            line, col = _pos(node)
-            raise LoadError("yaml.tag", line, col, (("tag", _tag_as_written(tag)),))
-        value = node.value
-        if tag == _STR:
-            return value
-        if tag == _INT:
-            return int(value)
-        if tag == _BOOL:
-            return value in ("true", "True", "TRUE")
-        if tag == _NULL:
-            return None
-        return float(value)
-    if isinstance(node, yaml.MappingNode):
-        if tag != _MAP:
-            line, col = _pos(node)
-            raise LoadError("yaml.tag", line, col, (("tag", _tag_as_written(tag)),))
-        result = {}
-        first_line = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MAP:
-                line, col = _pos(key_node)
-                raise LoadError("yaml.key_not_text", line, col)
-            if key_node.tag not in (_STR, _INT):
-                line, col = _pos(key_node)
-                raise LoadError("yaml.key_not_text", line, col)
-            key = key_node.value
-            if key in result:
-                line, col = _pos(key_node)
-                raise LoadError("yaml.duplicate_key", line, col, (("key", key), ("first_line", first_line[key])))
-            first_line[key] = key_node.start_mark.line + 1
-            # plain text (most values) without a call
-            result[key] = (value_node.value if value_node.__class__ is _ScalarNode and value_node.tag == _STR
-                           else _construct(value_node))
-        return result
-    if tag != _SEQ:
-        line, col = _pos(node)
-        raise LoadError("yaml.tag", line, col, (("tag", _tag_as_written(tag)),))
-    return [_construct(item) for item in node.value]
+_ScalarEvent = yaml.ScalarEvent
+_MappingStart = yaml.MappingStartEvent
+_SequenceStart = yaml.SequenceStartEvent
+_MappingEnd = yaml.MappingEndEvent
+_SequenceEnd = yaml.SequenceEndEvent
+_AliasEvent = yaml.AliasEvent
+_DocumentEnd = yaml.DocumentEndEvent
+_StreamEnd = yaml.StreamEndEvent
+_NO_KEY = object()  # a mapping waiting for its next key
+
+
+def _plain_tag(value: str) -> str | None:
+    """The YAML 1.2 core tag of a plain scalar; None for text."""
+    for resolved, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return None if resolved == _STR else resolved
+    return None
+
+
+def _scalar_value(event, tag: str):
+    """The value of a scalar that is not plain text, or LoadError for a tag that is not plain data."""
+    value = event.value
+    explicit = event.tag is not None and event.tag != "!"
+    if tag not in _PLAIN_TAGS or (explicit and tag != _STR and tag != _plain_tag(value)):
+        # !!python/…, !eigen; or !!int abc: an explicit tag that says what the value is not
+        return LoadError("yaml.tag", *_pos(event), (("tag", _tag_as_written(tag)),))
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        return int(value)
+    if tag == _BOOL:
+        return value in ("true", "True", "TRUE")
+    if tag == _NULL:
+        return None
+    return float(value)
+
+
+def _build(text: str):
+    """Data of the one document in ``text``, built from the parser's events.
+
+    One pass: every anchor (&name) and alias (*name) is refused where the parser
+    finds it, whatever invisible character stands before it in the text, and
+    nesting deeper than MAX_DEPTH is refused at the bracket or line that opens
+    the level too many, before it is built. Other faults (tags, keys) are
+    kept until the parser has read the whole file, so that a syntax error
+    anywhere is reported first, as the composer did.
+    """
+    parser = _CoreLoader(text)
+    try:
+        return _build_events(parser.get_event, text)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - reader errors: _check_characters found them before
+        raise LoadError("yaml.syntax", 1, 1, (("problem", " ".join(str(exc).split())),)) from None
+    finally:
+        parser.dispose()
+
+
+def _build_events(get, text):
+    get()  # stream start
+    if get().__class__ is _StreamEnd:  # else: document start
+        raise LoadError("file.empty", 1, 1)
+    fault = None  # the first LoadError in the data, raised once the whole file has parsed
+    duplicate_path = None
+    root = None
+    # The collection being built, whether it is a mapping, its pending key; the
+    # enclosing ones on the stack. Once ``fault`` is set, only the depth is kept.
+    cur, is_map, key = None, False, _NO_KEY
+    stack = []
+    depth = 0
+    while True:
+        event = get()
+        cls = event.__class__
+        if cls is _ScalarEvent:
+            if event.anchor is not None:
+                raise LoadError("yaml.anchor", *_pos(event))
+            if fault is not None:
+                continue
+            value = event.value
+            tag = event.tag
+            if tag is None or tag == "!":  # resolved as the composer does: YAML 1.2 core schema
+                tag = _plain_tag(value) if event.implicit[0] else None
+            if is_map:
+                if key is _NO_KEY:
+                    if tag is not None and tag != _INT and tag != _STR:
+                        fault = LoadError("yaml.key_not_text", *_pos(event))
+                    elif value in cur:
+                        # where the first one is: located when the whole file has parsed
+                        duplicate_path = [k if m else len(c) for c, m, k in stack[1:]] + [value]
+                        fault = LoadError("yaml.duplicate_key", *_pos(event), (("key", value),))
+                    else:
+                        key = value
+                    continue
+                if tag is not None:
+                    value = _scalar_value(event, tag)
+                    if value.__class__ is LoadError:
+                        fault = value
+                        continue
+                cur[key] = value
+                key = _NO_KEY
+            elif cur is not None:
+                if tag is not None:
+                    value = _scalar_value(event, tag)
+                    if value.__class__ is LoadError:
+                        fault = value
+                        continue
+                cur.append(value)
+            else:  # the whole file is one value
+                fault = LoadError("yaml.not_mapping", *_pos(event), (("found", "scalar"),))
+        elif cls is _MappingStart or cls is _SequenceStart:
+            if event.anchor is not None:
+                raise LoadError("yaml.anchor", *_pos(event))
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LoadError("yaml.too_deep", *_pos(event), (("limit", MAX_DEPTH),))
+            if fault is not None:
+                continue
+            opens_map = cls is _MappingStart
+            tag = event.tag
+            if tag is not None and tag != "!" and tag != (_MAP if opens_map else _SEQ):
+                fault = LoadError("yaml.tag", *_pos(event), (("tag", _tag_as_written(tag)),))
+            elif depth == 1 and not opens_map:
+                fault = LoadError("yaml.not_mapping", *_pos(event), (("found", "list"),))
+            elif is_map and key is _NO_KEY:  # [a, b]: 1
+                fault = LoadError("yaml.key_not_text", *_pos(event))
+            else:
+                stack.append((cur, is_map, key))
+                cur, is_map, key = ({}, True, _NO_KEY) if opens_map else ([], False, _NO_KEY)
+        elif cls is _MappingEnd or cls is _SequenceEnd:
+            depth -= 1
+            if fault is not None:
+                continue
+            value = cur
+            cur, is_map, key = stack.pop()
+            if is_map:
+                cur[key] = value
+                key = _NO_KEY
+            elif cur is not None:
+                cur.append(value)
+            else:
+                root = value
+        elif cls is _AliasEvent:
+            raise LoadError("yaml.anchor", *_pos(event))
+        elif cls is _DocumentEnd:
+            event = get()
+            if event.__class__ is not _StreamEnd:
+                raise LoadError("yaml.several_documents", *_pos(event))
+            if fault is not None:
+                if fault.code == "yaml.duplicate_key":  # safe to compose now: depth and aliases are checked
+                    first = locate(text, duplicate_path, key=True)[0]
+                    fault = LoadError(fault.code, fault.line, fault.col, (*fault.args_, ("first_line", first)))
+                raise fault
+            return root
+        # else: document start
 
 
 def load_text(text: str):
     """Data of one YAML document; raises LoadError with a position."""
-    _check_anchors(text)
-    node = _compose(text)
-    if node is None:
-        raise LoadError("file.empty", 1, 1)
-    if not isinstance(node, yaml.MappingNode):
-        line, col = _pos(node)
-        found = "list" if isinstance(node, yaml.SequenceNode) else "scalar"
-        raise LoadError("yaml.not_mapping", line, col, (("found", found),))
-    return _construct(node)
+    _check_characters(text)
+    return _build(text)
 
 
 def load_bytes(raw: bytes):
@@ -332,7 +468,7 @@ def _load_portable(path):
 def load_path(path, loaded=None):
     """(text, data) of a file: from ``load_files`` when it loaded it, else read now."""
     if loaded is None:
-        return load_bytes(path.read_bytes())
+        return load_bytes(read_content(path))
     if isinstance(loaded, LoadError):
         raise loaded
     return loaded
@@ -340,11 +476,47 @@ def load_path(path, loaded=None):
 
 def _load_one(path):
     try:
-        return load_bytes(path.read_bytes())
+        return load_bytes(read_content(path))
     except LoadError as e:
         return LoadError(e.code, e.line, e.col, e.args_)
     except Exception:
         return None
+
+
+class _Located:
+    """One composed file for :func:`locate`: its nodes, each mapping's keys as a
+    dict (made when first asked), its line starts. A file with 10,000 faults
+    is composed once for all their positions, not once per fault."""
+
+    __slots__ = ("text", "root", "keys", "line_starts")
+
+    def __init__(self, text: str):
+        self.text = text
+        try:
+            self.root = yaml.compose(text, Loader=_CoreLoader)
+        except yaml.YAMLError:
+            self.root = None
+        self.keys: dict = {}
+        self.line_starts = None
+
+    def child(self, node, part):
+        """(key node, value node) of ``part`` in a mapping node: the first one written."""
+        index = self.keys.get(id(node))
+        if index is None:
+            index = self.keys[id(node)] = {}
+            for k, v in node.value:
+                if k.__class__ is yaml.ScalarNode:
+                    index.setdefault(k.value, (k, v))
+        return index.get(part if part.__class__ is str else str(part))
+
+    def position(self, at: int) -> tuple[int, int]:
+        if self.line_starts is None:
+            self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        line = bisect.bisect_right(self.line_starts, at)
+        return line, at - self.line_starts[line - 1] + 1
+
+
+_last_located: _Located | None = None
 
 
 def locate(text: str, path, *, key: bool = False, find: str | None = None) -> tuple[int, int]:
@@ -355,11 +527,13 @@ def locate(text: str, path, *, key: bool = False, find: str | None = None) -> tu
     deepest node that does (a missing required field points at its parent).
     ``find`` points at that piece of a text value as written in the file (the
     ``<script>`` in line 12 of a description), else at the value's start.
+    Only for texts that loaded (:func:`load_text`): their depth is bounded.
     """
-    try:
-        node = yaml.compose(text, Loader=_CoreLoader)
-    except yaml.YAMLError:
-        return 1, 1
+    global _last_located
+    doc = _last_located  # the file asked about last time: its problems come together
+    if doc is None or (doc.text is not text and doc.text != text):
+        doc = _last_located = _Located(text)
+    node = doc.root
     if node is None:
         return 1, 1
     best = node
@@ -367,12 +541,10 @@ def locate(text: str, path, *, key: bool = False, find: str | None = None) -> tu
     for part in path:
         key_node = None
         if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if k.value == part or (isinstance(part, int) and k.value == str(part)):
-                    key_node, node = k, v
-                    break
-            else:
+            found = doc.child(node, part)
+            if found is None:
                 return _pos(best)
+            key_node, node = found
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             node = node.value[part]
         else:
@@ -384,6 +556,5 @@ def locate(text: str, path, *, key: bool = False, find: str | None = None) -> tu
         start, end = node.start_mark.index, node.end_mark.index
         at = text.find(find, start, end)
         if at >= 0:
-            line_start = text.rfind("\n", 0, at) + 1
-            return text.count("\n", 0, at) + 1, at - line_start + 1
+            return doc.position(at)
     return _pos(node)

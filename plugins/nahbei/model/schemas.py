@@ -10,6 +10,7 @@ import calendar
 import difflib
 import functools
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from .problems import problem
 # Internal base URI only: never fetched (the .invalid TLD cannot resolve).
 BASE = "https://nahbei.invalid/schemas/"
 KINDS = ("offer", "event", "contact", "place", "taxonomy")
+MAX_ERRORS = 20  # schema faults told per file
 
 
 def default_schema_dir() -> Path:
@@ -66,8 +68,8 @@ class Schemas:
 
     @functools.cache
     def slow(self, kind: str):
-        cls = jsonschema.Draft202012Validator
-        return cls(self.schema(kind), registry=self._py_registry, format_checker=cls.FORMAT_CHECKER)
+        return _SlowValidator(self.schema(kind), registry=self._py_registry,
+                              format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
     def resolve(self, subschema: dict) -> dict:
         """Follow a local or cross-file $ref once (for titles and descriptions)."""
@@ -94,7 +96,10 @@ class Schemas:
         if self.fast(kind).is_valid(data):
             return []
         self._examples = examples or {}
-        errors = sorted(self.slow(kind).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+        # A list of 60,000 bad items is one fault written many times: the first
+        # MAX_ERRORS are told, then one line where the rest begins.
+        found = list(itertools.islice(self.slow(kind).iter_errors(data), MAX_ERRORS + 1))
+        errors = sorted(found[:MAX_ERRORS], key=lambda e: (list(map(str, e.absolute_path)), e.validator))
         errors = _one_per_fault(list(_leaves(errors)), self)
         out = []
         seen = set()
@@ -104,6 +109,9 @@ class Schemas:
             if key not in seen:
                 seen.add(key)
                 out.append(p)
+        if len(found) > MAX_ERRORS:
+            line, col = locate(text, list(found[MAX_ERRORS].absolute_path))
+            out.append(problem(rel, line, col, "schema.more", limit=MAX_ERRORS))
         return out
 
     # -- messages ----------------------------------------------------------
@@ -143,6 +151,8 @@ class Schemas:
                            suggestion=_did_you_mean(str(inst), allowed, lang), allowed=", ".join(allowed))
         if v in ("pattern", "format"):
             kind_of = _pattern_kind(err, sub)
+            if kind_of in _TEXT_KINDS and isinstance(inst, str) and _TEXT_KINDS[kind_of].search(inst):
+                return _text_problem(kind_of, inst, field, rel, text, (line, col))
             if kind_of == "date" and v == "format":
                 reason, example = calendar_reason(inst, lang)
                 return problem(rel, line, col, "schema.invalid_date", field=field, value=_short(inst),
@@ -191,6 +201,7 @@ def _one_per_fault(errors, schemas):
                     if close:
                         suggested.add((tuple(err.absolute_path), close))
     other_at = {tuple(e.absolute_path) for e in errors if e.validator not in ("format",)}
+    pattern_at = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
     kept = []
     for err in errors:
         path = tuple(err.absolute_path)
@@ -200,6 +211,8 @@ def _one_per_fault(errors, schemas):
                 continue
         if err.validator == "format" and path in other_at:
             continue
+        if err.validator == "maxLength" and path in pattern_at:
+            continue  # 256 KB of dots as an id: "not an id" says it; its length is no second fault
         kept.append(err)
     return kept
 
@@ -216,6 +229,7 @@ def _leaves(errors):
 _PATTERN_KINDS = {
     "url": "url", "email": "email", "date": "date", "time": "time",
     "postcode": "postcode", "id": "id", "ref": "id", "term": "id",
+    "line": "line", "markdown": "markdown",
 }
 
 
@@ -242,9 +256,114 @@ def _refs_on_path(err):
     title = sub.get("title", "")
     mapping = {"Internetadresse": "url", "E-Mail-Adresse": "email", "Datum": "date", "Uhrzeit": "time",
                "Postleitzahl": "postcode", "Kennung": "id", "Verweis": "ref",
-               "Begriff aus content/taxonomy.yaml": "term"}
+               "Begriff aus content/taxonomy.yaml": "term", "Text in einer Zeile": "line",
+               "Text in Markdown": "markdown"}
     if title in mapping:
         yield mapping[title]
+
+
+# -- patterns as the schemas mean them -------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _ecma(pattern: str) -> re.Pattern:
+    """A schema pattern as ECMA-262 (JSON Schema's dialect, jsonschema-rs and the
+    editors) reads it: "$" is the end of the text. Python's re also matches "$"
+    before a final line break, so "53840\n" would pass here and fail in the fast
+    validator, and the file would get no message at all."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "$":
+            c = r"\Z"
+        out.append(c)
+        i += 1
+    return re.compile("".join(out))
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{_short(instance)!r} does not match {pattern!r}")
+
+
+def _unique_items(validator, unique, instance, schema):
+    # jsonschema compares every pair when the items cannot be sorted ([1, "a", …]):
+    # 60,000 items would take hours. A set of canonical forms takes one pass.
+    if unique and validator.is_type(instance, "array"):
+        seen = set()
+        for item in instance:
+            canon = _canonical(item)
+            if canon in seen:
+                yield jsonschema.ValidationError(f"{_short(instance)!r} has non-unique elements")
+                return
+            seen.add(canon)
+
+
+def _canonical(value):
+    """Equal under JSON Schema's equality (1 == 1.0, true != 1) -> equal and hashable."""
+    if isinstance(value, bool) or value is None:
+        return (type(value).__name__, value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, list):
+        return ("array", tuple(_canonical(x) for x in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((k, _canonical(v)) for k, v in value.items()))
+    return ("string", value)
+
+
+_SlowValidator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items})
+
+# The characters the "line" and "markdown" building blocks refuse (common.schema.json).
+_TEXT_KINDS = {
+    "line": re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]"),
+    "markdown": re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]"),
+}
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+_NAMED_ESCAPES = {"\x00": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f",
+                  "\r": "r", "\x1b": "e", "\x85": "N", "\u2028": "L", "\u2029": "P"}
+
+
+def _text_problem(kind, value, field, rel, text, at):
+    """A control character or line break in a text field, named and pointed at."""
+    char = _TEXT_KINDS[kind].search(value).group()
+    code = "schema.line_break" if kind == "line" and char in _LINE_BREAKS else "schema.control_char"
+    line, col = _written_at(text, at, char)
+    return problem(rel, line, col, code, field=field, char=f"U+{ord(char):04X}")
+
+
+def _written_at(text, at, char):
+    """Line and column of ``char`` as written in the value that starts at ``at``:
+    the raw character (a tab) or its escape in double quotes ("\\x01", "\\n"),
+    looked for on the value's first line only (never in the next field). Else,
+    and for a raw line break (the value's own layout, name: |), the value's start."""
+    line, col = at
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    start += col - 1
+    code = ord(char)
+    forms = [f"\\x{code:02x}", f"\\x{code:02X}", f"\\u{code:04x}", f"\\u{code:04X}",
+             f"\\U{code:08x}", f"\\U{code:08X}"] if code < 0x100 else [f"\\u{code:04x}", f"\\u{code:04X}"]
+    if char in _NAMED_ESCAPES:
+        forms.append("\\" + _NAMED_ESCAPES[char])
+    if char not in _LINE_BREAKS:
+        forms.append(char)
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    found = [i for i in (text.find(f, start, end) for f in forms) if i >= 0]
+    if not found:
+        return line, col
+    i = min(found)
+    return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
 
 
 def _field_name(path) -> str:
@@ -348,7 +467,7 @@ def _example_hint(prop):
 
 
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4}|\d{2})\b")
-_LOOSE_TIME = re.compile(r"(?:^|\s)(\d{1,2})(?:[:.](\d{2}))?\s*(?:Uhr)?\s*$")
+_LOOSE_TIME = re.compile(r"(?:^|\s)(\d{1,2})(?:[:.](\d{2}))?\s*(?:Uhr\s*)?$")  # one \s* per gap: linear
 _DEFAULT_EXAMPLE = {"date": "2026-12-03", "time": '"09:30"', "datetime": '"2026-12-03 10:00"', "id": "mittendrin-troisdorf",
                     "url": "https://www.beispiel.de/", "email": "info@beispiel.de", "postcode": '"53840"'}
 
@@ -356,6 +475,8 @@ _DEFAULT_EXAMPLE = {"date": "2026-12-03", "time": '"09:30"', "datetime": '"2026-
 def _corrected(kind, value) -> str:
     """The volunteer's value in the expected form when it can be read (03.12.2026 -> 2026-12-03), else a stock example."""
     value = str(value)
+    if len(value) > 200:  # no date, time or id was meant: not worth reading
+        return _DEFAULT_EXAMPLE.get(kind, "")
     day = None
     m = _GERMAN_DATE.match(value)
     if m:
