@@ -19,6 +19,7 @@ from bench.preview import Server, change_name
 from nahbei.model.changes import affected_entries, changed_entries
 from nahbei.mkdocs.pages import make_urls, plan
 from nahbei.model.check import LoadCache, check
+from tests.support.content import mark_reviewed
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 22)
@@ -110,6 +111,7 @@ def test_load_cache_gives_the_same_result_and_reads_changed_files_again(tmp_path
 
 def test_file_rules_and_entries_of_unchanged_files_are_kept_and_changed_ones_redone(tmp_path):
     content = copy_content(tmp_path)
+    mark_reviewed(content / "offers" / "mittendrin-troisdorf.yaml", "2026-11-01")  # overdue on a later day
     cache = LoadCache()
     first = check(content, today=TODAY, root=tmp_path, cache=cache)
     # a file rule (closing before opening) in one file; another file unchanged

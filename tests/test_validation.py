@@ -21,6 +21,7 @@ from nahbei.model import check as check_module
 from nahbei.model import loader
 from nahbei.model.check import check
 from nahbei.model.schemas import Schemas
+from tests.support.content import mark_reviewed
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = Path(__file__).parent / "data" / "broken"
@@ -36,7 +37,8 @@ CLI_SAMPLE = [
     "yaml-tab", "yaml-python-tag", "file-not-utf8", "file-too-large", "file-empty",
     "schema-unknown-field", "schema-enum-status", "cross-unknown-provider",
     "cross-recurrence-moved-not-on-pattern", "cross-html-script",
-    "warn-review-overdue", "valid-postcode-leading-zero",
+    "warn-review-overdue", "valid-postcode-leading-zero", "cross-parent-list", "warn-series-in-closure",
+    "schema-placeholder-left",
 ]
 
 
@@ -161,7 +163,9 @@ def test_nahbei_check_process(name, tmp_path):
 
 
 def test_warnings_only_pass_unless_strict(tmp_path):
-    warn = [c for c in CASES if c["expect"] and all(": Warnung: " in x for x in c["expect"])]
+    # the offers that warn on their own (the closure warnings need an event and its offer)
+    warn = [c for c in CASES if c["expect"] and all(": Warnung: " in x for x in c["expect"])
+            and list(c["files"]) == ["offers/sprachcafe.yaml"]]
     assert len(warn) >= 2
     content = build_tree(tmp_path)
     expected = []
@@ -206,7 +210,7 @@ def test_github_annotations(how, tmp_path):
     two = content / "offers/sprachcafe-zwei.yaml"
     two.write_text(two.read_text("utf-8").replace("id: sprachcafe", "id: sprachcafe-zwei"), "utf-8")
     offer = content / "offers/mittendrin-troisdorf.yaml"
-    offer.write_text(offer.read_text("utf-8").replace("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-10"), "utf-8")
+    reviewed_line = mark_reviewed(offer, "2025-01-10")
     if how.startswith("--"):
         proc = run_process(tmp_path, "check", "--format", "github")
     else:
@@ -216,7 +220,7 @@ def test_github_annotations(how, tmp_path):
     assert len(out) == 6
     text, notes = out[0::2], out[1::2]
     assert notes == [_annotation(x) for x in text]
-    assert notes[0].startswith("::warning file=content/offers/mittendrin-troisdorf.yaml,line=53,col=16::Zuletzt geprüft am 2025-01-10")
+    assert notes[0].startswith(f"::warning file=content/offers/mittendrin-troisdorf.yaml,line={reviewed_line},col=16::Zuletzt geprüft am 2025-01-10")
     assert notes[1].startswith("::error file=content/offers/sprachcafe-zwei.yaml,line=8,col=11::Kontakt „stadt-troisdrof“")
     assert notes[2].startswith("::error file=content/offers/sprachcafe.yaml,line=10,col=1::Hier wird mit einem Tabulator")
     assert proc.returncode == 1
@@ -239,7 +243,7 @@ def test_one_broken_file_hides_nothing_else(tmp_path):
     content = build_tree(tmp_path, *cases)
     # plus a warning in an existing file
     offer = content / "offers/mittendrin-troisdorf.yaml"
-    offer.write_text(offer.read_text("utf-8").replace("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-10"), "utf-8")
+    reviewed_line = mark_reviewed(offer, "2025-01-10")
     result = check(content, today=TODAY, root=tmp_path)
     lines = [p.format("de") for p in result.problems]
     for case in cases:
@@ -284,3 +288,75 @@ def test_messages_are_one_line_and_complete():
             assert "\n" not in line
             assert "{" not in line and "}" not in line, line
             assert "None" not in line and "tag:yaml.org" not in line, line
+
+
+# -- rules across files read only entries that passed -------------------------------------
+
+
+def _referenced(content: Path) -> dict[str, str]:
+    """An entry of each kind that another entry points at (found in the content as it
+    is: a contact's parent, an event's place, an event's offer that has places), as
+    field -> path relative to content/."""
+    data = {p: yaml.safe_load(p.read_text("utf-8")) for p in sorted(content.glob("*/*.yaml"))}
+    found = {}
+    for d in data.values():
+        for field, folder in (("parent", "contacts"), ("place", "places"), ("offer", "offers")):
+            target = content / folder / f"{d.get(field)}.yaml"
+            if isinstance(d.get(field), str) and target in data and (field != "offer" or data[target].get("places")):
+                found.setdefault(field, target.relative_to(content).as_posix())
+    return found
+
+
+@pytest.mark.parametrize("field, where", [("parent", "parent"), ("parent", "kind"), ("place", "address"),
+                                          ("offer", "places"), ("offer", "closures")])
+@pytest.mark.parametrize("value", [["eins", "zwei"], {"id": "stadt-troisdorf"}, 12], ids=["list", "mapping", "number"])
+def test_broken_data_never_reaches_another_files_rules(field, where, value, tmp_path):
+    """An entry that others point at (a parent, an event's place, an event's offer) with a
+    list, a mapping or a number where its own data belongs: the check reports that file
+    and nothing else — no traceback from another file's rule reading it, and the
+    references to it are not "unknown"."""
+    content = build_tree(tmp_path)
+    referenced = _referenced(content)
+    assert field in referenced, f"the example content needs an entry pointed at by {field}: (found {referenced})"
+    rel = referenced[field]
+    path = content / rel
+    data = yaml.safe_load(path.read_text("utf-8"))
+    if where == "closures":  # the offer's closures, read by the events at its places
+        data["places"][0]["hours"] = {"closures": value}
+    else:
+        data[where] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    result = check(content, today=TODAY, root=tmp_path)
+    assert result.problems, "the broken value must be reported"
+    assert {p.path for p in result.problems} == {f"content/{rel}"}, [p.format("de") for p in result.problems]
+    assert result.directory is None
+
+
+def test_closure_warning_follows_the_offer_under_the_cache(tmp_path):
+    """The closure warning is the event's, but it depends on the offer's closures: with
+    the preview's cache (the event unchanged and taken from it), editing the offer's
+    closure makes the warning go and come back."""
+    case = BY_NAME["warn-event-in-closure"]
+    content = build_tree(tmp_path, case)
+    offer = content / "offers/sprachcafe.yaml"
+    event = content / "events/lesekreis.yaml"
+    cache = check_module.LoadCache()
+
+    def lines():
+        return [p.format("de") for p in check(content, today=TODAY, root=tmp_path, cache=cache).problems]
+
+    assert lines() == case["expect"]
+    assert lines() == case["expect"]  # everything from the cache
+    own = cache.local[str(event)]  # what the event's own rules found, kept for the unchanged file
+
+    closures = offer.read_text("utf-8")
+    offer.write_text(closures.replace("from: 2026-12-21", "from: 2026-12-24").replace("Weihnachtspause", "Pause"), "utf-8")
+    hits = cache.hits
+    assert lines() == []
+    assert cache.hits - hits == len(check_module.discover(content)) - 1  # only the offer was read again
+    assert cache.local[str(event)] is own  # the event's own rules were not run again
+    assert own[2] == ()  # and the warning was never kept with them
+
+    offer.write_text(closures, "utf-8")
+    assert lines() == case["expect"]
+    assert cache.local[str(event)] is own

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -59,66 +60,16 @@ def slugify(title: str) -> str:
     return (s or "eintrag")[:60].strip("-")
 
 
-def skeleton(kind: str, ident: str, title: str, today: str) -> str:
-    """A minimal valid entry; references point at the first existing entries."""
-    q = title.replace("\\", "\\\\").replace('"', '\\"')
-    head = f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\nid: {ident}\n"
-    if kind == "offer":
-        return head + (
-            f'name: "{q}"\n'
-            'summary: "Ein bis zwei Sätze in einfacher Sprache: was, für wen, wo."\n'
-            "status: active\n"
-            "topics: [{topic}]\n"
-            "target_groups: [{group}]\n"
-            "provider: {contact}\n"
-            "cost:\n  free: true\n"
-            "languages: [de]\n"
-            "description: |\n  Beschreiben Sie hier das Angebot.\n"
-            f"last_reviewed: {today}\n"
-        )
-    if kind == "event":
-        return head + (
-            f'title: "{q}"\n'
-            f'start: "{today} 10:00"\n'
-            f'end: "{today} 12:00"\n'
-            "place: {place}\n"
-            "organiser: {contact}\n"
-            "status: scheduled\n"
-            "description: |\n  Beschreiben Sie hier die Veranstaltung.\n"
-        )
-    if kind == "contact":
-        return head + (
-            "kind: organisation\n"
-            f'name: "{q}"\n'
-            "email: info@beispiel.de\n"
-            f"last_reviewed: {today}\n"
-        )
-    if kind == "place":
-        return head + (
-            f'name: "{q}"\n'
-            "address:\n"
-            '  street: "Musterstraße 1"\n'
-            '  postcode: "12345"\n'
-            "  town: Musterstadt\n"
-            "accessibility:\n  wheelchair: partial\n"
-        )
-    raise ValueError(kind)
-
-
-def _first(folder: Path, fallback: str) -> str:
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    return files[0].stem if files else fallback
-
-
-def _first_term(content: Path, vocab: str, fallback: str) -> str:
-    import yaml
-    tax = content / "taxonomy.yaml"
-    if tax.exists():
-        data = yaml.safe_load(tax.read_text("utf-8")) or {}
-        terms = list((data.get(vocab) or {}))
-        if terms:
-            return terms[0]
-    return fallback
+def skeleton(kind: str, ident: str, title: str, today: str, lang: str = "de") -> str:
+    """A commented template for a new entry (texts in the locale files). Every value
+    the volunteer has to give is a placeholder, "[Bitte ausfüllen: Anbieter]", that
+    ``nahbei check`` reports until it is replaced: nothing is taken from other
+    entries, so nothing is published under someone else's name by accident."""
+    if kind not in KIND_FOLDER:
+        raise ValueError(kind)
+    name = json.dumps(title, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    head = f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
+    return head + t(f"skeleton.{kind}", lang, id=ident, name=name, today=today)
 
 
 def cmd_new(args) -> int:
@@ -130,11 +81,7 @@ def cmd_new(args) -> int:
     ident, n = base, 2
     while (folder / f"{ident}.yaml").exists():
         ident, n = f"{base}-{n}", n + 1
-    text = skeleton(args.kind, ident, args.title, clock_today().isoformat())
-    text = text.replace("{topic}", _first_term(content, "topics", "beratung"))
-    text = text.replace("{group}", _first_term(content, "target_groups", "alle"))
-    text = text.replace("{contact}", _first(content / "contacts", "kontakt"))
-    text = text.replace("{place}", _first(content / "places", "ort"))
+    text = skeleton(args.kind, ident, args.title, clock_today().isoformat(), lang)
     path = folder / f"{ident}.yaml"
     path.write_text(text, "utf-8")
     print(t("cli.new_written", lang, path=path.as_posix()))

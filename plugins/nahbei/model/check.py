@@ -22,7 +22,7 @@ import phonenumbers
 from . import loader
 from .clock import DEFAULT_TZ, today as clock_today
 from .directory import Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
-from ..i18n import t
+from ..i18n import LOCALES, catalog, t
 from .problems import ERROR, WARNING, Problem, problem
 from .recurrence import WEEKDAYS, Recurrence, parse_when, series_dates
 from .schemas import Schemas, calendar_reason, closest, did_you_mean
@@ -31,7 +31,12 @@ FOLDERS = {"offers": "offer", "events": "event", "contacts": "contact", "places"
 KIND_FOLDER = {v: k for k, v in FOLDERS.items()}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HTML = re.compile(r"<\s*(/?[A-Za-z][A-Za-z0-9-]*|!--)")
-_MD_LINK = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):|^\s*\[[^\]]+\]:\s*<?([A-Za-z][A-Za-z0-9+.\-]*):", re.M)
+# The scheme of an inline link "](scheme:" or of a reference definition "[label]: scheme:".
+# Linear on any text: every run of one kind of character is read once (no "\s*<?\s*",
+# and a definition starts on one line, its label free of brackets as in Markdown),
+# so 256 KB of "\n[" or of "](" plus spaces take milliseconds, not seconds.
+_MD_LINK = re.compile(r"\]\(\s*(?:<\s*)?([A-Za-z][A-Za-z0-9+.\-]*):"
+                      r"|^[^\S\n]*\[(?:\\.|[^\\\[\]])*\]:\s*<?([A-Za-z][A-Za-z0-9+.\-]*):", re.M)
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
@@ -169,7 +174,8 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
 
     records: list[Record] = []
     found_files = discover(content)
-    examples = _examples(found_files)
+    examples: dict = {}  # for the messages, from entries that passed (see below)
+    pending: list = []  # (record, placeholders): files whose messages wait for the examples
     cached: list = [(None, None)] * len(found_files)
     if cache is not None:
         cache.use_schemas(schemas.fingerprint())
@@ -194,18 +200,19 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
             problems.append(problem(r.rel, e.line, e.col, e.code, **params))
             r.ok = False
             continue
-        if kind == "taxonomy" and isinstance(r.data, dict):
-            examples.update(_term_examples(r.data))
         if kind != "taxonomy" and not _ID.match(r.stem):
             ident = r.data.get("id")
             suggestion = ident if isinstance(ident, str) and _ID.match(ident) else _slug(r.stem)
             problems.append(problem(r.rel, 1, 1, "file.bad_name", name=path.name, suggestion=suggestion or "eintrag"))
             r.bad_name = True
-        found = schemas.problems(kind, r.data, r.rel, r.text, lang, loader.locate, examples=examples)
-        if found:
-            problems.extend(found)
+        holes = _placeholders(r.data, r.text)
+        if holes or not schemas.fast(kind).is_valid(r.data):
+            pending.append((r, holes))
             r.ok = False
-        elif cache is not None and not r.bad_name:
+            continue
+        if kind == "taxonomy":  # examples for the messages come only from a taxonomy that passed
+            examples.update(_term_examples(r.data))
+        if cache is not None and not r.bad_name:
             cache.put(path, stamp, kind, r.text, r.data)
 
     by_kind: dict[str, dict[str, Record]] = {k: {} for k in (*FOLDERS.values(), "taxonomy")}
@@ -230,6 +237,12 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
             r.ok = False
             continue
         by_kind[r.kind][r.stem] = r
+
+    # A message's example ("z. B. provider: …") names only an entry that passed its own checks.
+    examples.update(_examples([(r.kind, r.path) for r in records if r.ok and r.data is not None]))
+    for r, holes in pending:
+        found = schemas.problems(r.kind, r.data, r.rel, r.text, lang, loader.locate, examples=examples)
+        problems.extend(_placeholder_problems(r, holes, found) if holes else found)
 
     cross = _Cross(by_kind, lang, today, tz, unreadable, local=cache.local if cache is not None else None)
     for r in records:
@@ -304,6 +317,10 @@ class _Cross:
 
     def __init__(self, by_kind, lang, today, tz, unreadable=None, local: dict | None = None):
         self.by_kind = by_kind
+        # A rule reads another entry only when that entry passed its own checks (its
+        # schema above all): a broken file is reported in its own file, once, and its
+        # data (a list where a name belongs) never reaches another file's rule.
+        self.valid = {k: {i: r for i, r in recs.items() if r.ok} for k, recs in by_kind.items()}
         self.local = local  # LoadCache.local: the file-only rules' problems of unchanged files
         self.unreadable = unreadable or {}
         self.lang = lang
@@ -331,6 +348,7 @@ class _Cross:
         hit = self.local.get(str(r.path)) if self.local is not None else None
         if hit is not None and hit[0] is r.data and hit[1] == key:
             self.out.extend(hit[2])
+            self._others(r, hit[2])
             return self.out
         start = len(self.out)
         if _may_have_markup(r.text):
@@ -339,7 +357,14 @@ class _Cross:
         getattr(self, "_" + r.kind)(r)
         if self.local is not None:
             self.local[str(r.path)] = (r.data, key, tuple(self.out[start:]))
+        self._others(r, self.out[start:])
         return self.out
+
+    def _others(self, r, own):
+        """Rules that read another entry's data: never kept with the file's own
+        problems above, because the other entry may change while this file does not."""
+        if r.kind == "event" and not any(p.severity == ERROR for p in own):
+            self._closures(r)
 
     # references and terms --------------------------------------------------
 
@@ -367,11 +392,13 @@ class _Cross:
 
     def _refs(self, r):
         for spec, target in self.REFS[r.kind]:
-            known = self.by_kind[target]
+            known = self.valid[target]
             for path, ref in self._values(r.data, spec):
                 if ref == r.stem and target == r.kind:
                     self.add(r, path, "ref.self")
-                elif ref not in known and ref not in self.unreadable.get(target, ()):
+                elif ref in self.by_kind[target] or ref in self.unreadable.get(target, ()):
+                    continue  # there; if broken, that is reported in its own file, not as "unknown" here
+                else:
                     other = next((k for k in FOLDERS.values() if k != target and ref in self.by_kind[k]), None)
                     if other:
                         field = next(p for p in reversed(path) if isinstance(p, str))
@@ -384,10 +411,11 @@ class _Cross:
                              folder=f"content/{KIND_FOLDER[target]}",
                              suggestion=did_you_mean(ref, known, self.lang))
         if r.kind == "contact" and r.data.get("parent") and r.data["parent"] != r.stem:
+            contacts = self.valid["contact"]
             chain, cur = [r.stem], r.data["parent"]
-            while cur in self.by_kind["contact"] and cur not in chain:
+            while cur in contacts and cur not in chain:
                 chain.append(cur)
-                cur = (self.by_kind["contact"][cur].data or {}).get("parent")
+                cur = contacts[cur].data.get("parent")
             if cur == r.stem:
                 self.add(r, ["parent"], "ref.cycle", chain=" → ".join(chain + [cur]))
 
@@ -501,17 +529,80 @@ class _Cross:
         if not self._calendar_days(r):
             return
         start, all_day = parse_when(d["start"])
-        if d.get("end"):
-            end, end_all_day = parse_when(d["end"])
-            if end_all_day != all_day:
-                self.add(r, ["end"], "event.end_form")
-                return
-            if end < start or (not all_day and end == start):
-                self.add(r, ["end"], "event.end_before_start", start=d["start"], end=d["end"])
-                return
+        if d.get("end") and not self._end_after(r, d["start"], d["end"], ["end"], "event.end_before_start",
+                                                start=d["start"], end=d["end"]):
+            return
         rec = d.get("recurrence")
         if rec:
-            self._recurrence(r, rec, start)
+            # a moved date keeps the event's length unless it says otherwise: the example does too
+            length = parse_when(d["end"])[0] - start if d.get("end") and not all_day else timedelta(hours=2)
+            moved_ok = [self._end_after(r, m["to"], m["end"], ["recurrence", "moved", i, "end"],
+                                        "recurrence.moved_end_before_to", to=m["to"], end=m["end"],
+                                        example=(parse_when(m["to"])[0] + length).strftime("%Y-%m-%d %H:%M"))
+                        for i, m in enumerate(rec.get("moved", ())) if m.get("end")]
+            if all(moved_ok):
+                self._recurrence(r, rec, start)
+
+    def _end_after(self, r, start_value, end_value, path, code, **params) -> bool:
+        """An end in its start's form (both with a time, or both dates only) and after
+        it; a timed end at its very start is no end either. Reports ``code`` otherwise."""
+        start, all_day = parse_when(start_value)
+        end, end_all_day = parse_when(end_value)
+        if end_all_day != all_day:
+            self.add(r, path, "event.end_form")
+            return False
+        if end < start or (not all_day and end == start):
+            self.add(r, path, code, **params)
+            return False
+        return True
+
+    def _closures(self, r):
+        """A date of the event inside a closure of its offer at the same place: the
+        offer's page says closed that day, the calendar says open (a warning per date)."""
+        d = r.data
+        offer = self.valid["offer"].get(d.get("offer"))
+        if offer is None or not d.get("place"):
+            return
+        closed = []  # (first day, last day, what the offer says)
+        for entry in offer.data.get("places", ()):
+            if entry.get("place") != d["place"]:
+                continue
+            hours = entry.get("hours") or {}
+            for c in hours.get("closures", ()):
+                label = t("msg.closure.range", self.lang, from_=c["from"], until=c["until"])
+                closed.append((date.fromisoformat(c["from"]), date.fromisoformat(c["until"]),
+                               f"{label}: {c['note']}" if c.get("note") else label))
+            for e in hours.get("exceptions", ()):
+                if e.get("closed"):
+                    day = date.fromisoformat(e["date"])
+                    label = t("msg.closure.day", self.lang, date=e["date"])
+                    closed.append((day, day, f"{label}: {e['note']}" if e.get("note") else label))
+        closed = [c for c in closed if c[0] <= c[1]]  # an inverted closure is reported in the offer's file
+        if not closed:
+            return
+        event = Event.from_data(d, r.rel, self.tz)
+        rec = event.recurrence
+        # the model's own dates (moved, extra, minus except and cancelled), only as far as the closures reach
+        for o in event.occurrences(min(c[0] for c in closed), max(c[1] for c in closed)):
+            if o.status in ("cancelled", "postponed"):
+                continue
+            closure = next((label for first, last, label in closed if first <= o.day <= last), None)
+            if closure is None:
+                continue
+            params = dict(date=o.day.isoformat(), offer=offer.stem, closure=closure)
+            naive = o.start if o.all_day else o.start.replace(tzinfo=None)
+            if rec is None:
+                self.add(r, ["start"], "event.in_closure", WARNING, **params)
+            elif o.original is not None:
+                original = o.original if o.all_day else o.original.date()
+                i = next(i for i, m in enumerate(rec.moved) if m.date == original)
+                self.add(r, ["recurrence", "moved", i, "to"], "event.moved_in_closure", WARNING,
+                         original=original.isoformat(), **params)
+            elif naive in rec.extra:
+                self.add(r, ["recurrence", "extra", rec.extra.index(naive)], "event.extra_in_closure", WARNING,
+                         **params)
+            else:
+                self.add(r, ["recurrence"], "event.series_in_closure", WARNING, **params)
 
     def _calendar_days(self, r) -> bool:
         """Start, end, extra and moved dates are real days (2026-02-30 is not); the
@@ -612,6 +703,51 @@ def _term_examples(data) -> dict:
             if vocab == "regions":
                 out["region"] = next(iter(terms))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _placeholder_marks() -> tuple[tuple[str, ...], re.Pattern]:
+    """The placeholder of a `nahbei new` skeleton, "[Bitte ausfüllen: Anbieter]", in
+    every language of the locale files (a German skeleton checked in English is
+    still recognised): the marks, and the pattern of a placeholder."""
+    marks = tuple(sorted({catalog(p.stem)["skeleton.mark"] for p in LOCALES.glob("*.yaml")}, key=len, reverse=True))
+    return marks, re.compile(r"\[[ \t]*(?:" + "|".join(map(re.escape, marks)) + r")[ \t]*[:\]]")
+
+
+def _placeholders(data, text: str) -> list[tuple[list, str]]:
+    """(path, value) of every value that still holds a skeleton's placeholder."""
+    marks, form = _placeholder_marks()
+    # the value as written holds the mark too (nobody escapes a placeholder); a plain
+    # substring search is many times faster than the pattern over every file
+    if not any(mark in text for mark in marks) or not form.search(text):
+        return []
+    out, todo = [], [([], data)]
+    while todo:
+        path, node = todo.pop()
+        if isinstance(node, dict):
+            todo += [(path + [k], v) for k, v in reversed(node.items())]
+        elif isinstance(node, list):
+            todo += [(path + [i], v) for i, v in reversed(list(enumerate(node)))]
+        elif isinstance(node, str) and form.search(node):
+            out.append((path, node))
+    return out
+
+
+def _placeholder_problems(r, holes, found) -> list[Problem]:
+    """One line per placeholder, saying what belongs there. The schema's message
+    about the same value (a placeholder is no date, no id) would only repeat it."""
+    out, at = [], set()
+    messages, form = catalog(), _placeholder_marks()[1]
+    for path, value in holes:
+        at.add(loader.locate(r.text, path))
+        field = next((p for p in reversed(path) if isinstance(p, str)), "")
+        m = form.search(value)
+        shown = value[m.start():].split("\n")[0][:80]  # "[Bitte ausfüllen: …]", on one line
+        shown = shown[:shown.find("]") + 1] if "]" in shown else shown + "…"
+        line, col = loader.locate(r.text, path, find=m.group(0))
+        code = "placeholder." + field if "msg.placeholder." + field in messages else "placeholder.other"
+        out.append(problem(r.rel, line, col, code, field=field, value=shown))
+    return out + [p for p in found if (p.line, p.col) not in at]
 
 
 def _slug(value: str) -> str:
