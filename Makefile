@@ -14,11 +14,15 @@ SITE_DIR ?= site
 
 setup: $(STAMP)
 
+# Every package comes from requirements.lock and must match one of its sha256
+# hashes (pip's own version is the venv's; upgrading it would be an unpinned
+# download). The project itself is installed from this checkout in a second
+# call (pip refuses -e in hash mode), with the lock's setuptools and without
+# the index, so nothing unpinned is fetched.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
-	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation --no-index -e .
 	touch $@
 
 node_modules/.installed-stamp: package.json package-lock.json

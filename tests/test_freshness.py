@@ -1,12 +1,17 @@
 """The freshness report lists stale entries; the same content gives the same body."""
 import os
+import re
 import shutil
 import subprocess
 import sys
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
-from nahbei.contribute.freshness import MARKER, report
+import cmarkgfm
+
+from nahbei.contribute.freshness import MARKER, Stale, render, report
+from tests.support.content import mark_reviewed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,11 +28,18 @@ def test_nothing_stale_on_the_example_content_today(tmp_path):
     assert "Alle Einträge sind aktuell" in body
 
 
+def test_example_entries_are_never_due_for_review(tmp_path):
+    """The example content claims no review (no last_reviewed): however late,
+    the report asks nobody to check it again."""
+    body, count = report(copy_content(tmp_path), today=date(2031, 1, 1), root=tmp_path)
+    assert count == 0 and "Alle Einträge sind aktuell" in body
+
+
 def test_overdue_review_and_ended_period_are_listed_with_contact(tmp_path):
     content = copy_content(tmp_path)
     offer = content / "offers" / "im-netzwerk-moenchengladbach.yaml"
-    text = offer.read_text("utf-8").replace("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-15")
-    text = text.replace("  from: 2016-03-01\n", "  from: 2016-03-01\n  until: 2026-10-31\n")
+    mark_reviewed(offer, "2025-01-15")
+    text = offer.read_text("utf-8").replace("status: active\n", "status: active\nperiod:\n  until: 2026-10-31\n")
     offer.write_text(text, "utf-8")
     body, count = report(content, today=date(2026, 11, 22), root=tmp_path)
     assert count == 2
@@ -40,7 +52,7 @@ def test_overdue_review_and_ended_period_are_listed_with_contact(tmp_path):
 
 
 def test_cli_twice_gives_one_identical_body(tmp_path):
-    copy_content(tmp_path)
+    mark_reviewed(copy_content(tmp_path) / "offers" / "mittendrin-troisdorf.yaml", "2026-11-01", months=6)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1811116800"}  # 2027-05-24
     bodies = []
     for n in range(2):
@@ -61,3 +73,62 @@ def test_invalid_content_gives_check_messages_not_a_report(tmp_path):
     assert proc.returncode == 1
     assert "content/offers/kaputt.yaml:" in proc.stderr and "Fehler" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+class _Table(HTMLParser):
+    """Rows of the HTML tables GitHub's parser makes, as cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self._cell, self.tags = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.rows[-1].append(self._cell)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+HOSTILE_NAMES = [
+    "Treff | mit Strich",
+    "Zeile eins\nZeile zwei\r\nZeile drei\rvier\u2028fünf\u0085sechs",
+    "**fett** _kursiv_ ~~weg~~ `code` ``` [Link](https://evil.example/) ![Bild](x.png)",
+    "<img src=x onerror=alert(1)> &amp; <!-- Kommentar",
+    "\\| Backslash vor dem Strich \\",
+    "Steuerzeichen\x00\x07\x1b[31m rot",
+]
+
+
+def test_every_cell_shows_its_text_and_no_entry_breaks_the_table():
+    """Names and contacts with line breaks, `|`, Markdown and HTML: GitHub's parser still
+    reads one row per entry with five cells, each exactly the text (on one line)."""
+    items = [Stale(f"2026-0{n + 1}-01", "offer", f"e{n}", f"content/offers/e{n}.yaml", "review", name,
+                   f"{name} <info@beispiel.de>")
+             for n, name in enumerate(HOSTILE_NAMES)]
+    items.append(Stale("2026-09-01", "contact", "x", "content/contacts/a`b|c``d.yaml", "ended", "X", ""))
+    body = render(items, date(2026, 11, 22))
+    html = cmarkgfm.github_flavored_markdown_to_html(body)
+    table = _Table()
+    table.feed(html)
+    assert len(table.rows) == 1 + len(items), html
+    assert all(len(row) == 5 for row in table.rows), table.rows
+    assert set(table.tags) <= {"p", "table", "thead", "tbody", "tr", "th", "td", "code", "a"}, set(table.tags)
+    for href, text in re.findall(r'<a href="([^"]*)">(.*?)</a>', html):  # only GitHub's autolinks of plain text
+        assert href.removeprefix("mailto:") == text, (href, text)
+    for row, item in zip(table.rows[1:], items):
+        one_line = " ".join("".join(" " if ch < " " or ch in "\x7f\x85\u2028" else ch for ch in item.name).split())
+        assert row[0] == f"{one_line} ({'Angebot' if item.kind == 'offer' else 'Kontakt'})"
+        assert row[2] == item.due and row[4] == item.source
+        if item.responsible:
+            assert row[3] == f"{one_line} <info@beispiel.de>"
+    assert "evil.example" not in re.sub(r"<td>.*?</td>", "", html, flags=re.S)

@@ -148,3 +148,50 @@ def test_cli_exit_codes_and_output(content, tmp_path):
 def test_parse_body_handles_crlf_and_no_response():
     parsed = parse_body("### Titel\r\n\r\nTreff\r\n\r\n### Ende\r\n\r\n_No response_\r\n")
     assert parsed == {"Titel": "Treff", "Ende": ""}
+
+
+# Answers that once crashed `nahbei from-issue` (a traceback posted in the issue) or were read
+# as something the volunteer did not write: each gets its one-line message, nothing is written.
+@pytest.mark.parametrize("form, old, new, expected", [
+    ("neues-angebot", "\n### Alter von\n\n18\n", "\n### Alter von\n\n²\n",
+     "Formular: Alter von: Fehler: „²“ ist keine Zahl."),  # "²".isdigit() is true, int("²") raises
+    ("neues-angebot", "\n### Alter von\n\n18\n", "\n### Alter von\n\n١٨\n",
+     "Formular: Alter von: Fehler: „١٨“ ist keine Zahl."),  # Arabic-Indic digits: int() reads 18
+    ("neues-angebot", "\n### Alter von\n\n18\n", "\n### Alter von\n\n" + "9" * 5000 + "\n",
+     "Formular: Alter von: Fehler: „9999"),  # int() refuses more than 4300 digits
+    ("neue-veranstaltung", "08.01.2027", "08.01.２０２７", "Formular: Datum: Fehler: „08.01.２０２７“ ist kein Datum."),
+    ("neue-veranstaltung", "08.01.2027", "2027-W02-5", "Formular: Datum: Fehler: „2027-W02-5“ ist kein Datum."),
+    ("neue-veranstaltung", "\n17:00\n", "\n１７:00\n", "Formular: Beginn: Fehler: „１７:00“ ist keine Uhrzeit."),
+    ("aenderung", "angebote/thinka-soemmerda/", "angebote/thinka\x00soemmerda/",
+     "Formular: Welcher Eintrag?: Fehler: Einen Eintrag"),  # NUL: no id, never a file name
+    ("aenderung", "angebote/thinka-soemmerda/", "angebote/" + "a" * 300 + "/",
+     "Formular: Welcher Eintrag?: Fehler: Einen Eintrag"),  # too long for a file name: OSError
+    ("aenderung", "angebote/thinka-soemmerda/", "angebote/../",
+     "Formular: Welcher Eintrag?: Fehler: Einen Eintrag"),
+])
+def test_answers_that_are_no_number_date_or_entry_get_a_message(content, form, old, new, expected):
+    text = body(form)
+    assert old in text
+    before = files(content)
+    out = convert(form, text.replace(old, new), content, today=TODAY)
+    assert not out.ok and any(m.startswith(expected) for m in out.messages), out.messages
+    assert files(content) == before
+
+
+def test_a_bug_prints_one_sentence_and_keeps_the_traceback_on_stderr(content, monkeypatch, capsys):
+    """Exit 2, stdout (what the workflow posts) only the locale's sentence, the details on stderr."""
+    import nahbei.contribute.issueform as issueform
+    from nahbei.cli import main
+    from nahbei.i18n import t
+
+    def convert_with_a_bug(*args, **kw):
+        raise RuntimeError(f"kaputt in {ROOT}/plugins/nahbei/contribute/issueform.py")
+
+    monkeypatch.setattr(issueform, "convert", convert_with_a_bug)
+    code = main(["--lang", "de", "from-issue", "--form", "neues-angebot", "--body-file", str(DATA / "neues-angebot.md"),
+                 "--out-dir", str(content)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == t("cli.unexpected_error", "de") + "\n"
+    assert "Traceback" not in out and str(ROOT) not in out
+    assert "Traceback (most recent call last)" in err and "RuntimeError: kaputt" in err

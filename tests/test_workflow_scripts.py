@@ -18,12 +18,24 @@ freshness.yml and issue-to-pr.yml:
     text of --body-file) to a JSON-lines file and answers from a JSON state file (issues, pull
     requests, labels) that the test seeds and reads. It refuses what the real gh refuses here:
     unknown sub-commands and flags, a missing GH_TOKEN/GH_REPO, an unknown issue number or label,
-    a second pull request for the same branch, a pull request for a branch not on the remote.
-    Its --jq goes through the real jq;
+    a second pull request for the same branch of the same repository, a pull request for a
+    branch not on the remote. Pull requests carry what GitHub knows about their origin
+    (isCrossRepository, headRepositoryOwner, author as gh prints it: "app/github-actions" for
+    the workflow's token), so a fork's pull request from a branch of the same name can be
+    seeded. Its --jq goes through the real jq;
+  - the runner's handling of workflow commands in a step's output is modelled after
+    actions/runner (ActionCommandManager): `::name …::` at the start of a line (after leading
+    white space), `##[name …]` anywhere in a line, lines split at CR and LF, and
+    `::stop-commands::TOKEN` … `::TOKEN::` in between which nothing is a command. Each step
+    keeps the commands the runner would have carried out;
+  - `actions/checkout` stores the token in .git/config (http extraheader) unless
+    `persist-credentials: false`, as the real action does;
   - git, jq, awk and wc are the real ones.
 """
 from __future__ import annotations
 
+import base64
+import html as htmllib
 import json
 import os
 import re
@@ -34,8 +46,11 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 import yaml
+
+from tests.support.content import mark_reviewed
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_DIR = ROOT / ".github" / "workflows"
@@ -44,7 +59,7 @@ ISSUE_TO_PR = WORKFLOW_DIR / "issue-to-pr.yml"
 ISSUES = Path(__file__).parent / "data" / "issues"
 NAHBEI = ROOT / ".venv" / "bin" / "nahbei"
 
-STALE = "1811116800"  # 2027-05-24: MITTEndrin! is due for review (interval 6 months)
+STALE = "1811116800"  # 2027-05-24: MITTEndrin! is due for review (make_origin: 2026-11-01, every 6 months)
 FRESH = "1795305600"  # 2026-11-21: nothing is due
 REPO = "beispiel/nahbei"
 
@@ -77,9 +92,14 @@ COMMANDS = {
     ("pr", "list"): {"--head", "--base", "--state", "--json", "--jq"},
     ("pr", "create"): {"--base", "--head", "--title", "--body", "--body-file"},
     ("pr", "edit"): {"--title", "--body", "--body-file"},
+    ("pr", "comment"): {"--body", "--body-file"},
 }
 BOOL_FLAGS = {"--force"}
-FIELDS = {"issue": {"number", "title", "body", "state"}, "pr": {"number", "title", "body", "state", "headRefName"}}
+FIELDS = {"issue": {"number", "title", "body", "state"},
+          "pr": {"number", "title", "body", "state", "headRefName", "baseRefName", "url",
+                 "isCrossRepository", "headRepositoryOwner", "author"}}
+# What gh prints as the author of anything done with a workflow's GITHUB_TOKEN.
+WORKFLOW_AUTHOR = {"login": "app/github-actions", "is_bot": True}
 
 
 class Fail(Exception):
@@ -184,7 +204,8 @@ def handle(cmd, pos, flags, stdin, state, entry):
         head, base = one(flags, "--head"), one(flags, "--base")
         if not (head and base and one(flags, "--title")) or body is None:
             raise Fail("--base, --head, --title and --body are needed here")
-        if any(p["headRefName"] == head and p["state"] == "open" for p in state["prs"]):
+        if any(p["headRefName"] == head and p["state"] == "open" and not p["isCrossRepository"]
+               for p in state["prs"]):
             raise Fail(f'a pull request for branch "{head}" into branch "{base}" already exists')
         remote = subprocess.run(["git", "ls-remote", "--exit-code", "origin", f"refs/heads/{head}"],
                                 capture_output=True, text=True)
@@ -193,7 +214,9 @@ def handle(cmd, pos, flags, stdin, state, entry):
         number = new_number(state)
         state["prs"].append({"number": number, "title": one(flags, "--title"), "body": body,
                              "state": "open", "headRefName": head, "baseRefName": base,
-                             "headSha": remote.stdout.split()[0]})
+                             "headSha": remote.stdout.split()[0], "url": f"https://github.com/{repo}/pull/{number}",
+                             "isCrossRepository": False, "headRepositoryOwner": {"login": repo.split("/")[0]},
+                             "author": WORKFLOW_AUTHOR, "comments": []})
         return f"https://github.com/{repo}/pull/{number}\n"
     if cmd == ("pr", "edit"):
         pr = find(state["prs"], pos[0], "a pull request")
@@ -202,6 +225,12 @@ def handle(cmd, pos, flags, stdin, state, entry):
         if "--title" in flags:
             pr["title"] = one(flags, "--title")
         return f"https://github.com/{repo}/pull/{pr['number']}\n"
+    if cmd == ("pr", "comment"):
+        pr = find(state["prs"], pos[0], "a pull request")
+        if not body:
+            raise Fail("body cannot be blank")
+        pr["comments"].append(body)
+        return f"https://github.com/{repo}/pull/{pr['number']}#issuecomment-2\n"
     raise Fail(f"not handled: {cmd}")
 
 
@@ -288,6 +317,20 @@ class GitHub:
         st["next_number"] = max(st["next_number"], number + 1)
         self.state = st
 
+    def add_fork_pr(self, number: int, *, branch: str, owner="angreifer", body="Bitte übernehmen") -> None:
+        """An open pull request from a fork whose branch has the given name."""
+        st = self.state
+        st["prs"].append({"number": number, "title": "Eintrag", "body": body, "state": "open",
+                          "headRefName": branch, "baseRefName": "main", "headSha": "0" * 40,
+                          "url": f"https://github.com/{REPO}/pull/{number}", "isCrossRepository": True,
+                          "headRepositoryOwner": {"login": owner},
+                          "author": {"login": owner, "id": "U_1", "name": owner, "is_bot": False}, "comments": []})
+        st["next_number"] = max(st["next_number"], number + 1)
+        self.state = st
+
+    def pr(self, number: int) -> dict:
+        return next(p for p in self.state["prs"] if p["number"] == number)
+
     def calls(self) -> list[dict]:
         return [json.loads(line) for line in self.log_file.read_text("utf-8").splitlines()]
 
@@ -321,8 +364,10 @@ def evaluate(expr: str, ctx: dict):
         return json.dumps(evaluate(m[1], ctx), indent=2, ensure_ascii=False)
     if m := re.fullmatch(r"'((?:[^']|'')*)'", expr):
         return m[1].replace("''", "'")
-    if "||" in expr or "(" in expr:
+    if "(" in expr:
         raise AssertionError(f"expression not supported by this test's runner: {expr!r}")
+    if "||" in expr:  # binds weaker than &&; without parentheses splitting is enough
+        return any(evaluate(term, ctx) for term in expr.split("||"))
     if "&&" in expr:
         return all(evaluate(term, ctx) for term in expr.split("&&"))
     if m := re.fullmatch(r"(.+?)\s*(==|!=)\s*(.+)", expr, re.S):
@@ -364,6 +409,10 @@ def test_the_expression_evaluator():
     assert condition("steps.form.outputs.form == ''", ctx)
     assert not condition("steps.form.outputs.form != ''", ctx)
     assert not condition("github.event.label.name == 'annehmen' && github.event.issue.state == 'open'", ctx)
+    assert condition("github.event.label.name == 'x' || github.event.label.name == 'annehmen'", ctx)
+    assert not condition("github.event.label.name == 'x' || steps.form.outputs.form != ''", ctx)
+    assert condition("github.event.label.name == 'x' || github.event.label.name == 'annehmen' && "
+                     "steps.form.outputs.form == ''", ctx)
     with pytest.raises(AssertionError):
         condition("always() || failure()", ctx)
 
@@ -379,6 +428,40 @@ class JobRun:
 
     def log(self) -> str:
         return "\n".join(f"--- {name}: {s['outcome']}\n{s.get('log', '')}" for name, s in self.steps.items())
+
+
+def runner_commands(output: str) -> list[str]:
+    """The workflow commands actions/runner would carry out for this step output.
+
+    Modelled after ActionCommandManager.TryProcessCommand: the output is read line by line
+    (.NET ReadLine ends a line at CR, LF and CRLF); a line is a command in the `::name …::`
+    form after leading white space, or in the old `##[name …]` form anywhere in the line.
+    After `::stop-commands::TOKEN` nothing is a command until `::TOKEN::` (or `##[TOKEN]`).
+    Returns each carried-out command as "name data" ("stop-commands TOKEN", "TOKEN" for the
+    resume), so a test can see spoofed annotations, masks and nested stops.
+    """
+    done, stop_token = [], None
+    for line in re.split(r"\r\n|\r|\n", output):
+        name = data = None
+        stripped = line.lstrip()
+        if stripped.startswith("::") and "::" in stripped[2:]:
+            info, data = stripped[2:].split("::", 1)
+            name = info.split(" ", 1)[0]
+        elif "##[" in line and "]" in line[line.index("##[") + 3:]:
+            rest = line[line.index("##[") + 3:]
+            info, data = rest.split("]", 1)
+            name = info.split(" ", 1)[0]
+        if not name:
+            continue
+        if stop_token is not None:
+            if name.lower() == stop_token.lower():
+                done.append(name)
+                stop_token = None
+            continue
+        if name == "stop-commands":
+            stop_token = data
+        done.append(f"{name} {data}".strip())
+    return done
 
 
 def _read_file_commands(path: Path) -> dict[str, str]:
@@ -436,6 +519,11 @@ def run_job(workflow: Path, job_id: str, *, github: dict, origin: Path, gh: GitH
             subprocess.run(["git", "clone", "-q", "--no-tags", "--branch", branch,
                             *(["--depth", str(depth)] if depth else []), f"file://{origin}", str(workspace)],
                            check=True, env={**base, "HOME": str(home)}, capture_output=True)
+            if step.get("with", {}).get("persist-credentials", True) is not False:
+                # what actions/checkout leaves for later steps: the token in the local git config
+                header = base64.b64encode(f"x-access-token:{github['token']}".encode()).decode()
+                git("config", "--local", "http.https://github.com/.extraheader", f"AUTHORIZATION: basic {header}",
+                    cwd=workspace)
             outcome, log = "success", "checked out"
         elif uses.startswith("actions/setup-python@"):
             outcome, log = "success", "stood in for by the .venv link (make setup)"
@@ -461,12 +549,24 @@ def run_job(workflow: Path, job_id: str, *, github: dict, origin: Path, gh: GitH
             log = proc.stdout + proc.stderr + f"[exit {proc.returncode}]"
             outputs = _read_file_commands(files["GITHUB_OUTPUT"])
             from_github_env.update(_read_file_commands(files["GITHUB_ENV"]))
-        result.steps[name] = {"outcome": outcome, "outputs": outputs, "log": log}
+            result.steps[name] = {"commands": runner_commands(proc.stdout) + runner_commands(proc.stderr),
+                                  "token_in_env": github["token"] in step_env.values(),
+                                  "token_in_git_config": _token_in_git_config(workspace, github["token"])}
+        result.steps[name] = {**result.steps.get(name, {}), "outcome": outcome, "outputs": outputs, "log": log}
         if "id" in step:
             ctx["steps"][step["id"]] = {"outputs": outputs, "outcome": outcome}
         if outcome == "failure":
             result.conclusion = "failure"
     return result
+
+
+def _token_in_git_config(workspace: Path, token: str) -> bool:
+    """Whether a script in the workspace could read the token from the repository's git config."""
+    config = workspace / ".git" / "config"
+    if not config.exists():
+        return False
+    text = config.read_text("utf-8")
+    return token in text or base64.b64encode(f"x-access-token:{token}".encode()).decode() in text
 
 
 # --------------------------------------------------------------------------- repositories
@@ -478,11 +578,13 @@ def git(*args, cwd=None, **kw) -> str:
 
 
 def make_origin(tmp_path: Path, edit=None) -> Path:
-    """A bare repository like the project's: content/, schemas/, .gitignore on main."""
+    """A bare repository like the project's: content/, schemas/, .gitignore on main;
+    MITTEndrin! was reviewed on 2026-11-01 and is due every 6 months."""
     seed = tmp_path / "seed"
     shutil.copytree(ROOT / "content", seed / "content")
     shutil.copytree(ROOT / "schemas", seed / "schemas")
     shutil.copy(ROOT / ".gitignore", seed / ".gitignore")
+    mark_reviewed(seed / "content" / "offers" / "mittendrin-troisdorf.yaml", "2026-11-01", months=6)
     if edit:
         edit(seed)
     git("init", "-q", "-b", "main", cwd=seed)
@@ -585,8 +687,8 @@ def _many_stale_offers(seed: Path) -> None:
         ident = f"im-netzwerk-kopie-{n:03d}"
         text = template.replace("id: im-netzwerk-moenchengladbach", f"id: {ident}")
         text = text.replace("name: IM Netzwerk", f"name: IM Netzwerk Kopie {n:03d} Grünstraße")
-        text = text.replace("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-15")
         (seed / "content" / "offers" / f"{ident}.yaml").write_text(text, "utf-8")
+        mark_reviewed(seed / "content" / "offers" / f"{ident}.yaml", "2025-01-15")
 
 
 def test_freshness_cuts_a_long_list_below_githubs_limit(world):
@@ -655,14 +757,23 @@ def run_issue_to_pr(world, origin, body, labels, venv=ROOT / ".venv", **kw) -> J
 
 
 def from_issue_directly(tmp_path: Path, form: str, body: str) -> tuple[int, str, Path]:
-    """What `nahbei from-issue` prints and writes for this body, run outside the workflow."""
+    """What `nahbei from-issue` prints on stdout (its messages) and writes for this body,
+    run outside the workflow."""
     where = tmp_path / f"direct-{uuid.uuid4().hex[:6]}"
     shutil.copytree(ROOT / "content", where / "content")
     shutil.copytree(ROOT / "schemas", where / "schemas")
     (where / "body.md").write_text(body + "\n", "utf-8")
     proc = subprocess.run([str(NAHBEI), "from-issue", "--form", form, "--body-file", "body.md", "--out-dir", "content"],
                           cwd=where, env={**os.environ, "SOURCE_DATE_EPOCH": FRESH}, capture_output=True, text=True)
-    return proc.returncode, proc.stdout + proc.stderr, where
+    return proc.returncode, proc.stdout, where
+
+
+def fenced_text(markdown: str) -> str:
+    """The text of the one fenced code block in a comment, as GitHub's parser reads it."""
+    html = cmarkgfm.github_flavored_markdown_to_html(markdown)
+    blocks = re.findall(r"<pre[^>]*><code[^>]*>(.*?)</code></pre>", html, re.S)
+    assert len(blocks) == 1, html
+    return htmllib.unescape(blocks[0]).removesuffix("\n")
 
 
 def origin_branches(origin: Path) -> dict[str, str]:
@@ -702,8 +813,9 @@ def test_good_form_issue_becomes_a_pushed_branch_and_one_pull_request(world, for
     main_before = origin_branches(origin)["main"]
     run = run_issue_to_pr(world, origin, GOOD[form], [form, "annehmen"])
     assert run.conclusion == "success", run.log()
-    assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"ok": "true"}
+    assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"result": "entry"}
     assert run.steps["Meldungen ins Issue schreiben"]["outcome"] == "skipped"
+    assert run.steps["Eintrag committen und prüfen"]["outputs"] == {"changed": "true"}
     assert run.steps["Kein Formular-Issue"]["outcome"] == "skipped"
 
     # the branch on the remote holds exactly what `nahbei from-issue` writes, on top of main
@@ -726,7 +838,7 @@ def test_good_form_issue_becomes_a_pushed_branch_and_one_pull_request(world, for
     assert not list(run.workspace.rglob("PWNED*")) and not list(world["tmp"].rglob("PWNED*"))
 
     calls = gh.calls()
-    assert commands(calls) == ["pr list", "pr create", "pr list", "issue comment"], calls
+    assert commands(calls) == ["pr list", "pr create", "issue comment"], calls
     create = calls[1]["argv"]
     assert create[create.index("--base") + 1] == "main" and create[create.index("--head") + 1] == branch
     assert create[create.index("--title") + 1] == f"Eintrag: {HOSTILE_TITLE} (#42)"
@@ -735,7 +847,7 @@ def test_good_form_issue_becomes_a_pushed_branch_and_one_pull_request(world, for
     assert all(f"- `{name}`" in pr_body for name in changed)
     (pr,) = gh.state["prs"]
     assert pr["headSha"] == branches[branch] and pr["baseRefName"] == "main"
-    assert calls[3]["body"] == f"Danke! Der Vorschlag steht jetzt im Pull Request #{pr['number']} und wird dort geprüft."
+    assert calls[2]["body"] == f"Danke! Der Vorschlag steht jetzt im Pull Request #{pr['number']} und wird dort geprüft."
     assert "annehmen" in gh.issue(42)["labels"]
 
 
@@ -747,7 +859,7 @@ def test_labelling_again_updates_the_pull_request_instead_of_a_second_one(world)
     assert edited != body
     run = run_issue_to_pr(world, origin, edited, ["neue-veranstaltung", "annehmen"])
     assert run.conclusion == "success", run.log()
-    calls = gh.calls()[4:]
+    calls = gh.calls()[3:]
     assert commands(calls) == ["pr list", "pr edit", "issue comment"], calls
     (pr,) = gh.state["prs"]
     assert calls[1]["argv"][2] == str(pr["number"])
@@ -770,7 +882,8 @@ def test_bad_form_issue_gets_the_messages_as_a_comment_and_no_pull_request(world
     body = edit(GOOD[form])
     run = run_issue_to_pr(world, origin, body, [form, "annehmen"])
     assert run.conclusion == "success", run.log()
-    assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"ok": "false"}
+    assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"result": "messages"}
+    assert run.steps["Eintrag committen und prüfen"]["outcome"] == "skipped"
     assert run.steps["Pull Request öffnen oder aktualisieren"]["outcome"] == "skipped"
 
     calls = gh.calls()
@@ -779,9 +892,9 @@ def test_bad_form_issue_gets_the_messages_as_a_comment_and_no_pull_request(world
     assert calls[1]["argv"][3:] == ["--remove-label", "annehmen"]
     assert "annehmen" not in gh.issue(42)["labels"] and form in gh.issue(42)["labels"]
     comment = gh.issue(42)["comments"][0]
-    messages = re.search(r"\n````text\n(.*)````\n", comment, re.S)[1]
+    messages = fenced_text(comment)
     code, direct_output, _ = from_issue_directly(world["tmp"], form, body)
-    assert code == 1 and messages == direct_output  # exactly what the program prints
+    assert code == 1 and messages + "\n" == direct_output  # exactly what the program prints
     assert messages.strip() and "Traceback" not in messages
     assert "Label `annehmen` noch einmal" in comment
 
@@ -838,7 +951,9 @@ def test_issue_that_changes_nothing_gets_a_note_and_no_pull_request(world):
     nahbei.chmod(0o755)
     run = run_issue_to_pr(world, origin, GOOD["neues-angebot"], ["neues-angebot", "annehmen"], venv=venv)
     assert run.conclusion == "success", run.log()
-    assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"ok": "true"}
+    assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"result": "entry"}
+    assert run.steps["Eintrag committen und prüfen"]["outputs"] == {"changed": "false"}
+    assert run.steps["Pull Request öffnen oder aktualisieren"]["outcome"] == "skipped"
     assert "Nichts zu tun." in run.steps["Issue in YAML umwandeln"]["log"]
     calls = gh.calls()
     assert commands(calls) == ["issue comment"]
@@ -853,3 +968,208 @@ def test_job_runs_only_for_the_label_annehmen_on_an_open_issue(world, label, sta
                           label=label, state=state)
     assert run.conclusion == "skipped"
     assert gh.calls() == [] and set(origin_branches(origin)) == {"main"}
+
+
+# --------------------------------------------------------------------------- issue-to-pr.yml: trust
+
+
+def venv_stand_in(tmp_path: Path, script: str) -> Path:
+    """A .venv whose `nahbei` is the given sh script; "$REAL" in it is the real program."""
+    venv = tmp_path / f"venv-{uuid.uuid4().hex[:6]}"
+    (venv / "bin").mkdir(parents=True)
+    nahbei = venv / "bin" / "nahbei"
+    nahbei.write_text("#!/bin/sh\n" + script.replace("$REAL", str(NAHBEI)), "utf-8")
+    nahbei.chmod(0o755)
+    return venv
+
+
+@pytest.mark.parametrize("fork_opened", ["before the first run", "between two runs"])
+def test_a_fork_pull_request_from_a_branch_of_the_same_name_is_left_alone(world, fork_opened):
+    """A fork can open a pull request from its own `eintrag/issue-42`: `gh pr list --head`
+    lists it too. The workflow must neither edit it nor point the issue at it."""
+    gh, origin = world["gh"], make_origin(world["tmp"])
+    body = GOOD["neue-veranstaltung"]
+    labels = ["neue-veranstaltung", "annehmen"]
+    if fork_opened == "before the first run":
+        gh.add_fork_pr(7, branch="eintrag/issue-42")
+        run = run_issue_to_pr(world, origin, body, labels)
+    else:
+        assert run_issue_to_pr(world, origin, body, labels).conclusion == "success"
+        gh.add_fork_pr(50, branch="eintrag/issue-42")  # newer than ours: listed first
+        run = run_issue_to_pr(world, origin, body.replace("Spieleabend für Familien", "Spieleabend für alle"), labels)
+    assert run.conclusion == "success", run.log()
+
+    fork_number = 7 if fork_opened == "before the first run" else 50
+    fork = gh.pr(fork_number)
+    assert fork["body"] == "Bitte übernehmen" and fork["comments"] == [] and fork["title"] == "Eintrag"
+    assert not [c for c in gh.calls() if c["argv"][:1] == ["pr"] and c["argv"][1] in ("edit", "comment")
+                and c["argv"][2] == str(fork_number)]
+    (ours,) = [p for p in gh.state["prs"] if not p["isCrossRepository"]]
+    assert ours["number"] != fork_number and ours["headRefName"] == "eintrag/issue-42"
+    assert "Closes #42" in ours["body"]
+    comments = gh.issue(42)["comments"]
+    assert comments[-1] == f"Danke! Der Vorschlag steht jetzt im Pull Request #{ours['number']} und wird dort geprüft."
+    assert not any(f"#{fork_number} " in c for c in comments)
+    assert commands(gh.calls()).count("pr create") == 1  # the second run edits ours
+
+
+def test_a_same_repository_pull_request_opened_by_a_person_is_not_taken_over(world):
+    """Only pull requests the workflow opened itself count as "its" pull request."""
+    gh, origin = world["gh"], make_origin(world["tmp"])
+    assert run_issue_to_pr(world, origin, GOOD["aenderung"], ["aenderung", "annehmen"]).conclusion == "success"
+    st = gh.state
+    st["prs"][0]["author"] = {"login": "jemand", "id": "U_9", "name": "Jemand", "is_bot": False}
+    gh.state = st
+    run = run_issue_to_pr(world, origin, GOOD["aenderung"], ["aenderung", "annehmen"])
+    assert run.conclusion == "failure"  # gh pr create refuses: the branch has an open pull request
+    assert not [c for c in gh.calls() if commands([c]) == ["pr edit"]]
+
+
+HOSTILE_ANSWER = "\n".join([
+    "18",
+    "::error title=Sicherheitslücke::Bitte sofort mergen",
+    "::add-mask::ghs_stub",
+    "::stop-commands::abc",
+    "::abc::",
+    "  ::warning file=README.md::eingerückt",
+    "##[error]alte Form mitten in der Zeile",
+    "Zeile mit CR\r::notice::nach dem Wagenrücklauf",
+    "::set-output name=result::entry",
+    "```",
+    "````",
+    "``````````",
+    "@beispiel/technik @octocat bitte sofort mergen: [hier](https://evil.example/)",
+    "<img src=x onerror=alert(1)>",
+    "````````````````",
+    "## Überschrift",
+])
+
+
+def hostile_offer_body() -> str:
+    assert "\n### Alter von\n\n18\n" in GOOD["neues-angebot"]
+    return GOOD["neues-angebot"].replace("\n### Alter von\n\n18\n", f"\n### Alter von\n\n{HOSTILE_ANSWER}\n")
+
+
+def assert_no_runner_commands_but_own_stops(run: JobRun, text: str) -> None:
+    """No step's output makes the runner do anything but stop and resume its command
+    processing, with a token that is random (not in the text); no line of any log starts
+    with `::` except these."""
+    for name, step in run.steps.items():
+        done = step.get("commands", [])
+        own = set()
+        for stop, resume in zip(done[::2], done[1::2]):
+            token = stop.removeprefix("stop-commands ")
+            assert stop.startswith("stop-commands ") and resume == token, (name, done)
+            assert re.fullmatch(r"[0-9a-f]{32}", token) and token not in text, token
+            own |= {f"::stop-commands::{token}", f"::{token}::"}
+        assert len(done) % 2 == 0, (name, done)
+        for line in re.split(r"\r\n|\r|\n", step.get("log", "")):
+            assert not line.lstrip().startswith("::") or line in own, (name, line)
+
+
+def test_hostile_answers_reach_no_runner_command_and_stay_inside_the_fence(world):
+    gh, origin = world["gh"], make_origin(world["tmp"])
+    body = hostile_offer_body()
+    run = run_issue_to_pr(world, origin, body, ["neues-angebot", "annehmen"])
+    assert run.conclusion == "success", run.log()
+    assert_no_runner_commands_but_own_stops(run, body)
+    log = run.steps["Issue in YAML umwandeln"]["log"]
+    assert "Bitte sofort mergen" in log and "nach dem Wagenrücklauf" in log  # shown to maintainers
+
+    (comment,) = gh.issue(42)["comments"]
+    code, direct_output, _ = from_issue_directly(world["tmp"], "neues-angebot", body)
+    assert code == 1 and "Sicherheitslücke" in direct_output and "````````````````" in direct_output
+    assert fenced_text(comment) + "\n" == direct_output  # all of it inside the one code block
+    html = cmarkgfm.github_flavored_markdown_to_html(comment)
+    outside = re.sub(r"<pre[^>]*>.*?</pre>", "", html, flags=re.S)
+    for marker in ("Sicherheitslücke", "@octocat", "@beispiel", "evil.example", "<img", "<h2", "<a "):
+        assert marker not in outside, (marker, html)
+    assert "Label <code>annehmen</code> noch einmal" in outside
+    assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"result": "messages"}
+
+
+def test_hostile_check_output_stays_inside_the_pull_request_bodys_fence(world):
+    """`nahbei check` quotes values from the files; what it prints goes into the PR body."""
+    gh, origin = world["gh"], make_origin(world["tmp"])
+    hostile = world["tmp"] / "check-output.txt"
+    hostile.write_text(f"content/offers/x.yaml:1:1: Fehler: „{HOSTILE_ANSWER}“\n", "utf-8")
+    venv = venv_stand_in(world["tmp"], f'if [ "$1" = check ]; then cat {hostile}; echo "::error::aus stderr" >&2; '
+                                       'exit 1; fi\nexec $REAL "$@"\n')
+    run = run_issue_to_pr(world, origin, GOOD["neues-angebot"], ["neues-angebot", "annehmen"], venv=venv)
+    assert run.conclusion == "success", run.log()
+    assert_no_runner_commands_but_own_stops(run, HOSTILE_ANSWER)
+    (pr,) = gh.state["prs"]
+    assert "`nahbei check` meldet noch Fehler:" in pr["body"]
+    assert fenced_text(pr["body"]) + "\n" == hostile.read_text("utf-8")
+    outside = re.sub(r"<pre[^>]*>.*?</pre>", "", cmarkgfm.github_flavored_markdown_to_html(pr["body"]), flags=re.S)
+    assert "@octocat" not in outside and "Sicherheitslücke" not in outside and "Closes #42" in outside
+
+
+PATH_OR_TRACE = re.compile(r"Traceback|File \"|\.py\b|/(?:home|tmp|usr|work|opt|root)/|site-packages|Error:")
+
+
+@pytest.mark.parametrize("case", ["superscript two", "exception in convert", "exception before the handler",
+                                  "killed by a signal"])
+def test_a_crash_posts_a_short_message_and_no_traceback(world, case):
+    gh, origin = world["gh"], make_origin(world["tmp"])
+    body = GOOD["neues-angebot"]
+    venv = ROOT / ".venv"
+    if case == "superscript two":  # "²".isdigit() is true and int("²") fails
+        body = body.replace("\n### Alter von\n\n18\n", "\n### Alter von\n\n²\n")
+    elif case == "exception in convert":
+        venv = venv_stand_in(world["tmp"], f"""exec {sys.executable} -c '
+import sys
+import nahbei.contribute.issueform as issueform
+def convert(*args, **kw):
+    raise RuntimeError("kaputt in {ROOT}/plugins/nahbei/contribute/issueform.py beim Wert ²")
+issueform.convert = convert
+from nahbei.cli import main
+sys.exit(main(sys.argv[1:]))
+' "$@"
+""")
+    elif case == "exception before the handler":
+        venv = venv_stand_in(world["tmp"], f"""exec {sys.executable} -c '
+raise ImportError("cannot import name convert from {ROOT}/plugins/nahbei/contribute/issueform.py")' "$@"
+""")
+    else:
+        venv = venv_stand_in(world["tmp"], 'echo "Traceback (most recent call last):" >&2; kill -SEGV $$\n')
+    run = run_issue_to_pr(world, origin, body, ["neues-angebot", "annehmen"], venv=venv)
+    assert run.conclusion == "success", run.log()
+
+    (comment,) = gh.issue(42)["comments"]
+    assert not PATH_OR_TRACE.search(comment), comment
+    assert "annehmen" not in gh.issue(42)["labels"]
+    assert gh.state["prs"] == [] and set(origin_branches(origin)) == {"main"}
+    if case == "superscript two":  # not a crash any more: the volunteer's message
+        assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"result": "messages"}
+        assert fenced_text(comment) == "Formular: Alter von: Fehler: „²“ ist keine Zahl. Schreiben Sie nur die Zahl, z. B. 28."
+        return
+    assert run.steps["Issue in YAML umwandeln"]["outputs"] == {"result": "error"}
+    assert "unerwarteten Fehler" in comment and "nicht an Ihren Angaben" in comment
+    log = run.steps["Issue in YAML umwandeln"]["log"]
+    assert "Traceback" in log  # the details stay in the log
+    if case == "exception in convert":  # the program's own sentence, from the locale file
+        sentence = yaml.safe_load((ROOT / "plugins/nahbei/locales/de.yaml").read_text("utf-8"))["cli"]["unexpected_error"]
+        assert sentence in comment and "RuntimeError: kaputt" in log
+        assert "nahbei from-issue endete mit 2." in log  # the handler's exit code, not the workflow's fallback
+
+
+@pytest.mark.parametrize("body, labels, needs_token", [
+    (GOOD["neues-angebot"], ["neues-angebot", "annehmen"], {"Pull Request öffnen oder aktualisieren"}),
+    ("Kein Formular", ["neues-angebot", "annehmen"], {"Meldungen ins Issue schreiben"}),
+    (GOOD["neues-angebot"], ["annehmen"], {"Kein Formular-Issue"}),
+], ids=["entry", "messages", "no form"])
+def test_the_token_is_only_in_the_steps_that_call_gh_or_push(world, body, labels, needs_token):
+    """A run: the token is in the environment of exactly the steps that need it, and never in
+    the repository's git config, where `make setup` or `nahbei` could read it."""
+    gh, origin = world["gh"], make_origin(world["tmp"])
+    run = run_issue_to_pr(world, origin, body, labels)
+    assert run.conclusion == "success", run.log()
+    ran = {name: s for name, s in run.steps.items() if "token_in_env" in s}
+    assert {name for name, s in ran.items() if s["token_in_env"]} == needs_token
+    assert len(ran) > len(needs_token)  # steps without it ran too
+    assert not [name for name, s in ran.items() if s["token_in_git_config"]]
+    assert gh.calls() and all(c.get("exit") == 0 for c in gh.calls())  # gh had what it needs
+    if "Pull Request öffnen oder aktualisieren" in needs_token:
+        assert "Issue in YAML umwandeln" in ran and "Eintrag committen und prüfen" in ran
+        assert len(gh.state["prs"]) == 1 and "eintrag/issue-42" in origin_branches(origin)

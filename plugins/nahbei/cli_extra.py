@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
 
 
@@ -35,13 +36,24 @@ def register(sub) -> None:
 
 
 def cmd_from_issue(args) -> int:
+    """Exit 0: files written; 1: messages for the volunteer on stdout; 2: a bug.
+
+    The workflow posts stdout in the issue, so a bug prints only one line from the
+    locale file there; the traceback (runner paths, parts of the answers) goes to
+    stderr, which the workflow keeps in its log.
+    """
     from .contribute.issueform import convert
     from .i18n import t
     from .model.clock import today
 
     lang = args.lang or os.environ.get("NAHBEI_LANG", "de")
-    body = Path(args.body_file).read_text("utf-8") if args.body_file != "-" else sys.stdin.read()
-    outcome = convert(args.form, body, Path(args.out_dir), today=today(), lang=lang)
+    try:
+        body = Path(args.body_file).read_text("utf-8") if args.body_file != "-" else sys.stdin.read()
+        outcome = convert(args.form, body, Path(args.out_dir), today=today(), lang=lang)
+    except Exception:  # noqa: BLE001 - any bug: details to the log, one line to the issue
+        traceback.print_exc(file=sys.stderr)
+        print(t("cli.unexpected_error", lang))
+        return 2
     for message in outcome.messages:
         print(message)
     for path in outcome.written:

@@ -5,6 +5,8 @@ build's today), so a workflow can create or update a single issue with it.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,32 @@ class Stale:
     reason: str  # review | ended
     name: str
     responsible: str  # contact name(s) to ask
+
+
+# Characters that start inline Markdown in a table cell (emphasis, code, links, HTML,
+# entities) and the cell separator; a backslash makes each one plain text.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_~\[\]<>&|])")
+
+
+def _one_line(text: str) -> str:
+    """Any line break (also CR, U+2028, U+0085) or control character ends a table row:
+    the text becomes one line with single spaces."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+    return " ".join(text.split())
+
+
+def _cell(text: str) -> str:
+    """Text as one Markdown table cell that shows exactly this text."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", _one_line(text))
+
+
+def _code_cell(text: str) -> str:
+    """Text as a code span in a table cell: the backtick fence is longer than any run
+    inside, and `|` is escaped (GitHub splits cells before it reads code spans)."""
+    text = _one_line(text)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
 
 
 def _add_months(d: date, months: int) -> date:
@@ -71,7 +99,13 @@ def report(content: Path | str, *, today: date | None = None, lang: str = "de", 
     if result.directory is None:
         raise ValueError("\n".join(p.format(lang) for p in result.errors))
     items = stale_entries(result.directory)
-    lines = [MARKER, t("freshness.intro", lang, today=result.directory.today.isoformat()), ""]
+    return render(items, result.directory.today, lang), len(items)
+
+
+def render(items: list[Stale], today: date, lang: str = "de") -> str:
+    """The issue body: one table row per item. Every cell is escaped here, whatever
+    the schemas let through, so no entry can break the table or add Markdown."""
+    lines = [MARKER, t("freshness.intro", lang, today=today.isoformat()), ""]
     if not items:
         lines.append(t("freshness.none", lang))
     else:
@@ -79,9 +113,9 @@ def report(content: Path | str, *, today: date | None = None, lang: str = "de", 
         lines.append("|---|---|---|---|---|")
         for s in items:
             reason = t(f"freshness.reason_{s.reason}", lang)
-            name = s.name.replace("|", "\\|")
-            who = (s.responsible or "–").replace("|", "\\|")
-            lines.append(f"| {name} ({t('kind.' + s.kind, lang)}) | {reason} | {s.due} | {who} | `{s.source}` |")
+            name = _cell(f"{s.name} ({t('kind.' + s.kind, lang)})")
+            who = _cell(s.responsible or "–")
+            lines.append(f"| {name} | {_cell(reason)} | {s.due} | {who} | {_code_cell(s.source)} |")
         lines.append("")
         lines.append(t("freshness.howto", lang))
-    return "\n".join(lines) + "\n", len(items)
+    return "\n".join(lines) + "\n"

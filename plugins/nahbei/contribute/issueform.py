@@ -54,6 +54,10 @@ REQUIRED = {
     "aenderung": ("entry", "wrong", "correct"),
 }
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
+# Numbers in answers are ASCII digits only: `str.isdigit()` and `\d` also accept "²" or "٣",
+# which int() rejects or turns into something the volunteer did not write.
+_AGE = re.compile(r"[0-9]{1,4}")  # longer is no age (and int() of thousands of digits raises)
+_ENTRY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the schemas' id pattern
 _DAY_NAMES = {"mo": "mo", "montag": "mo", "di": "di", "dienstag": "di", "mi": "mi", "mittwoch": "mi",
               "do": "do", "donnerstag": "do", "fr": "fr", "freitag": "fr", "sa": "sa", "samstag": "sa",
               "so": "so", "sonntag": "so"}
@@ -130,6 +134,8 @@ class _Converter:
                 data = yaml.safe_load(p.read_text("utf-8")) or {}
             except yaml.YAMLError:
                 continue
+            if not isinstance(data, dict):
+                continue
             name = data.get("name") or data.get("title")
             if isinstance(name, str):
                 out[name.strip().lower()] = p.stem
@@ -188,14 +194,14 @@ class _Converter:
         existing = self._existing("places")
         if lines and lines[0].lower() in existing:
             return existing[lines[0].lower()]
-        postcode_line = next((line for line in lines if re.match(r"^\d{5}\s+\S", line)), None)
+        postcode_line = next((line for line in lines if re.match(r"^[0-9]{5}\s+\S", line)), None)
         if postcode_line is None:
             self.error(key, "address")
             return None
         postcode, town = postcode_line.split(None, 1)
         others = [line for line in lines if line is not postcode_line]
         name = others[0] if others else town
-        street = next((line for line in others[1:] if re.search(r"\d", line)), None)
+        street = next((line for line in others[1:] if re.search(r"[0-9]", line)), None)
         ident = self._unique_id("places", name, taken)
         address = {"town": town, "postcode": postcode}
         if street:
@@ -221,7 +227,7 @@ class _Converter:
             return None
         slots = []
         for line in text.splitlines():
-            m = re.match(r"^\s*([A-Za-zä]+)\.?\s+(\d{1,2})(?:[:.](\d{2}))?\s*(?:bis|-|–)\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:Uhr)?\s*$", line)
+            m = re.match(r"^\s*([A-Za-zä]+)\.?\s+([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(?:bis|-|–)\s*([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(?:Uhr)?\s*$", line)
             if not m or m.group(1).lower() not in _DAY_NAMES:
                 slots = None
                 break
@@ -247,7 +253,7 @@ class _Converter:
         age = {}
         for key, name in (("age_min", "min"), ("age_max", "max")):
             if v.get(key, "").strip():
-                if v[key].strip().isdigit():
+                if _AGE.fullmatch(v[key].strip()):
                     age[name] = int(v[key].strip())
                 else:
                     self.error(key, "number", value=v[key].strip())
@@ -348,7 +354,9 @@ class _Converter:
         the pull request then carries the report to the maintainer who edits the fields."""
         v = self.values
         ref = v["entry"].strip().rstrip("/").split("/")[-1].split("#")[0]
-        for folder in ("offers", "events", "contacts", "places"):
+        # only an id can name a file: no NUL, no "..", no name too long for the file system
+        is_id = _ENTRY_ID.fullmatch(ref) is not None and len(ref) <= 100
+        for folder in ("offers", "events", "contacts", "places") if is_id else ():
             path = self.content / folder / f"{ref}.yaml"
             if path.exists():
                 break
@@ -372,17 +380,18 @@ class _Converter:
 
 def _parse_date(value: str) -> date | None:
     value = value.strip()
-    m = re.match(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", value)
+    m = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", value) or re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value)
+    if m is None:  # fromisoformat alone would also take week dates and other digits
+        return None
+    day, month, year = (m.group(1), m.group(2), m.group(3)) if "." in value else (m.group(3), m.group(2), m.group(1))
     try:
-        if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return date.fromisoformat(value)
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 
 
 def _parse_time(value: str) -> str | None:
-    m = re.match(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(?:Uhr)?$", value.strip())
+    m = re.fullmatch(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(?:Uhr)?", value.strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
         return None
     return f"{int(m.group(1)):02d}:{m.group(2) or '00'}"
