@@ -24,13 +24,12 @@ from icalendar import Calendar
 
 from nahbei.model.recurrence import WEEKDAYS, Recurrence, series_dates
 from tests.support.feeds import TODAY, directory_of, event, feeds_of, HOST
-from tests.support.ical_parsers import IcalJs, PARSERS, expand_all, in_days, model_rows, node, utc_window
+from tests.support.ical_parsers import IcalJs, PARSERS, expand_all, in_days, model_rows, utc_window
 
 END = TODAY + timedelta(days=365)
 EXAMPLES = int(os.environ.get("NAHBEI_FEED_EXAMPLES", "40"))  # more for a longer hunt
 ZONES = ("Europe/Berlin",) * 6 + ("Europe/London", "America/New_York", "UTC")
 TIMES = ("00:30", "07:00", "09:30", "12:00", "17:00", "18:45", "22:15", "23:30")
-pytestmark = pytest.mark.skipif(node() is None, reason="node is needed for ical.js")
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,8 @@ from nahbei.feeds import feed_catalog, last_day
 from nahbei.feeds.vtimezone import vtimezone
 from nahbei.urls import Urls
 from tests.support.feeds import HOST, TODAY, directory_of, event, feeds_of
-from tests.support.ical_parsers import IcalJs, PARSERS, expand_all, in_days, model_rows, node, utc_window
+from tests.support.ical_parsers import IcalJs, PARSERS, expand_all, in_days, model_rows, utc_window
 
-pytestmark = pytest.mark.skipif(node() is None, reason="node is needed for ical.js")
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -112,6 +111,31 @@ def test_interval_and_several_weekdays(icaljs):
     text, rows = agree(d, icaljs)
     assert "RRULE:FREQ=WEEKLY;UNTIL=20270430T215959Z;INTERVAL=2;BYDAY=MO,TH;WKST=MO" in text
     assert [r[1][:10] for r in rows[:4]] == ["2026-11-30", "2026-12-03", "2026-12-14", "2026-12-17"]
+
+
+@pytest.mark.parametrize("start, end, until, rrule, starts", [
+    # winter: the last Thursday, 17:00 CET
+    ("2027-01-07 17:00", "2027-01-07 19:00", "2027-02-04", "RRULE:FREQ=WEEKLY;UNTIL=20270204T225959Z;BYDAY=TH",
+     ["2027-01-07T16:00:00Z", "2027-01-14T16:00:00Z", "2027-01-21T16:00:00Z", "2027-01-28T16:00:00Z",
+      "2027-02-04T16:00:00Z"]),
+    # summer into winter, late in the evening: UNTIL is the end of the until day in the zone of
+    # that day (23:59:59 CET = 22:59:59Z); the first date's summer offset would give 21:59:59Z,
+    # before the last date (23:30 CET = 22:30Z)
+    ("2026-10-03 23:30", "2026-10-03 23:55", "2026-10-31", "RRULE:FREQ=WEEKLY;UNTIL=20261031T225959Z;BYDAY=SA",
+     ["2026-10-03T21:30:00Z", "2026-10-10T21:30:00Z", "2026-10-17T21:30:00Z", "2026-10-24T21:30:00Z",
+      "2026-10-31T22:30:00Z"]),
+    # winter into summer, just after midnight: the until day's first minutes
+    ("2027-03-13 00:15", "2027-03-13 01:15", "2027-04-03", "RRULE:FREQ=WEEKLY;UNTIL=20270403T215959Z;BYDAY=SA",
+     ["2027-03-12T23:15:00Z", "2027-03-19T23:15:00Z", "2027-03-26T23:15:00Z", "2027-04-02T22:15:00Z"]),
+])
+def test_weekly_timed_series_whose_until_is_one_of_its_dates_includes_it(icaljs, start, end, until, rrule, starts):
+    """until names the series' last date (the example content has one such series; this
+    case does not depend on it): every parser shows that date, as the model does."""
+    d = directory_of(event("reihe", start, end=end, recurrence={"frequency": "weekly", "until": until}))
+    text, rows = agree(d, icaljs, start=date(2026, 9, 1), end=date(2027, 6, 30))
+    assert rrule in text
+    assert [r[1] for r in rows] == starts
+    assert max(o.day for o in d.events["reihe"].occurrences(date(2026, 9, 1), date(2027, 6, 30))).isoformat() == until
 
 
 def test_overnight_series_on_the_nights_the_clocks_change(icaljs):

@@ -223,16 +223,23 @@ def test_palette_toggle_switches_to_dark_and_stays_accessible(browser, base_url)
         assert not violations, format_violations(violations)
 
 
+PRINT_HIDDEN = (".md-header", ".md-footer", ".md-sidebar--primary", ".nb-change", ".nb-route")
+
+
 def test_offer_prints_as_one_page_handout(browser, base_url):
     for kind in ("offer", "offer_hours"):
         with open_page(browser, base_url) as page:
             page.goto(base_url + PAGES[kind])
             _settle(page)
             page.emulate_media(media="print")
-            hidden = page.evaluate(
-                """() => ['.md-header', '.md-footer', '.md-sidebar--primary', '.nb-change', '.nb-route']
-                   .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
-            assert all(hidden), hidden
+            # per selector (elements, of them displayed): each must match — an empty match hides
+            # nothing and would pass — and none of its elements is displayed
+            counts = page.evaluate(
+                """selectors => selectors.map(s => [...document.querySelectorAll(s)])
+                   .map(els => [els.length, els.filter(e => getComputedStyle(e).display !== 'none').length])""",
+                PRINT_HIDDEN)
+            found = dict(zip(PRINT_HIDDEN, map(tuple, counts)))
+            assert all(n > 0 and shown == 0 for n, shown in found.values()), (kind, found)
             shown = page.evaluate("getComputedStyle(document.querySelector('.nb-print-only')).display")
             assert shown == "block"
             visible_text = page.evaluate("document.querySelector('article').innerText")

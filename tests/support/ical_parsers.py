@@ -6,6 +6,11 @@ calendar app would show, as ``(uid, start, end, status)`` tuples.
 - ``ical.js`` (Mozilla's parser, as in Thunderbird) run by ``tests/js/expand.mjs``
   in one node process per batch.
 
+``expand_all`` expands with the Python parsers at once and with ical.js only when
+its answer is first asked for (``PARSERS`` order puts it last): without node the
+Python parsers' comparisons still run, then the test fails naming what is missing
+(``require_node``) — it is never skipped.
+
 start/end: ``"YYYY-MM-DDTHH:MM:SSZ"`` (UTC) for timed, ``"YYYY-MM-DD"`` for
 all-day; end None without DTEND; status the STATUS value or None. Every parser
 expands a wide UTC window; ``in_days`` then keeps the occurrences whose local
@@ -96,6 +101,18 @@ def node() -> str | None:
     return shutil.which("node")
 
 
+def require_node() -> str:
+    """The node command, or an AssertionError that says what is missing and how to get it."""
+    found = node()
+    if found is None:
+        raise AssertionError("node is missing: the ical.js comparisons (tests/js/expand.mjs) run in Node.js. "
+                             "Install Node.js with npm (README, prerequisites); `make test` then installs ical.js "
+                             "from package-lock.json")
+    if not (ROOT / "node_modules" / "ical.js").is_dir():
+        raise AssertionError("npm package ical.js is missing: run `npm ci` (make test does)")
+    return found
+
+
 def _payload(files: dict[str, bytes], start: datetime, end: datetime) -> dict:
     return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "files": {k: v.decode("utf-8") for k, v in files.items()}}
@@ -110,19 +127,22 @@ def _rows(result: dict) -> dict[str, list[tuple]]:
 
 def expand_icaljs_batch(files: dict[str, bytes], start: datetime, end: datetime) -> dict[str, list[tuple]]:
     """All files in one (new) node process. Raises on a parse error in any file."""
-    proc = subprocess.run([node() or "node", str(EXPAND_JS), "--batch"], input=json.dumps(_payload(files, start, end)),
+    proc = subprocess.run([require_node(), str(EXPAND_JS), "--batch"], input=json.dumps(_payload(files, start, end)),
                           capture_output=True, text=True, check=True, cwd=ROOT)
     return _rows(json.loads(proc.stdout))
 
 
 class IcalJs:
-    """One long-running ``node expand.mjs --serve`` for many requests."""
+    """One long-running ``node expand.mjs --serve`` for many requests, started on the
+    first request (a module fixture without node fails only where ical.js is asked)."""
 
     def __init__(self):
-        self.proc = subprocess.Popen([node() or "node", str(EXPAND_JS), "--serve"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, encoding="utf-8", cwd=ROOT)
+        self.proc = None
 
     def expand(self, files: dict[str, bytes], start: datetime, end: datetime) -> dict[str, list[tuple]]:
+        if self.proc is None:
+            self.proc = subprocess.Popen([require_node(), str(EXPAND_JS), "--serve"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True, encoding="utf-8", cwd=ROOT)
         self.proc.stdin.write(json.dumps(_payload(files, start, end)) + "\n")
         self.proc.stdin.flush()
         answer = self.proc.stdout.readline()
@@ -131,19 +151,33 @@ class IcalJs:
         return _rows(json.loads(answer))
 
     def close(self):
-        if self.proc.poll() is None:
+        if self.proc is not None and self.proc.poll() is None:
             self.proc.stdin.close()
             self.proc.wait(timeout=10)
 
 
+class Expanded(dict):
+    """{parser: {name: rows}}; the ical.js rows are computed on first access."""
+
+    def __init__(self, python: dict, files, start, end, icaljs):
+        super().__init__(python)
+        self._js = (files, start, end, icaljs)
+
+    def __missing__(self, parser):
+        if parser != "ical.js":
+            raise KeyError(parser)
+        files, start, end, icaljs = self._js
+        rows = self["ical.js"] = icaljs.expand(files, start, end) if icaljs else expand_icaljs_batch(files, start, end)
+        return rows
+
+
 def expand_all(files: dict[str, bytes], start: datetime, end: datetime, icaljs: IcalJs | None = None
                ) -> dict[str, dict[str, list[tuple]]]:
-    """{parser: {name: rows}} for every parser."""
-    return {
+    """{parser: {name: rows}} for every parser; ical.js when first asked for."""
+    return Expanded({
         "icalendar": {k: expand_icalendar(v, start, end) for k, v in files.items()},
         "ha-ical": {k: expand_ha(v, start, end) for k, v in files.items()},
-        "ical.js": icaljs.expand(files, start, end) if icaljs else expand_icaljs_batch(files, start, end),
-    }
+    }, files, start, end, icaljs)
 
 
 # -- the model in the same shape ---------------------------------------------

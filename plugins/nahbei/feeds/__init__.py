@@ -25,9 +25,11 @@ site_name=None, now=None) -> list[Path]``
     address (``https://example.org/sub/``): it makes UIDs
     (``<event-id>@<host>``), event URLs and SOURCE absolute.
     ``versions`` gives SEQUENCE and LAST-MODIFIED: a mapping
-    ``{event.source: Version}``, or the folder ``check()`` used as ``root``
+    ``{event id: Version}``, or the folder ``check()`` used as ``root``
     (the mkdocs.yml folder) to read them from git there, or None for the
-    current working directory. Not in git: SEQUENCE 0, no LAST-MODIFIED.
+    current working directory: from the history of the event's file and of
+    the files its VEVENT shows facts of (place, organiser, offer, taxonomy;
+    see ``versions``). Not in git: SEQUENCE 0, no LAST-MODIFIED.
     ``now`` is the build time for DTSTAMP (default: SOURCE_DATE_EPOCH when
     set, else the clock; ``model.clock.now``). The build's "today" (retention)
     is ``directory.today``. Typical call in ``on_post_build``::
@@ -41,11 +43,13 @@ last local day of an event (None for an open series), as retention uses it.
 
 Guarantees: CRLF, folding at 75 octets, escaping as icalendar writes them;
 the same content, commit and today give byte-identical files apart from
-DTSTAMP; an event's SEQUENCE/LAST-MODIFIED change only when its own file is
-committed; collection feeds keep the last ``RETENTION_DAYS`` (90) days of
-history. Every event is serialised once and its bytes reused in every feed
-holding it, so writing is linear in (events × feeds per event): 10,000
-events, ~11,300 files, in a few seconds (``python -m nahbei.feeds.bench``).
+DTSTAMP; an event's SEQUENCE rises and its LAST-MODIFIED moves when a commit
+touches its file or a file whose facts it shows, and only then; collection
+feeds keep the last ``RETENTION_DAYS`` (90) days of history. Every event is
+serialised once and its bytes reused in every feed holding it, so writing is
+linear in (events × feeds per event): 10,000 events, ~11,300 files, in a few
+seconds (``python -m nahbei.feeds.bench``; ``--git-commits`` also times the
+versions from git).
 
 Times are exact in every parser the tests use (icalendar +
 recurring-ical-events, ical, ical.js), also on the nights the clocks change:
@@ -64,24 +68,36 @@ from __future__ import annotations
 import gc
 import os
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Mapping
 
 from ..model.clock import now as clock_now
 from ..model.directory import Directory
 from ..urls import Urls
 from .catalog import RETENTION_DAYS, Feed, feed_catalog, feed_members, is_retained, last_day
-from .ical import EventCalendar
-from .versions import UNVERSIONED, Version, git_versions
+from .ical import EventCalendar, shown_files
+from .versions import UNVERSIONED, History, Version, git_history
 
-__all__ = ["Feed", "RETENTION_DAYS", "Version", "UNVERSIONED", "feed_catalog", "git_versions",
-           "render_feeds", "write_feeds", "last_day"]
+__all__ = ["Feed", "RETENTION_DAYS", "Version", "UNVERSIONED", "History", "feed_catalog", "git_history",
+           "event_versions", "render_feeds", "write_feeds", "last_day"]
+
+
+def event_versions(directory: Directory, root: Path | str) -> dict[str, Version]:
+    """``{event id: Version}`` from the git history in ``root`` (one ``git log``)."""
+    if not directory.events:
+        return {}
+    # the content folder: entries are <content>/<kind>/<id>.yaml (check.discover)
+    content = os.path.commonpath(sorted({str(PurePosixPath(e.source).parent.parent)
+                                         for e in directory.events.values()})) or "."
+    history = git_history(root, content)
+    if not history:
+        return {}
+    return {eid: history.version(e.source, shown_files(directory, e)) for eid, e in directory.events.items()}
 
 
 def _versions(directory: Directory, versions) -> Mapping[str, Version]:
     if versions is None or isinstance(versions, (str, os.PathLike)):
-        root = Path(versions) if versions is not None else Path.cwd()
-        return git_versions(root, sorted({e.source for e in directory.events.values()}))
+        return event_versions(directory, Path(versions) if versions is not None else Path.cwd())
     return versions
 
 

@@ -5,11 +5,17 @@ validation), with a mix like real content: weekly and monthly series with
 exceptions, cancelled and moved dates, single and all-day events, spread over
 topics, target groups, regions, offers, organisers and places. Prints the
 number of feeds, bytes and seconds; ``--out`` keeps the files.
+
+``--git-commits K`` also times SEQUENCE/LAST-MODIFIED from git (``event_versions``,
+one ``git log``): the entries' files in a scratch repository with K commits,
+each after the first changing one file in a hundred.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
 import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -17,7 +23,7 @@ from pathlib import Path
 
 from ..model.directory import Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
 from ..urls import Urls
-from . import write_feeds
+from . import event_versions, shown_files, write_feeds
 
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
 
@@ -79,10 +85,32 @@ def synthetic_directory(n: int, today: date = date(2026, 11, 22), seed: int = 1)
     return Directory.build(offers, events, contacts, places, taxonomy, today)
 
 
+def git_repository(directory: Directory, root: Path, commits: int, seed: int = 1) -> None:
+    """The files of ``directory``'s events and of what they show, committed ``commits`` times."""
+    rnd = random.Random(seed)
+    files = sorted({e.source for e in directory.events.values()}
+                   | {f for e in directory.events.values() for f in shown_files(directory, e)})
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    for n in range(commits):
+        for f in files if n == 0 else rnd.sample(files, max(1, len(files) // 100)):
+            path = root / f
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"version: {n}\n", "utf-8")
+        git("add", "-A")
+        git("commit", "-q", "-m", f"commit {n}", f"--date=@{1790000000 + n * 3600}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--git-commits", type=int, default=0, help="also time the versions from a git history")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     directory = synthetic_directory(args.n)
@@ -96,6 +124,15 @@ def main(argv=None) -> int:
         size = sum(p.stat().st_size for p in paths)
         print(f"{args.n} events: model {t1 - t0:.2f} s; write_feeds {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU "
               f"(this process), {len(paths)} feeds, {size / 1e6:.1f} MB" + (f" in {out}" if args.out else ""))
+    if args.git_commits:
+        with tempfile.TemporaryDirectory(prefix="nahbei-git-") as repo:
+            git_repository(directory, Path(repo), args.git_commits)
+            t3 = time.perf_counter()
+            versions = event_versions(directory, repo)
+            t4 = time.perf_counter()
+            top = max(v.sequence for v in versions.values())
+            print(f"versions from git ({args.git_commits} commits): {t4 - t3:.2f} s for {len(versions)} events "
+                  f"(highest SEQUENCE {top})")
     return 0
 
 

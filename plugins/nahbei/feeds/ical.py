@@ -33,12 +33,14 @@ How the model maps to iCalendar:
   TENTATIVE with the notice in DESCRIPTION and a prefixed SUMMARY.
 
 UID = ``<event id>@<site host>``; DTSTAMP = the build time (UTC);
-SEQUENCE/LAST-MODIFIED from the event file's git history (``versions``).
+SEQUENCE/LAST-MODIFIED from the git history of the event's file and of every
+file whose facts its VEVENT shows (``shown_files``, ``versions``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import PurePosixPath
 from typing import Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -56,7 +58,7 @@ from .catalog import Feed, last_day
 from .versions import UNVERSIONED, Version
 from .vtimezone import transitions, vtimezone
 
-__all__ = ["EventCalendar", "Built", "PRODID", "REFRESH"]
+__all__ = ["EventCalendar", "Built", "PRODID", "REFRESH", "shown_files"]
 
 PRODID = "-//nahbei//Veranstaltungskalender//DE"
 REFRESH = timedelta(hours=12)
@@ -146,6 +148,28 @@ class _When:
 
 def _utc(value: datetime) -> str:
     return _str(vDatetime(value.astimezone(timezone.utc)).to_ical())
+
+
+def shown_files(directory: Directory, e: Event) -> tuple[str, ...]:
+    """The files besides ``e.source`` whose facts the event's VEVENT shows: its SEQUENCE
+    rises when one of them is committed (``versions``). The same reads as
+    ``EventCalendar._shared_lines`` and ``_description``: the place (LOCATION, GEO),
+    the organiser (ORGANIZER, its name in DESCRIPTION), the offer when the topics
+    come from it, and the taxonomy for the topics' labels (CATEGORIES)."""
+    files = []
+    place = directory.places.get(e.place) if e.place else None
+    if place is not None:
+        files.append(place.source)
+    organiser = directory.contacts.get(e.organiser) if e.get("organiser") else None
+    if organiser is not None:
+        files.append(organiser.source)
+    if directory.event_terms(e.id)["topics"]:
+        offer = directory.offers.get(e.offer) if e.offer else None
+        if offer is not None and not e.get("topics"):
+            files.append(offer.source)
+        # check.discover: the taxonomy is <content>/taxonomy.yaml, entries are <content>/<kind>/<id>.yaml
+        files.append(str(PurePosixPath(e.source).parent.parent / "taxonomy.yaml"))
+    return tuple(files)
 
 
 # -- events --------------------------------------------------------------------
@@ -262,7 +286,7 @@ class EventCalendar:
                 return exact(end_naive)
             return exact(start_naive + dur) if dur is not None else None
 
-        version = self.versions.get(e.source, UNVERSIONED)
+        version = self.versions.get(e.id, UNVERSIONED)
         uid = text_line("UID", self.uid(e))
         sequence = self._cached(("SEQUENCE", version.sequence), lambda: line("SEQUENCE", _str(vInt(version.sequence).to_ical())))
         modified = (self._cached(("LAST-MODIFIED", version.last_modified),
@@ -436,7 +460,8 @@ class EventCalendar:
         return r
 
     def _shared_lines(self, e: Event) -> tuple[bytes, bytes, bytes, bytes]:
-        """CATEGORIES, GEO, LOCATION and ORGANIZER lines (b"" when absent), each built once per value."""
+        """CATEGORIES, GEO, LOCATION and ORGANIZER lines (b"" when absent), each built once per value.
+        What they read from other entries' files is listed in ``shown_files``: keep both in step."""
         labels = tuple(self.d.taxonomy.topics[x].label for x in self._topics_of.get(e.id, ())
                        if x in self.d.taxonomy.topics)
         categories = (self._cached(("CATEGORIES", labels), lambda: line("CATEGORIES", _str(vCategory(list(labels)).to_ical())))
@@ -458,7 +483,7 @@ class EventCalendar:
         contact = self.d.contacts.get(e.organiser) if e.get("organiser") else None
         if contact is not None and contact.get("email"):
             organizer = self._cached(("ORGANIZER", contact.id), lambda: line(
-                "ORGANIZER", _str(vCalAddress("mailto:" + contact.get("email")).to_ical()), params(CN=contact.name)))
+                "ORGANIZER", _str(vCalAddress(fmt.mailto(contact.get("email"))).to_ical()), params(CN=contact.name)))
         return categories, geo, location, organizer
 
     def _description(self, e: Event, status: str, notes=()) -> str:
