@@ -228,7 +228,7 @@ def test_filter_with_query_and_event_order(browser, base_url, fragments, directo
         assert facts and all(f.startswith("Nächster Termin:") for f in facts)
         assert page.locator(f"{PAGE} .nb-result-status", has_text="abgesagt").count() == 1
         # a search word on top of the filter
-        page.locator(f"{PAGE} pagefind-input input").fill("Kaffee")
+        page.locator(f"{PAGE} pagefind-input input").fill("Gespräch")
         urls = wait_for_results(page, PAGE, "n >= 1 && n < %d" % len(events))
         assert set(urls) <= set(events)
         assert "/veranstaltungen/mittendrin-offener-treff/" in urls

@@ -17,10 +17,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
+import yaml
 
 if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.support.content import drop_example, mark_reviewed
 from tests.support.htmlcheck import format_vnu, parse_html, run_vnu
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,6 +53,34 @@ def copy_project(dest: Path) -> Path:
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     proc = mkdocs_build(REPO / "mkdocs.yml", out, cwd=REPO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+#: In ``reviewed_site`` this place stays an example; everything else is real.
+EXAMPLE_PLACE = "begegnungsstaette-troisdorf-mitte"
+
+
+@pytest.fixture(scope="module")
+def reviewed_site(tmp_path_factory) -> Path:
+    """The example site as if every entry were real and reviewed on 2026-11-01
+    (no example_data), except one place (EXAMPLE_PLACE), and with a period that
+    ended for the ended offer: what a real directory shows that the example
+    content, all examples, does not (review dates, JSON-LD, "it ran until")."""
+    root = copy_project(tmp_path_factory.mktemp("reviewed") / "project")
+    content = root / "content"
+    for f in sorted(content.glob("*/*.yaml")):
+        if f.stem == EXAMPLE_PLACE:
+            continue
+        if f.parent.name in ("offers", "contacts"):
+            mark_reviewed(f, "2026-11-01")
+        else:
+            drop_example(f)
+    ended = content / "offers" / "sozialplanung-dorsten-innenstadt.yaml"
+    ended.write_text(ended.read_text("utf-8").replace("status: ended\n", "status: ended\nperiod:\n  until: 2017-12-31\n"),
+                     "utf-8")
+    out = root / "site"
+    proc = mkdocs_build(root / "mkdocs.yml", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
 
@@ -232,7 +262,8 @@ def test_offer_hours_table_is_accessible(site):
     for table in tables:
         assert table.find("caption") is not None and table.find("caption").text.startswith("Öffnungszeiten")
         assert [th.get("scope") for th in table.find("thead").find_all("th")] == ["col", "col"]
-        assert all(th.get("scope") == "row" for th in table.find("tbody").find_all("th"))
+        row_headers = table.find("tbody").find_all("th")
+        assert row_headers and all(th.get("scope") == "row" for th in row_headers)
     first = tables[0]
     assert "Zentrale" in first.find("caption").text
     row = first.find("tbody").find("tr")
@@ -248,7 +279,7 @@ def test_offer_hours_table_is_accessible(site):
     assert "2026-11-24T10:00+01:00" in dates
 
 
-def test_offer_example_data_note_is_visible(site):
+def test_offer_example_data_note_is_visible(site, reviewed_site):
     art = article(page(site, PAGE_TYPES["offer"]))
     note = art.find("aside", class_="nb-example")
     assert note is not None
@@ -256,7 +287,24 @@ def test_offer_example_data_note_is_visible(site):
     assert "Weihnachtspause" in note.text
     assert note.get("hidden") is None
     # entries without example_data show no note
-    assert article(page(site, "angebote/im-netzwerk-moenchengladbach/")).find("aside", class_="nb-example") is None
+    assert article(page(reviewed_site, PAGE_TYPES["offer"])).find("aside", class_="nb-example") is None
+
+
+ENTRY_FOLDERS = ("angebote", "veranstaltungen", "kontakte", "orte")
+
+
+def test_every_example_entry_page_says_it_is_an_example(site):
+    """The example content is all examples: every entry page shows the note, and
+    no page claims a review ("Zuletzt geprüft") that did not happen."""
+    checked = 0
+    for folder in ENTRY_FOLDERS:
+        for f in sorted((site / folder).glob("*/index.html")):
+            art = article(parse_html(f))
+            note = art.find("aside", class_="nb-example")
+            assert note is not None and note.text.startswith("Beispieldaten:"), f
+            assert "Zuletzt geprüft" not in art.text, f
+            checked += 1
+    assert checked == 4 + 6 + 9 + 7  # offers, events (without derived series), contacts, places
 
 
 def test_offer_eu_emblem_and_funding(site):
@@ -273,13 +321,17 @@ def test_offer_eu_emblem_and_funding(site):
     assert article(page(site, PAGE_TYPES["offer_hours"])).find("figure", class_="nb-eu") is None
 
 
-def test_offer_reviewed_and_change_links(site):
+def test_offer_reviewed_and_change_links(site, reviewed_site):
+    box = article(page(reviewed_site, PAGE_TYPES["offer"])).find("section", class_="nb-change")
+    reviewed = box.find("time")
+    assert reviewed.get("datetime") == "2026-11-01" and reviewed.text == "1. November 2026"
+    assert "Zuletzt geprüft am" in box.text and "Beispiel-Eintrag" not in box.text
+    # an example entry says so where a real one names its review
     art = article(page(site, PAGE_TYPES["offer"]))
     box = art.find("section", class_="nb-change")
     assert box.has("data-pagefind-ignore")
-    reviewed = box.find("time")
-    assert reviewed.get("datetime") == "2026-11-01" and reviewed.text == "1. November 2026"
-    assert "Zuletzt geprüft am" in box.text
+    assert box.find("time") is None and "Zuletzt geprüft" not in box.text
+    assert "Ein Beispiel-Eintrag – niemand hat diese Angaben mit dem Anbieter geprüft." in box.text
     issue = box.find("a", href=re.compile(r"/issues/new\?"))
     assert issue is not None and "Änderung melden" in issue.text
     q = parse_qs(urlsplit(issue.get("href")).query)
@@ -301,16 +353,18 @@ def test_offer_next_dates_and_calendar_links(site):
     assert ics is not None and "in den eigenen Kalender" in ics.text
 
 
-def test_ended_offer_only_in_archive(site):
+def test_ended_offer_only_in_archive(site, reviewed_site):
     doc = page(site, PAGE_TYPES["offer_ended"])
     art = article(doc)
     assert "Beendet" in art.find("h1").text
-    assert "Dieses Angebot ist beendet." in art.text and "31. Dezember 2017" in art.text
+    assert "Dieses Angebot ist beendet." in art.text
+    assert "lief bis" not in art.text  # the example has no end date: its text does not say when it ended
+    assert "Es lief bis zum 31. Dezember 2017." in article(page(reviewed_site, PAGE_TYPES["offer_ended"])).text
     href_part = "angebote/sozialplanung-dorsten-innenstadt/"
     archive = [a.get("href") for a in article(page(site, PAGE_TYPES["archive"])).find_all("a", href=True)]
     assert any(h.endswith(href_part) for h in archive)
-    for other in ("", "a-z/", "themen/sozialplanung/", "zielgruppen/fachleute/", "regionen/dorsten/",
-                  "regionen/dorsten-innenstadt/"):
+    for other in ("", "a-z/", "themen/sozialplanung/", "themen/teilhabe/", "zielgruppen/sozial-benachteiligte/",
+                  "regionen/dorsten/", "regionen/dorsten-innenstadt/"):
         links = [a.get("href") for a in article(page(site, other)).find_all("a", href=True)]
         assert not any(h.endswith(href_part) for h in links), other
     # the provider's page still lists it, marked as ended
@@ -359,7 +413,10 @@ def test_contact_pages_list_what_references_them(site):
     assert person.find("a", href="tel:+4922419009765").text == "02241 9009765"
     assert person.find("a", href="../amt-soziales-troisdorf/") is not None  # parent
     assert person.find("a", href="../../angebote/mittendrin-troisdorf/") is not None  # offer naming them
-    assert person.find("a", href="../../veranstaltungen/mittendrin-mentoring-infoabend/") is not None  # organiser
+    # the invented info evening is the office's, not the real person's
+    assert person.find("a", href="../../veranstaltungen/mittendrin-mentoring-infoabend/") is None
+    office = article(page(site, "kontakte/amt-soziales-troisdorf/"))
+    assert office.find("a", href="../../veranstaltungen/mittendrin-mentoring-infoabend/") is not None  # organiser
     org = article(page(site, PAGE_TYPES["contact_org"]))
     assert org.find("a", href="../amt-soziales-troisdorf/") is not None  # sub-unit
     assert org.find("a", href="../../angebote/mittendrin-troisdorf/") is not None  # provider of
@@ -494,7 +551,7 @@ def test_subscribe_help_page_covers_five_calendar_apps(site):
     assert "Per URL" in art.text and "Kalenderabo hinzufügen" in art.text and "Im Netzwerk" in art.text
 
 
-def test_home_page(site):
+def test_home_page(site, reviewed_site):
     doc = page(site, "")
     art = article(doc)
     assert art.find("h1").text == "Hilfe und Treffpunkte in Ihrer Nähe"
@@ -506,7 +563,16 @@ def test_home_page(site):
     assert 1 <= len(events) <= 5
     assert events[0].find("time").get("datetime").startswith("2026-11-24")
     assert art.find("a", href="kalender/") is not None
-    assert art.find("a", href="angebote/mittendrin-troisdorf/") is not None  # recently reviewed
+    # recently reviewed: nothing in the example content is reviewed, so no such list
+    assert art.find("h2", id="neu-geprueft") is None
+    assert "Zuletzt geprüft" not in art.text
+    real = article(page(reviewed_site, ""))
+    recent = real.find("h2", id="neu-geprueft")
+    assert recent is not None
+    cards = recent.parent.children[recent.parent.children.index(recent) + 1:]
+    listed = next(x for x in cards if not isinstance(x, str) and x.tag == "ul")
+    assert listed.find("a", href="angebote/mittendrin-troisdorf/") is not None
+    assert listed.find("time", datetime="2026-11-01") is not None
 
 
 def test_legal_pages_from_settings(site):
@@ -535,6 +601,10 @@ def test_not_found_page_is_german(site):
 
 
 # -- structured data ---------------------------------------------------------------------
+# JSON-LD goes to search engines, which cannot tell an invented fact from a real one:
+# example entries have none, and a real entry's JSON-LD leaves out the example
+# entries it refers to. The rich cases are read from reviewed_site (all real but
+# one place, EXAMPLE_PLACE).
 
 def _ld(site, path):
     data = page(site, path).json_ld()
@@ -543,8 +613,8 @@ def _ld(site, path):
     return data[0]
 
 
-def test_jsonld_offer(site):
-    ld = _ld(site, PAGE_TYPES["offer_hours"])
+def test_jsonld_offer(reviewed_site):
+    ld = _ld(reviewed_site, PAGE_TYPES["offer_hours"])
     assert ld["@type"] in ("Service", "GovernmentService")
     assert ld["name"].startswith("ThINKA")
     assert ld["url"] == "https://nahbei.example.org/angebote/thinka-soemmerda/"
@@ -558,14 +628,18 @@ def test_jsonld_offer(site):
     assert len(places) == 4
     assert places[0]["@type"] == "Place" and places[0]["address"]["addressLocality"] == "Sömmerda"
     assert places[0]["openingHoursSpecification"]
-    mittendrin = _ld(site, PAGE_TYPES["offer"])
-    phone_channel = [c for c in mittendrin["availableChannel"] if "servicePhone" in c]
-    assert not phone_channel  # the phone belongs to the contact person, not the offer
+    mittendrin = _ld(reviewed_site, PAGE_TYPES["offer"])
+    channels = mittendrin.get("availableChannel", [])
+    assert not [c for c in channels if "servicePhone" in c]  # the phone belongs to the contact person, not the offer
     assert mittendrin["offers"]["price"] == "0"
+    # its place is an example: not in the offer's JSON-LD (no invented address or access)
+    assert not [c for c in channels if "serviceLocation" in c]
+    assert mittendrin["hoursAvailable"][0]["opens"] == "17:00"  # the (real) offer's own hours stay
+    assert EXAMPLE_PLACE not in json.dumps(mittendrin) and "Begegnungsstätte" not in json.dumps(mittendrin)
 
 
-def test_jsonld_event(site):
-    ld = _ld(site, PAGE_TYPES["event_series"])
+def test_jsonld_event(reviewed_site):
+    ld = _ld(reviewed_site, PAGE_TYPES["event_series"])
     assert ld["@type"] == "Event"
     assert ld["eventStatus"] == "https://schema.org/EventScheduled"
     assert ld["startDate"] == "2026-11-26T17:00+01:00"
@@ -574,40 +648,59 @@ def test_jsonld_event(site):
     assert sched["byDay"] == ["https://schema.org/Thursday"]
     assert sched["startTime"] == "17:00" and sched["endDate"] == "2027-06-24"
     assert "2027-01-07" in sched["exceptDate"]
-    assert ld["location"]["@type"] == "Place"
+    assert "location" not in ld  # the example place is left out
     assert ld["organizer"]["name"] == "Amt für Soziales, Wohnen und Integration"
-    cancelled = _ld(site, PAGE_TYPES["event_cancelled"])
+    cancelled = _ld(reviewed_site, PAGE_TYPES["event_cancelled"])
     assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
     assert "eventSchedule" not in cancelled
-    monthly = _ld(site, "veranstaltungen/im-netzwerk-kennenlerntreffen/")
+    monthly = _ld(reviewed_site, "veranstaltungen/im-netzwerk-kennenlerntreffen/")
     assert monthly["eventSchedule"]["repeatFrequency"] == "P1M"
     assert monthly["eventSchedule"]["byMonthWeek"] == 2
+    assert monthly["location"]["@type"] == "Place"
+    assert monthly["location"]["address"]["addressLocality"] == "Mönchengladbach"
 
 
-def test_jsonld_contact_and_place(site):
-    person = _ld(site, PAGE_TYPES["contact_person"])
+def test_jsonld_contact_and_place(reviewed_site):
+    person = _ld(reviewed_site, PAGE_TYPES["contact_person"])
     assert person["@type"] == "Person"
     assert person["telephone"] == "+4922419009765"
     assert person["contactPoint"][0]["@type"] == "ContactPoint"
     assert person["worksFor"]["name"] == "Amt für Soziales, Wohnen und Integration"
-    org = _ld(site, PAGE_TYPES["contact_org"])
+    org = _ld(reviewed_site, PAGE_TYPES["contact_org"])
     assert org["@type"] in ("Organization", "GovernmentOrganization")
     assert org["url"] == "https://www.troisdorf.de/"
-    place = _ld(site, PAGE_TYPES["place"])
+    place = _ld(reviewed_site, "orte/thinka-zentrale-soemmerda/")
     assert place["@type"] == "Place"
-    assert place["address"]["@type"] == "PostalAddress" and place["address"]["addressLocality"] == "Troisdorf"
-    assert {"@type": "LocationFeatureSpecification", "name": "wheelchairAccessible", "value": True} in place["amenityFeature"]
+    assert place["address"]["@type"] == "PostalAddress" and place["address"]["addressLocality"] == "Sömmerda"
+    assert {"@type": "LocationFeatureSpecification", "name": "wheelchairAccessible", "value": False} in place["amenityFeature"]
+    assert page(reviewed_site, PAGE_TYPES["place"]).json_ld() == []  # EXAMPLE_PLACE
 
 
-def test_every_entry_page_has_parseable_jsonld(site):
-    for folder, types in (("angebote", {"Service", "GovernmentService"}), ("veranstaltungen", {"Event"}),
-                          ("kontakte", {"Organization", "GovernmentOrganization", "Person"}), ("orte", {"Place"})):
-        pages = [p for p in (site / folder).glob("*/index.html")]
+JSONLD_TYPES = {"angebote": {"Service", "GovernmentService"}, "veranstaltungen": {"Event"},
+                "kontakte": {"Organization", "GovernmentOrganization", "Person"}, "orte": {"Place"}}
+
+
+def test_every_real_entry_page_has_parseable_jsonld(reviewed_site):
+    for folder, types in JSONLD_TYPES.items():
+        pages = sorted((reviewed_site / folder).glob("*/index.html"))
         assert pages, folder
         for p in pages:
             data = parse_html(p).json_ld()
+            if p.parent.name == EXAMPLE_PLACE:
+                assert data == [], p
+                continue
             assert len(data) == 1 and data[0]["@type"] in types, (p, data)
-    assert page(site, "").json_ld() == []
+    assert page(reviewed_site, "").json_ld() == []
+
+
+def test_example_entries_give_search_engines_no_jsonld(site):
+    """Every entry of the example content is an example: no page of the example
+    site hands its (partly invented) facts to search engines as structured data."""
+    pages = [p for folder in JSONLD_TYPES for p in sorted((site / folder).glob("*/index.html"))]
+    assert len(pages) == 26
+    for p in all_pages(site):
+        assert parse_html(p).json_ld() == [], p
+        assert "application/ld+json" not in p.read_text("utf-8"), p
 
 
 # -- open data ------------------------------------------------------------------------------
@@ -626,6 +719,32 @@ def test_open_data_json(site):
     treff = events["mittendrin-offener-treff"]
     assert treff["next_dates"][0]["start"] == "2026-11-26T17:00+01:00"
     assert any(d["status"] == "moved" for d in treff["next_dates"])
+
+
+def _api(site, name) -> dict:
+    return {i["id"]: i for i in json.loads((site / "api" / f"{name}.json").read_text("utf-8"))["items"]}
+
+
+def _entry_files(folder) -> dict:
+    return {f.stem: yaml.safe_load(f.read_text("utf-8")) for f in sorted((REPO / "content" / folder).glob("*.yaml"))}
+
+
+def test_open_data_marks_every_example_record(site, reviewed_site):
+    """api/*.json is read by machines: each record of an example entry carries its
+    example_data as written; a consultation-hours series carries its offer's."""
+    offers = _entry_files("offers")
+    for name in ("offers", "events", "contacts", "places"):
+        items, files = _api(site, name), _entry_files(name)
+        assert set(files) <= set(items)
+        for ident, item in items.items():
+            source = files.get(ident) or offers[item["derived_from"]]
+            assert item["example_data"] == source["example_data"], (name, ident)
+            assert "last_reviewed" not in item, (name, ident)
+    assert len([i for i in _api(site, "events").values() if "derived_from" in i]) == 2
+    # a real entry has no marking, and its review date
+    real = _api(reviewed_site, "offers")["thinka-soemmerda"]
+    assert "example_data" not in real and real["last_reviewed"] == "2026-11-01"
+    assert _api(reviewed_site, "places")[EXAMPLE_PLACE]["example_data"]
 
 
 # -- failure, escaping, overrides -------------------------------------------------------------
@@ -657,6 +776,7 @@ def variant_site(tmp_path_factory) -> Path:
         "name: IM Netzwerk – Mentoring für Geflüchtete in Mönchengladbach",
         "name: 'Treff \"Kaffee & Kuchen\" für 5 < 6 Leute'")
     offer.write_text(text, "utf-8")
+    mark_reviewed(offer, "2026-11-01")  # a real entry: its name goes into JSON-LD too
     (root / "overrides" / "nahbei").mkdir(parents=True, exist_ok=True)
     (root / "overrides" / "nahbei" / "place.html").write_text(
         '{% extends "nahbei/base.html" %}{% block body %}<p id="override">Eigene Vorlage: {{ view.name }}</p>{% endblock %}',

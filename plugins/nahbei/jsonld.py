@@ -10,6 +10,12 @@ Generator-independent: plain dicts from the Directory, no MkDocs import.
             for series, eventSchedule (Schedule)
 - contact → Organization (or Person) with ContactPoint
 - place   → Place with PostalAddress, geo and accessibility features
+
+Example entries (``example_data``) give no JSON-LD at all, and a real entry's
+JSON-LD leaves out the example entries it refers to (an example place, an
+example provider). schema.org has no way to say "invented": a search engine
+would take the example's hours, dates and addresses as facts, and the note
+that some are invented cannot be tied to the fields it means.
 """
 from __future__ import annotations
 
@@ -113,7 +119,7 @@ class JsonLd:
 
     def _ref_contact(self, cid: str) -> dict | None:
         c = self.d.contacts.get(cid)
-        if c is None:
+        if c is None or c.example_data:
             return None
         kind = "Person" if c.kind == "person" else ("GovernmentOrganization" if self._is_public(c) else "Organization")
         return _clean({"@type": kind, "@id": self.url("contact", cid), "name": c.name,
@@ -126,7 +132,7 @@ class JsonLd:
 
     def _place(self, pid: str, hours=None) -> dict | None:
         p = self.d.places.get(pid)
-        if p is None:
+        if p is None or p.example_data:
             return None
         coords = p.get("coordinates")
         return _clean({
@@ -159,7 +165,9 @@ class JsonLd:
 
     # -- entities --------------------------------------------------------------
 
-    def offer(self, o) -> dict:
+    def offer(self, o) -> dict | None:
+        if o.example_data:
+            return None
         provider = self.d.contacts.get(o.provider)
         typ = "GovernmentService" if provider is not None and self._is_public(provider) else "Service"
         phones = self._phones(o)
@@ -182,7 +190,8 @@ class JsonLd:
         if o.get("website"):
             channels.append({"@type": "ServiceChannel", "serviceUrl": o.get("website")})
         regions = sorted({term for term in o.regions} | {
-            self.d.places[p].region for p in o.place_ids if p in self.d.places and self.d.places[p].region})
+            self.d.places[p].region for p in o.place_ids
+            if p in self.d.places and self.d.places[p].region and not self.d.places[p].example_data})
         hours = [h for entry in o.get("places", ()) for h in opening_hours(entry.get("hours"))]
         return _clean({
             "@context": "https://schema.org",
@@ -204,7 +213,9 @@ class JsonLd:
             "sameAs": o.get("website"),
         })
 
-    def event(self, e, upcoming=()) -> dict:
+    def event(self, e, upcoming=()) -> dict | None:
+        if e.example_data:
+            return None
         first = upcoming[0] if upcoming else (e.occurrences(None, None)[:1] or [None])[0]
         start = first.start if first else e.start
         end = first.end if first else e.end
@@ -263,12 +274,15 @@ class JsonLd:
             "exceptDate": [d.isoformat() for d in (*rec.exdates, *rec.cancelled)],
         })
 
-    def contact(self, c) -> dict:
+    def contact(self, c) -> dict | None:
+        if c.example_data:
+            return None
         person = c.kind == "person"
         parent = self._ref_contact(c.parent) if c.parent else None
         address = c.get("address")
-        if not address and c.get("place") and c.get("place") in self.d.places:
-            address = self.d.places[c.get("place")].address
+        seat = self.d.places.get(c.get("place")) if c.get("place") else None
+        if not address and seat is not None and not seat.example_data:
+            address = seat.address
         phones = self._phones(c)
         point = _clean({
             "@type": "ContactPoint",
@@ -292,7 +306,9 @@ class JsonLd:
             "contactPoint": [point] if len(point) > 1 else None,
         })
 
-    def place(self, p) -> dict:
+    def place(self, p) -> dict | None:
+        if p.example_data:
+            return None
         acc = p.get("accessibility") or {}
         features = []
         if acc.get("wheelchair"):

@@ -6,6 +6,10 @@
 entry as written in its YAML file plus ``url`` (site-relative page path) and,
 for offers, ``ended``; for events, ``next_dates`` (upcoming dates in the
 calendar window) and ``ics`` (the event's calendar file).
+
+An example entry's record keeps its ``example_data`` (what is invented), and a
+consultation-hours series carries its offer's: a program reading the file can
+tell invented facts from real ones, as a reader of the page can.
 """
 from __future__ import annotations
 

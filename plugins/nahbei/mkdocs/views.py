@@ -117,6 +117,11 @@ def initial(text: str) -> str:
     return ch if ch.isalpha() else "#"
 
 
+def _jsonld_script(data: dict | None) -> Markup | None:
+    """The JSON-LD script's text; None (no script) for an example entry."""
+    return Markup(jsonld.dumps(data)) if data else None
+
+
 class Views:
     def __init__(self, directory, site: Site, *, calendar_weeks: int = 8, calendar_max_dates: int = 300,
                  home_events: int = 5,
@@ -480,7 +485,7 @@ class Views:
             "reviewed": self.reviewed(o),
             "example": self.example(o),
             "change": self.change(o, spec.path),
-            "jsonld": Markup(jsonld.dumps(self.ld.offer(o))),
+            "jsonld": _jsonld_script(self.ld.offer(o)),
         }
 
     def _event(self, spec: PageSpec) -> dict:
@@ -514,7 +519,7 @@ class Views:
             "ics": self.site.feed("event", e.id),
             "example": self.example(e),
             "change": self.change(e, spec.path),
-            "jsonld": Markup(jsonld.dumps(self.ld.event(e, dates))),
+            "jsonld": _jsonld_script(self.ld.event(e, dates)),
         }
 
     def _contact(self, spec: PageSpec) -> dict:
@@ -550,7 +555,7 @@ class Views:
             "example": self.example(c),
             "change": self.change(c, spec.path),
             "feed": self.site.feed("contact", c.id),
-            "jsonld": Markup(jsonld.dumps(self.ld.contact(c))),
+            "jsonld": _jsonld_script(self.ld.contact(c)),
         }
 
     def _place(self, spec: PageSpec) -> dict:
@@ -583,7 +588,7 @@ class Views:
             "feed": self.site.feed("place", p.id),
             "example": self.example(p),
             "change": self.change(p, spec.path),
-            "jsonld": Markup(jsonld.dumps(self.ld.place(p))),
+            "jsonld": _jsonld_script(self.ld.place(p)),
         }
 
     def _terms(self, spec: PageSpec) -> dict:

@@ -394,11 +394,18 @@ class Directory:
         return self.occurrences(self.today, self.today + timedelta(days=days), events)
 
 
+# The first day of consultation hours that are known since neither a period nor a
+# review (an example entry may have neither): fixed, so feeds stay the same from
+# day to day; the example note travels with the series.
+UNDATED_ANCHOR = date(2000, 1, 3)
+
+
 def consultation_events(offer: Offer, tz: str):
     """An offer's regular hours at a place, published as weekly event series
-    when the place entry sets ``publish_as_events: true``."""
-    anchor = (offer.data.get("period") or {}).get("from") or offer.data["last_reviewed"]
-    anchor = date.fromisoformat(anchor)
+    when the place entry sets ``publish_as_events: true``. They start with the
+    offer's period, else with its last review, else at UNDATED_ANCHOR."""
+    anchor = (offer.data.get("period") or {}).get("from") or offer.data.get("last_reviewed")
+    anchor = date.fromisoformat(anchor) if anchor else UNDATED_ANCHOR
     for place in offer.data.get("places", ()):
         if not place.get("publish_as_events"):
             continue
