@@ -496,6 +496,7 @@ class Generator:
         self.groups = tax["target_groups"]
         self.files: dict[str, str] = {}  # relative path -> text
         self.contacts: dict[str, dict] = {}
+        self.closed: dict[tuple[str, str], list] = {}  # (offer, place) -> closed (first, last) days
 
     # helpers
     def pick(self, seq):
@@ -819,7 +820,11 @@ class Generator:
                 L.append(f"    label: {q(kind.label if n == 0 else 'Außensprechstunde')}")
             if status != "ended" and self.chance(0.04):
                 L.append("    publish_as_events: true")
-            L += hours_lines(self.hours((2, 3) if n == 0 else (1, 1)), "    ")
+            hours = self.hours((2, 3) if n == 0 else (1, 1))
+            self.closed[(oid, pid)] = [(date.fromisoformat(c["from"]), date.fromisoformat(c["until"]))
+                                       for c in hours.get("closures", ())] + [
+                (date.fromisoformat(e["date"]),) * 2 for e in hours.get("exceptions", ()) if e.get("closed")]
+            L += hours_lines(hours, "    ")
         if kind.cost_note and self.chance(0.7):
             L += ["cost:", "  free: false", f"  note: {q(kind.cost_note)}"]
         else:
@@ -939,6 +944,15 @@ class Generator:
         L.append(f"start: {when(start)}")
         if end is not None and end != start:
             L.append(f"end: {when(end)}")
+        # status and place are drawn before the recurrence is written: a date in the
+        # closure of the offer at that place is left out (nahbei check warns otherwise)
+        status = "scheduled"
+        if not series and self.chance(0.1):
+            status = self.pick(("cancelled", "postponed"))
+        online = self.chance(0.15)
+        place = self.pick(town.places)[0] if not online or self.chance(0.5) else None
+        if oid and place:
+            status = self.avoid_closures(self.closed.get((oid, place), ()), rec, start, status)
         if rec:
             L.append("recurrence:")
             L.append(f"  frequency: {rec['frequency']}")
@@ -960,13 +974,9 @@ class Generator:
                       f"      end: {when(m['end'])}", f"      note: {q(m['note'])}"]
             if rec.get("extra"):
                 L.append(f"  extra: [{', '.join(when(x) for x in rec['extra'])}]")
-        status = "scheduled"
-        if not series and self.chance(0.1):
-            status = self.pick(("cancelled", "postponed"))
         L.append(f"status: {status}")
-        online = self.chance(0.15)
-        if not online or self.chance(0.5):
-            L.append(f"place: {self.pick(town.places)[0]}")
+        if place:
+            L.append(f"place: {place}")
         if online:
             L.append(f"online_url: https://meet.{town.domain}/{eid[:40]}")
         if oid:
@@ -995,6 +1005,33 @@ class Generator:
         if self.chance(0.3):
             L.append(f"keywords: {flow(self.rng.sample(kind.keywords if kind else ('Fest', 'Feier', 'Nachbarn', 'Programm', 'Kinder'), 3))}")
         self.files[f"events/{eid}.yaml"] = "\n".join(L) + "\n"
+
+    @staticmethod
+    def avoid_closures(closed, rec, start, status) -> str:
+        """Leave out the dates that fall in the offer's closures at the event's place:
+        series dates go to ``except`` (a moved or extra date is dropped), a single
+        event is cancelled. Returns the event's status."""
+        def shut(day):
+            return any(first <= day <= last for first, last in closed)
+        if not closed:
+            return status
+        if rec is None:
+            day = start.date() if isinstance(start, datetime) else start
+            return "cancelled" if shut(day) else status
+        rec["extra"] = [x for x in rec.get("extra", ()) if not shut(x.date())]
+        moved = []
+        for m in rec.get("moved", ()):
+            (rec.setdefault("except", []).append(m["date"]) if shut(m["to"].date()) else moved.append(m))
+        rec["moved"] = moved
+        horizon = max(last for _, last in closed)
+        off = set(rec.get("except", ())) | set(rec.get("cancelled", ())) | {m["date"] for m in moved}
+        rule = {k: v for k, v in rec.items() if k not in ("except", "cancelled", "moved", "extra")}
+        for x in series_dates(Recurrence.from_data(rule, start), start, horizon):
+            if shut(x.date()) and x.date() not in off:
+                rec.setdefault("except", []).append(x.date())
+        if rec.get("except"):
+            rec["except"] = sorted(set(rec["except"]))
+        return status
 
     def event_summary(self, title, shape, rec, start, label) -> str:
         if shape == "weekly":

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.generate import TODAY, generate
+from bench.generate import TODAY, Generator, generate
 from nahbei.model.check import check
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,6 +46,21 @@ def test_generated_content_passes_check_without_errors_or_warnings(tmp_path):
     assert any("status: ended" in o for o in offers) and any("funding:" in o for o in offers)
 
 
+def test_generated_events_keep_out_of_their_offers_closures():
+    # at N=10,000 two events fell into a closure of their offer (nahbei check warned)
+    from datetime import date, datetime
+    christmas = [(date(2026, 12, 22), date(2027, 1, 2))]
+    start = datetime(2026, 12, 3, 17)
+    rec = {"frequency": "weekly", "weekdays": ["do"], "count": 8,
+           "moved": [{"date": date(2026, 12, 10), "to": datetime(2026, 12, 23, 17)}],
+           "extra": [datetime(2026, 12, 29, 17), datetime(2027, 2, 2, 17)]}
+    assert Generator.avoid_closures(christmas, rec, start, "scheduled") == "scheduled"
+    assert rec["except"] == [date(2026, 12, 10), date(2026, 12, 24), date(2026, 12, 31)]
+    assert rec["moved"] == [] and rec["extra"] == [datetime(2027, 2, 2, 17)]
+    assert Generator.avoid_closures(christmas, None, datetime(2026, 12, 30, 10), "scheduled") == "cancelled"
+    assert Generator.avoid_closures(christmas, None, date(2027, 1, 3), "scheduled") == "scheduled"
+
+
 def test_generation_is_deterministic(tmp_path):
     generate(60, tmp_path / "a" / "content")
     generate(60, tmp_path / "b" / "content")
@@ -69,7 +84,7 @@ def test_the_second_loading_process_changes_no_message(tmp_path):
     script = textwrap.dedent("""
         import os, re, sys
         from pathlib import Path
-        from bench.generate import TODAY, generate
+        from bench.generate import TODAY, Generator, generate
         from nahbei.model import loader
         from nahbei.model.check import check
         root = Path(sys.argv[1])
