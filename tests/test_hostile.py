@@ -94,14 +94,20 @@ def _without(text: str, field: str | None) -> str:
     return "".join(out)
 
 
-def long_value(base: str, template: str, unit: str, prefix: str = "", suffix: str = "", drop: str | None = None) -> bytes:
+def long_value(base: str, template: str, unit: str, prefix: str = "", suffix: str = "", drop: str | None = None,
+               chars: int | None = None) -> bytes:
     """The entry (``drop`` left out) plus ``template``, its {value} = prefix + unit
-    repeated + suffix: the file just below the size limit."""
+    repeated + suffix: the file just below the size limit, or a value of about
+    ``chars`` characters (just within a field's maxLength)."""
     entry = _without(_base(base), drop)
     head = entry + template.replace("{value}", prefix + suffix)
-    count = (FILL_TO - len(head.encode())) // len(unit.encode())
+    if chars is None:
+        count = (FILL_TO - len(head.encode())) // len(unit.encode())
+    else:
+        count = (chars - len(prefix) - len(suffix)) // len(unit)
     text = entry + template.replace("{value}", prefix + unit * count + suffix)
-    assert loader.MAX_FILE_BYTES - 2048 < len(text.encode()) <= loader.MAX_FILE_BYTES
+    if chars is None:
+        assert loader.MAX_FILE_BYTES - 2048 < len(text.encode()) <= loader.MAX_FILE_BYTES
     return text.encode()
 
 

@@ -182,3 +182,28 @@ def test_views_sanitise_descriptions_that_skipped_validation(monkeypatch, kind, 
     html = str(views.for_page(spec)["description"])
     assert "Hallo" in html
     assert_harmless(html)
+
+
+# Shapes on which Python-Markdown took quadratic time (20,000 "[" ~80 s): a
+# description at its maximum length must render in about linear time. The
+# bound is CPU time of this process and generous (a regression to quadratic
+# costs minutes, not seconds), so a loaded machine does not trip it.
+PATHOLOGICAL = {
+    "open brackets": "[", "image brackets": "![", "half-open": "[[]", "unclosed link": "[a]( ",
+    "empty links": "[](", "angle link": "[a](<", "reference chain": "[a][", "emphasis": "*[",
+    "list items": "\n- ", "headings": "\n# ", "html comments": "<!--", "cdata": "<![CDATA[",
+}
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_descriptions_render_in_linear_time(unit):
+    import json
+    import time
+    limit = json.loads((REPO / "schemas" / "common.schema.json").read_text("utf-8"))["$defs"]["markdown"]["maxLength"]
+    text = unit * (limit // len(unit))
+    nested = "[" * (limit // 2) + "]" * (limit // 2)
+    for value in (text, nested):
+        started = time.process_time()
+        html = render(value)
+        assert time.process_time() - started < 3.0, (unit, len(value))
+        assert_harmless(html)

@@ -166,7 +166,8 @@ class Schemas:
             return problem(rel, line, col, "schema.too_short", field=field, length=len(inst), limit=vv,
                            hint=sub.get("description", ""))
         if v == "maxLength":
-            return problem(rel, line, col, "schema.too_long", field=field, length=len(inst), limit=vv)
+            code = "schema.too_long_description" if sub.get("title") == MARKDOWN_TITLE else "schema.too_long"
+            return problem(rel, line, col, code, field=field, length=len(inst), limit=vv)
         if v == "minItems":
             example = self._examples.get(field) or "[" + _value_example(sub.get("items", {}), self) + "]"
             return problem(rel, line, col, "schema.min_items", field=field, limit=vv, example=example)
@@ -181,6 +182,9 @@ class Schemas:
         if v == "propertyNames":
             return problem(rel, line, col, "schema.id", field=field, value=_short(inst), example="mittendrin-troisdorf")
         return problem(rel, line, col, "schema.other", field=field, detail=err.message)
+
+
+MARKDOWN_TITLE = "Text in Markdown"  # common.schema.json#/$defs/markdown: the long texts
 
 
 def _one_per_fault(errors, schemas):
