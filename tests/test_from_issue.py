@@ -195,3 +195,19 @@ def test_a_bug_prints_one_sentence_and_keeps_the_traceback_on_stderr(content, mo
     assert out == t("cli.unexpected_error", "de") + "\n"
     assert "Traceback" not in out and str(ROOT) not in out
     assert "Traceback (most recent call last)" in err and "RuntimeError: kaputt" in err
+
+
+def test_hostile_files_in_content_do_not_crash_the_form(content):
+    """The form reads existing entries (names → ids) through nahbei's loader: a
+    file nested 40,000 levels deep or full of aliases is passed over (nahbei check
+    reports it), not a RecursionError or a memory blow-up in the bot's job."""
+    (content / "contacts" / "tief.yaml").write_text("name: " + "[" * 40000 + "]" * 40000 + "\n", "utf-8")
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join('*' + chr(97 + i) for _ in range(9))}]\n" for i in range(9))
+    (content / "places" / "lachen.yaml").write_text("\ufeff" + laughs, "utf-8")
+    out = convert("neues-angebot", body("neues-angebot"), content, today=TODAY)
+    # the form still finds the existing provider by name; the check of the whole
+    # folder then names the two broken files, one line each, and nothing is written
+    assert not out.ok and out.written == []
+    assert [m.split(":")[0] for m in out.messages] == ["content/contacts/tief.yaml", "content/places/lachen.yaml"]
+    assert all("\n" not in m for m in out.messages)

@@ -21,6 +21,7 @@ from babel import Locale
 
 from ..cli import slugify
 from ..i18n import t
+from ..model import loader
 from ..model.check import check
 from ..model.recurrence import WEEKDAYS
 
@@ -94,6 +95,15 @@ def _checked(value: str) -> list[str]:
     return [m.group(1).strip() for m in re.finditer(r"^- \[[xX]\] (.+)$", value, flags=re.M)]
 
 
+def _read(path: Path):
+    """A content file through nahbei's own loader (size, depth, anchors bounded);
+    None for a file it refuses, which `nahbei check` reports in the pull request."""
+    try:
+        return loader.load_path(path)[1]
+    except (loader.LoadError, OSError):
+        return None
+
+
 def _msg(label: str, key: str, lang: str, **params) -> str:
     return f"{t('issue.source', lang)}: {label}: {t('severity.error', lang)}: {t('issue.' + key, lang, **params)}"
 
@@ -118,7 +128,7 @@ class _Converter:
             elif not value.strip() or (key in ("topics", "target_groups") and not _checked(value)):
                 self.error(key, "required")
         tax_path = content / "taxonomy.yaml"
-        self.taxonomy = yaml.safe_load(tax_path.read_text("utf-8")) if tax_path.exists() else {}
+        self.taxonomy = (_read(tax_path) if tax_path.exists() else None) or {}
 
     def error(self, key, code, **params):
         self.errors.append(_msg(self.labels[key], code, self.lang, **params))
@@ -130,10 +140,7 @@ class _Converter:
         out = {}
         folder = self.content / kind_folder
         for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-            try:
-                data = yaml.safe_load(p.read_text("utf-8")) or {}
-            except yaml.YAMLError:
-                continue
+            data = _read(p)
             if not isinstance(data, dict):
                 continue
             name = data.get("name") or data.get("title")
