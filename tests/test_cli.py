@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.content import strings
+
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = Path(__file__).parent / "data" / "broken" / "files"
 NAHBEI = Path(sys.executable).parent / "nahbei"
@@ -72,17 +74,6 @@ def _existing_ids(content: Path) -> set[str]:
     return ids | {term for vocab in taxonomy.values() if isinstance(vocab, dict) for term in vocab}
 
 
-def _strings(node):
-    if isinstance(node, dict):
-        for v in node.values():
-            yield from _strings(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _strings(v)
-    elif isinstance(node, str):
-        yield node
-
-
 def _filled(text: str, content: Path) -> str:
     """The skeleton with every placeholder replaced by what a volunteer would write
     (references to entries that exist in the copied content)."""
@@ -119,10 +110,10 @@ def test_new_entry_is_a_template_that_fails_until_filled_in(site, kind):
     assert data["id"] == "titel-mit-uemlaut"
     assert data.get("name", data.get("title")) == "Titel mit Ümlaut"
     # nothing is guessed: no value names an existing entry or term
-    assert existing and not set(_strings(data)) & existing
+    assert existing and not set(strings(data)) & existing
     # a commented template: a note above each field the volunteer fills in
     lines = text.splitlines()
-    todo = [key for key, value in data.items() if any(_PLACEHOLDER.search(v) for v in _strings([value]))]
+    todo = [key for key, value in data.items() if any(_PLACEHOLDER.search(v) for v in strings([value]))]
     assert todo
     for key in todo:
         at = lines.index(next(x for x in lines if x.startswith(key + ":")))
@@ -162,7 +153,7 @@ def test_commented_fields_are_placeholders_too(site, kind):
     rel = f"content/{FOLDER[kind]}/treff.yaml"
     text = re.sub(r"^# (\s*(?:- )?[a-z_]+:.*)$", r"\1", path.read_text("utf-8"), flags=re.M)
     path.write_text(text, "utf-8")
-    holes = [v for v in _strings(yaml.safe_load(text)) if _PLACEHOLDER.search(v)]
+    holes = [v for v in strings(yaml.safe_load(text)) if _PLACEHOLDER.search(v)]
     assert len(holes) > len(PLACEHOLDERS[kind])  # there were commented fields to uncomment
     proc = nahbei(site, "check", rel)
     lines = proc.stdout.splitlines()

@@ -23,6 +23,7 @@ import yaml
 from icalendar import Calendar
 
 from nahbei.model.check import check
+from tests.support.content import strings
 from tests.support.feeds import directory_of, event, feeds_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,18 +38,6 @@ def entries(folder: str) -> dict[str, dict]:
 
 ALL = {(folder, ident): data for folder in FOLDERS for ident, data in entries(folder).items()}
 PEOPLE = {ident: data["name"] for ident, data in entries("contacts").items() if data["kind"] == "person"}
-
-
-def texts(value):
-    """Every string in an entry's data (names, notes, summaries, descriptions …)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from texts(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from texts(v)
 
 
 def test_the_example_content_is_checked_without_any_message():
@@ -74,7 +63,7 @@ def test_the_content_names_real_people_only_as_contacts_from_their_texts():
             assert ref not in PEOPLE, f"{folder}/{ident}: {ref}"
         if folder == "contacts" and ident in PEOPLE:
             continue  # the person's own entry: name, phone and e-mail as their text gives them
-        for text in texts({k: v for k, v in data.items() if k != "id"}):
+        for text in strings({k: v for k, v in data.items() if k != "id"}):
             for name in PEOPLE.values():
                 assert name not in text and name.split()[-1] not in text, f"{folder}/{ident} names {name}: {text!r}"
     # an offer may list a person as its contact when its text does (MITTEndrin: Okan Bektas)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["drop_example", "mark_reviewed"]
+__all__ = ["drop_example", "mark_reviewed", "strings"]
 
 _EXAMPLE = re.compile(r"^example_data:.*\n(?:[ \t]+\S.*\n|[ \t]*\n)*", re.M)
 
@@ -37,3 +37,15 @@ def mark_reviewed(path: Path, reviewed: str, months: int | None = None) -> int:
         text += f"review_interval_months: {months}\n"
     path.write_text(text, "utf-8")
     return line
+
+
+def strings(node):
+    """Every string in an entry's data (names, notes, summaries, descriptions …)."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from strings(v)
