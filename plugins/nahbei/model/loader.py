@@ -63,15 +63,19 @@ _PLAIN_TAGS = {_STR, _MAP, _SEQ, _BOOL, _NULL, _INT, _FLOAT}
 _IMPLICIT = _CoreLoader.yaml_implicit_resolvers
 
 
+def _plain_tag(value: str) -> str | None:
+    """The YAML 1.2 core tag of a plain scalar; None for text."""
+    for resolved, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return None if resolved == _STR else resolved
+    return None
+
+
 def _resolve(self, kind, value, implicit):
     # BaseResolver.resolve for this loader (no path or wildcard resolvers), in
     # fewer steps: the C composer (locate) calls it for every node.
     if kind is yaml.ScalarNode:
-        if implicit[0]:
-            for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag
-        return _STR
+        return (implicit[0] and _plain_tag(value)) or _STR
     return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
@@ -276,14 +280,6 @@ _StreamEnd = yaml.StreamEndEvent
 _NO_KEY = object()  # a mapping waiting for its next key
 
 
-def _plain_tag(value: str) -> str | None:
-    """The YAML 1.2 core tag of a plain scalar; None for text."""
-    for resolved, regexp in _IMPLICIT.get(value[:1], ()):
-        if regexp.match(value):
-            return None if resolved == _STR else resolved
-    return None
-
-
 def _scalar_value(event, tag: str):
     """The value of a scalar that is not plain text, or LoadError for a tag that is not plain data."""
     value = event.value
@@ -347,33 +343,29 @@ def _build_events(get, text):
             tag = event.tag
             if tag is None or tag == "!":  # resolved as the composer does: YAML 1.2 core schema
                 tag = _plain_tag(value) if event.implicit[0] else None
-            if is_map:
-                if key is _NO_KEY:
-                    if tag is not None and tag != _INT and tag != _STR:
-                        fault = LoadError("yaml.key_not_text", *_pos(event))
-                    elif value in cur:
-                        # where the first one is: located when the whole file has parsed
-                        duplicate_path = [k if m else len(c) for c, m, k in stack[1:]] + [value]
-                        fault = LoadError("yaml.duplicate_key", *_pos(event), (("key", value),))
-                    else:
-                        key = value
+            if is_map and key is _NO_KEY:
+                if tag is not None and tag != _INT and tag != _STR:
+                    fault = LoadError("yaml.key_not_text", *_pos(event))
+                elif value in cur:
+                    # where the first one is: located when the whole file has parsed
+                    duplicate_path = [k if m else len(c) for c, m, k in stack[1:]] + [value]
+                    fault = LoadError("yaml.duplicate_key", *_pos(event), (("key", value),))
+                else:
+                    key = value
+                continue
+            if cur is None:  # the whole file is one value
+                fault = LoadError("yaml.not_mapping", *_pos(event), (("found", "scalar"),))
+                continue
+            if tag is not None:
+                value = _scalar_value(event, tag)
+                if value.__class__ is LoadError:
+                    fault = value
                     continue
-                if tag is not None:
-                    value = _scalar_value(event, tag)
-                    if value.__class__ is LoadError:
-                        fault = value
-                        continue
+            if is_map:
                 cur[key] = value
                 key = _NO_KEY
-            elif cur is not None:
-                if tag is not None:
-                    value = _scalar_value(event, tag)
-                    if value.__class__ is LoadError:
-                        fault = value
-                        continue
+            else:
                 cur.append(value)
-            else:  # the whole file is one value
-                fault = LoadError("yaml.not_mapping", *_pos(event), (("found", "scalar"),))
         elif cls is _MappingStart or cls is _SequenceStart:
             if event.anchor is not None:
                 raise LoadError("yaml.anchor", *_pos(event))
