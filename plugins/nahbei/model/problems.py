@@ -36,7 +36,7 @@ class Problem:
     def github(self, lang: str = "de") -> str:
         """GitHub Actions workflow annotation for the same problem."""
         level = "error" if self.severity == ERROR else "warning"
-        msg = self.message(lang).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        msg = self.message(lang).replace("%", "%25")  # message() is one line already: no %0A/%0D needed
         path = _one_line(self.path).replace(",", "%2C").replace(":", "%3A")
         return f"::{level} file={path},line={self.line},col={self.col}::{msg}"
 

@@ -151,8 +151,9 @@ class Schemas:
                            suggestion=_did_you_mean(str(inst), allowed, lang), allowed=", ".join(allowed))
         if v in ("pattern", "format"):
             kind_of = _pattern_kind(err, sub)
-            if kind_of in _TEXT_KINDS and isinstance(inst, str) and _TEXT_KINDS[kind_of].search(inst):
-                return _text_problem(kind_of, inst, field, rel, text, (line, col))
+            refused = _refused_characters(sub.get("pattern", "")) if kind_of in ("line", "markdown") else None
+            if refused is not None and isinstance(inst, str) and refused.search(inst):
+                return _text_problem(kind_of, refused, inst, field, rel, text, (line, col))
             if kind_of == "date" and v == "format":
                 reason, example = calendar_reason(inst, lang)
                 return problem(rel, line, col, "schema.invalid_date", field=field, value=_short(inst),
@@ -166,7 +167,7 @@ class Schemas:
             return problem(rel, line, col, "schema.too_short", field=field, length=len(inst), limit=vv,
                            hint=sub.get("description", ""))
         if v == "maxLength":
-            code = "schema.too_long_description" if sub.get("title") == MARKDOWN_TITLE else "schema.too_long"
+            code = "schema.too_long_description" if _pattern_kind(err, sub) == "markdown" else "schema.too_long"
             return problem(rel, line, col, code, field=field, length=len(inst), limit=vv)
         if v == "minItems":
             example = self._examples.get(field) or "[" + _value_example(sub.get("items", {}), self) + "]"
@@ -182,9 +183,6 @@ class Schemas:
         if v == "propertyNames":
             return problem(rel, line, col, "schema.id", field=field, value=_short(inst), example="mittendrin-troisdorf")
         return problem(rel, line, col, "schema.other", field=field, detail=err.message)
-
-
-MARKDOWN_TITLE = "Text in Markdown"  # common.schema.json#/$defs/markdown: the long texts
 
 
 def _one_per_fault(errors, schemas):
@@ -326,19 +324,24 @@ def _canonical(value):
 _SlowValidator = jsonschema.validators.extend(
     jsonschema.Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items})
 
-# The characters the "line" and "markdown" building blocks refuse (common.schema.json).
-_TEXT_KINDS = {
-    "line": re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]"),
-    "markdown": re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]"),
-}
+
+
+@functools.lru_cache(maxsize=None)
+def _refused_characters(pattern: str) -> re.Pattern | None:
+    """The characters a "no such characters" pattern (``^[^…]*$``, the "line" and
+    "markdown" building blocks of common.schema.json) refuses, as a pattern that
+    finds the first of them: the schema stays the one place that lists them."""
+    m = re.fullmatch(r"\^\[\^(.+)\]\*\$", pattern)
+    return re.compile("[" + m.group(1) + "]") if m else None
+
 _LINE_BREAKS = "\n\r\x85\u2028\u2029"
 _NAMED_ESCAPES = {"\x00": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f",
                   "\r": "r", "\x1b": "e", "\x85": "N", "\u2028": "L", "\u2029": "P"}
 
 
-def _text_problem(kind, value, field, rel, text, at):
+def _text_problem(kind, refused, value, field, rel, text, at):
     """A control character or line break in a text field, named and pointed at."""
-    char = _TEXT_KINDS[kind].search(value).group()
+    char = refused.search(value).group()
     code = "schema.line_break" if kind == "line" and char in _LINE_BREAKS else "schema.control_char"
     line, col = _written_at(text, at, char)
     return problem(rel, line, col, code, field=field, char=f"U+{ord(char):04X}")
