@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from tests.support.content import strings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +88,7 @@ def _filled(text: str, content: Path) -> str:
     for line in text.splitlines(keepends=True):
         key = re.match(r"\s*(\w+):", line)
         field = key.group(1) if key else "description"  # the placeholder line of the block
-        out.append(_PLACEHOLDER.sub(lambda m: f'"{answers[field]}"', line) if not line.startswith("#") else line)
+        out.append(_PLACEHOLDER.sub(lambda m, field=field: f'"{answers[field]}"', line) if not line.startswith("#") else line)
     return "".join(out)
 
 
@@ -125,7 +124,7 @@ def test_new_entry_is_a_template_that_fails_until_filled_in(site, kind):
     lines = proc.stdout.splitlines()
     assert [tuple(x.split(": ", 1)[0].rsplit(":", 2)[1:]) for x in lines] == [
         (str(line), str(col)) for line, col, _ in PLACEHOLDERS[kind]]
-    for line, (_, _, field) in zip(lines, PLACEHOLDERS[kind]):
+    for line, (_, _, field) in zip(lines, PLACEHOLDERS[kind], strict=True):
         assert f": Fehler: „{field}“" in line and "enthält noch den Platzhalter der Vorlage" in line, line
     assert f"1 Dateien geprüft: {len(PLACEHOLDERS[kind])} Fehler" in proc.stderr
 
@@ -218,6 +217,51 @@ def test_new_into_another_content_folder(tmp_path):
     assert check.returncode == 1
     assert [x.split(": ")[0] for x in check.stdout.splitlines()] == [
         f"inhalt/places/treffpunkt.yaml:{line}:{col}" for line, col, _ in PLACEHOLDERS["place"]]
+
+
+@pytest.mark.parametrize("title, stem", [
+    ("Jugendb\u0075\u0308ro", "jugendbuero"),  # "ü" typed as u + combining diaeresis
+    ("ẞtraße", "sstrasse"),
+    ("Café – Begegnung", "cafe-begegnung"),
+    ("Ein sehr langer Titel für ein Angebot, das wirklich sehr viele Worte braucht", None),
+])
+def test_a_title_suggests_the_same_id_to_nahbei_new_and_to_nahbei_check(tmp_path, title, stem):
+    """One slugifier: the file `nahbei new` writes is the name `nahbei check` suggests
+    for a file named after the title."""
+    from datetime import date
+
+    from nahbei.model.check import check
+    from nahbei.model.ids import MAX_NEW_ID, new_id
+
+    made = new_id(title)
+    assert made == (stem or made) and len(made) <= MAX_NEW_ID and not made.endswith("-")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    proc = nahbei(tmp_path, "new", "place", title)
+    assert proc.returncode == 0 and (tmp_path / "content/places" / f"{made}.yaml").is_file()
+    (tmp_path / "content/places" / f"{made}.yaml").rename(tmp_path / "content/places" / f"{title}.yaml")
+    problems = check(tmp_path / "content", today=date(2026, 11, 22), root=tmp_path).problems
+    (bad_name,) = [p for p in problems if p.code == "file.bad_name"]
+    assert dict(bad_name.params)["suggestion"] == made
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_help_of_every_command_is_in_the_language_of_the_messages(lang, capsys):
+    from nahbei.cli import main
+    from nahbei.i18n import catalog
+
+    other = "en" if lang == "de" else "de"
+    wanted = {k: v for k, v in catalog(lang).items() if k.startswith("cli.help.")}
+    unwanted = {k: v for k, v in catalog(other).items() if k.startswith("cli.help.")}
+    seen = ""
+    for command in ([], ["check"], ["new"], ["freshness"], ["from-issue"]):
+        with pytest.raises(SystemExit):
+            main(["--lang", lang, *command, "--help"])
+        seen += " ".join(capsys.readouterr().out.split()) + "\n"
+    assert len(wanted) >= 15
+    assert [k for k, v in wanted.items() if " ".join(v.split()) not in seen] == []
+    assert [k for k, v in unwanted.items() if v != wanted[k] and " ".join(v.split()) in seen] == []
+    if lang == "en":  # no German left in the code either
+        assert not re.search("[äöüßÄÖÜ]", seen), seen
 
 
 # -- nahbei check FILE ----------------------------------------------------------------------

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 import yaml
 from icalendar import Calendar
-
-from nahbei.model.check import check
 from tests.support.content import strings
 from tests.support.feeds import directory_of, event, feeds_of
+
+from nahbei.model.check import check
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from tests.support.feeds import HOST, NOW, SITE, TODAY
+from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, model_rows, utc_window
 
 from nahbei.feeds import RETENTION_DAYS, feed_catalog, write_feeds
 from nahbei.feeds.catalog import feed_members
 from nahbei.model.check import check
 from nahbei.urls import Urls
-from tests.support.feeds import HOST, NOW, SITE, TODAY
-from tests.support.ical_parsers import IcalJs, PARSERS, expand_all, in_days, model_rows, utc_window
 
 ROOT = Path(__file__).resolve().parents[1]
 END = TODAY + timedelta(days=365)
@@ -280,7 +280,7 @@ def test_calendar_properties(site):
 
 def test_a_vtimezone_for_every_tzid(site):
     _, _, files = site
-    for path, data in files.items():
+    for path in files:
         text = ics(files, path)
         used = set(re.findall(r";TZID=([^:;]+)[:;]", text))
         defined = set(re.findall(r"^TZID:(.+)$", text, re.M))
@@ -334,7 +334,7 @@ def test_same_content_gives_same_bytes_apart_from_dtstamp(directory, tmp_path):
                     now=NOW + timedelta(hours=7, seconds=3))
     assert [p.relative_to(tmp_path / "a") for p in a] == [p.relative_to(tmp_path / "b") for p in b]
     stamp = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z\r\n")
-    for pa, pb in zip(a, b):
+    for pa, pb in zip(a, b, strict=True):
         da, db = pa.read_bytes(), pb.read_bytes()
         assert stamp.sub(b"", da) == stamp.sub(b"", db)
         assert da.count(b"DTSTAMP:20261122T050000Z") == db.count(b"DTSTAMP:20261122T120003Z")

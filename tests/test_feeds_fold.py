@@ -2,7 +2,8 @@
 exactly icalendar's ``Contentline(...).to_ical()`` for any text."""
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar.parser import Contentline
 from icalendar.prop import vText
 

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from tests.support.feeds import NOW, SITE, TODAY
 
 from nahbei.feeds import event_versions, git_history, write_feeds
 from nahbei.feeds import versions as versions_module
 from nahbei.model.check import check
 from nahbei.urls import Urls
-from tests.support.feeds import NOW, SITE, TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)

@@ -19,12 +19,13 @@ import os
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
+from tests.support.feeds import HOST, TODAY, directory_of, event, feeds_of
+from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, model_rows, utc_window
 
 from nahbei.model.recurrence import WEEKDAYS, Recurrence, series_dates
-from tests.support.feeds import TODAY, directory_of, event, feeds_of, HOST
-from tests.support.ical_parsers import IcalJs, PARSERS, expand_all, in_days, model_rows, utc_window
 
 END = TODAY + timedelta(days=365)
 EXAMPLES = int(os.environ.get("NAHBEI_FEED_EXAMPLES", "40"))  # more for a longer hunt
@@ -85,7 +86,7 @@ def series(draw, ident: str):
     assume(dates or extra)
     picked = draw(st.lists(st.sampled_from(dates), max_size=min(6, len(dates)), unique=True)) if dates else []
     kinds = [draw(st.sampled_from(("except", "cancelled", "moved"))) for _ in picked]
-    for kind, d in zip(kinds, picked):
+    for kind, d in zip(kinds, picked, strict=True):
         if kind == "moved":
             to = d + timedelta(days=draw(st.integers(-3, 3)))
             move = {"date": d.isoformat(), "to": f"{to} {draw(st.sampled_from(TIMES))}"}

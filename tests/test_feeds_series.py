@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from tests.support.feeds import HOST, TODAY, directory_of, event, feeds_of
+from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, model_rows, utc_window
 
-from nahbei.feeds import feed_catalog, last_day
+from nahbei.feeds import feed_catalog
 from nahbei.feeds.vtimezone import vtimezone
 from nahbei.urls import Urls
-from tests.support.feeds import HOST, TODAY, directory_of, event, feeds_of
-from tests.support.ical_parsers import IcalJs, PARSERS, expand_all, in_days, model_rows, utc_window
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -242,10 +242,10 @@ def test_last_day_and_retention():
     moved = event("m", "2026-01-05 10:00", recurrence={"frequency": "weekly", "count": 3, "moved": [
         {"date": "2026-01-19", "to": "2026-02-20 10:00"}]})
     days = event("d", "2026-08-01", end="2026-08-03")
-    assert last_day(weekly) is None
-    assert last_day(counted) == date(2026, 1, 19)
-    assert last_day(moved) == date(2026, 2, 20)
-    assert last_day(days) == date(2026, 8, 3)
+    assert weekly.last_day() is None
+    assert counted.last_day() == date(2026, 1, 19)
+    assert moved.last_day() == date(2026, 2, 20)
+    assert days.last_day() == date(2026, 8, 3)
     d = directory_of(weekly, counted, moved, days, today=date(2026, 10, 31))
     alle = feeds_of(d)["kalender/alle.ics"]
     assert b"UID:w@" in alle and b"UID:d@" in alle  # open series; 2026-08-03 is 89 days back

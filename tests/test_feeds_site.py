@@ -11,6 +11,7 @@ are checked against the event's own feed the same way.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,11 +23,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from icalendar import Calendar
+from tests.support.feeds import HOST, TODAY, directory_of, event, feeds_of
+from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, utc_window
 
 from nahbei.model.check import check
 from nahbei.urls import Urls
-from tests.support.feeds import HOST, TODAY, directory_of, event, feeds_of
-from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, utc_window
 
 REPO = Path(__file__).resolve().parents[1]
 EPOCH = str(int(datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=timezone.utc).timestamp()))
@@ -197,3 +198,65 @@ def test_geo_and_location_come_from_the_place():
     assert (geo.decode() if isinstance(geo, bytes) else geo) == "50.8155;7.1553"
     assert str(ev.get("LOCATION")) == "Saal am Markt, Markt 1, 53840 Troisdorf"
     assert f"UID:treff@{HOST}" in files["kalender/termine/treff.ics"].decode()
+
+
+class FeedLinks(HTMLParser):
+    """Every feed address on a page: .ics links (relative, https or webcal://)
+    and the read-only address fields of the subscribe blocks."""
+
+    def __init__(self):
+        super().__init__()
+        self.addresses: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for value in (a.get("href"), a.get("value") if tag == "input" else None):
+            if value and urlsplit(value).path.endswith(".ics"):
+                self.addresses.append(value)
+
+
+def linked_feeds(site: Path) -> dict[str, set[str]]:
+    """{site path of a feed: the pages and api/ files that link it}."""
+    linked: dict[str, set[str]] = {}
+    for f in sorted(site.rglob("*.html")):
+        page = f.relative_to(site).as_posix()
+        parser = FeedLinks()
+        parser.feed(f.read_text("utf-8"))
+        for address in parser.addresses:
+            parts = urlsplit(address)
+            if parts.scheme in ("webcal", "https", "http"):
+                assert parts.netloc == HOST, (page, address)
+                path = parts.path
+            else:
+                path = urlsplit(urljoin("/" + page, address)).path
+            linked.setdefault(normpath(path).lstrip("/"), set()).add(page)
+    for f in sorted((site / "api").glob("*.json")):
+        for item in json.loads(f.read_text("utf-8")).get("items", []):
+            if item.get("ics"):
+                linked.setdefault(item["ics"], set()).add(f"api/{f.name}")
+    return linked
+
+
+def test_every_feed_link_resolves_and_every_feed_is_linked(site):
+    """Feeds exist only where there are events, and pages and api/ agree with
+    the files: no link to a feed that was not written, no feed nobody links
+    (an offer with one event has no feed of its own; a place or organiser
+    without upcoming dates still offers its feed)."""
+    written = {p.relative_to(site).as_posix() for p in site.rglob("*.ics")}
+    linked = linked_feeds(site)
+    assert len(written) > 30
+    dangling = {path: sorted(pages)[:3] for path, pages in linked.items() if path not in written}
+    assert not dangling, dangling
+    unlinked = sorted(written - set(linked))
+    assert not unlinked, f"written but linked nowhere: {unlinked}"
+
+
+def test_an_offer_has_a_feed_of_its_own_from_two_events_on():
+    # one event: the offer's feed would repeat the event's own feed (which its page links)
+    files = feeds_of(directory_of(event("a", "2026-12-03 17:00", offer="kurs"),
+                                  event("b", "2026-12-10 17:00", offer="kurs"),
+                                  event("c", "2026-12-10 17:00", offer="solo")))
+    assert "kalender/angebote/kurs.ics" in files
+    assert "kalender/angebote/solo.ics" not in files
+    assert "kalender/termine/c.ics" in files
+    assert files["kalender/angebote/kurs.ics"].count(b"BEGIN:VEVENT") == 2

@@ -9,9 +9,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import cmarkgfm
-
-from nahbei.contribute.freshness import MARKER, Stale, render, report
+import pytest
 from tests.support.content import mark_reviewed
+
+from nahbei.contribute.freshness import MARKER, Stale, render, report, stale_entries
+from nahbei.model.check import check
+from nahbei.model.review import review_due
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +52,43 @@ def test_overdue_review_and_ended_period_are_listed_with_contact(tmp_path):
     assert any("Laufzeit beendet" in r and "2026-10-31" in r for r in rows)
     assert all("Caritasverband Region Mönchengladbach e.V." in r for r in rows)
     assert all("`content/offers/im-netzwerk-moenchengladbach.yaml`" in r for r in rows)
+
+
+@pytest.mark.parametrize("reviewed, months, due", [
+    ("2025-01-31", 1, "2025-02-28"),  # the end of the shorter month
+    ("2024-01-31", 1, "2024-02-29"),  # in a leap year
+    ("2024-02-29", 12, "2025-02-28"),
+    ("2025-01-31", 12, "2026-01-31"),  # the same day a year on, not the 28th
+    ("2025-08-31", 6, "2026-02-28"),
+    ("2025-03-15", None, "2026-03-15"),  # twelve months when the entry does not say
+])
+def test_review_due_counts_calendar_months(reviewed, months, due):
+    entry = {"last_reviewed": reviewed} | ({"review_interval_months": months} if months else {})
+    assert review_due(entry) == date.fromisoformat(due)
+
+
+def test_review_due_is_none_for_an_entry_never_reviewed():
+    assert review_due({"review_interval_months": 6}) is None
+
+
+@pytest.mark.parametrize("today", ["2026-01-30", "2026-01-31", "2026-02-01", "2026-03-01"])
+def test_check_and_freshness_name_the_same_overdue_reviews(tmp_path, today):
+    """An offer reviewed on 31 January (due the next 31 January) and a contact reviewed
+    on 29 February (due 28 February): on each day both or neither report each entry,
+    with the same due date."""
+    content = copy_content(tmp_path)
+    mark_reviewed(content / "offers" / "im-netzwerk-moenchengladbach.yaml", "2025-01-31")
+    mark_reviewed(content / "contacts" / "caritas-moenchengladbach.yaml", "2025-02-28", months=12)
+    mark_reviewed(content / "contacts" / "amt-soziales-troisdorf.yaml", "2024-02-29", months=24)
+    result = check(content, today=date.fromisoformat(today), root=tmp_path)
+    assert result.errors == []
+    by_check = {(p.path, dict(p.params)["due"]) for p in result.warnings if p.code == "review.overdue"}
+    by_freshness = {(s.source, s.due) for s in stale_entries(result.directory) if s.reason == "review"}
+    assert by_check == by_freshness
+    expected = {"content/offers/im-netzwerk-moenchengladbach.yaml": "2026-01-31",
+                "content/contacts/caritas-moenchengladbach.yaml": "2026-02-28",
+                "content/contacts/amt-soziales-troisdorf.yaml": "2026-02-28"}
+    assert by_check == {(path, due) for path, due in expected.items() if due < today}
 
 
 def test_cli_twice_gives_one_identical_body(tmp_path):
@@ -125,7 +165,7 @@ def test_every_cell_shows_its_text_and_no_entry_breaks_the_table():
     assert set(table.tags) <= {"p", "table", "thead", "tbody", "tr", "th", "td", "code", "a"}, set(table.tags)
     for href, text in re.findall(r'<a href="([^"]*)">(.*?)</a>', html):  # only GitHub's autolinks of plain text
         assert href.removeprefix("mailto:") == text, (href, text)
-    for row, item in zip(table.rows[1:], items):
+    for row, item in zip(table.rows[1:], items, strict=True):
         one_line = " ".join("".join(" " if ch < " " or ch in "\x7f\x85\u2028" else ch for ch in item.name).split())
         assert row[0] == f"{one_line} ({'Angebot' if item.kind == 'offer' else 'Kontakt'})"
         assert row[2] == item.due and row[4] == item.source

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from nahbei.contribute.forms import CHOICES, choice_labels, form_labels
 from nahbei.contribute.issueform import FORMS, convert, parse_body
 from nahbei.model.check import check
 
@@ -31,12 +32,41 @@ def files(content):
     return {p.relative_to(content).as_posix(): p.read_bytes() for p in content.rglob("*.yaml")}
 
 
-def test_form_labels_match_the_issue_templates():
-    for form, labels in FORMS.items():
+def templates():
+    for form in FORMS:
         name = {"aenderung": "aenderung-melden"}.get(form, form)
-        template = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / f"{name}.yml").read_text("utf-8"))
+        yield form, yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / f"{name}.yml").read_text("utf-8"))
+
+
+def test_form_labels_match_the_issue_templates():
+    for form, template in templates():
         rendered = {item["id"]: item["attributes"]["label"] for item in template["body"] if "id" in item}
-        assert rendered == labels
+        assert rendered == form_labels(form)
+
+
+@pytest.mark.parametrize("code", ["de", "en", "ar", "tr", "uk", "fa", "ru"])
+def test_a_language_written_as_its_name_is_read_as_the_name_pages_show(code):
+    """One home for language names (formatting): what a page shows is what the form reads."""
+    from nahbei.formatting import language_code, language_name
+
+    assert language_code(language_name(code, "de"), "de") == code
+    assert language_code(language_name(code, "en").upper(), "en") == code
+    assert language_code(code) == code
+
+
+def test_form_choices_are_options_of_the_issue_templates():
+    """Each choice the converter reads (locale form.<field>.<choice>) is an option of that
+    drop-down in every form that has it; the recurrence options are exactly the choices."""
+    seen = set()
+    for _, template in templates():
+        for item in template["body"]:
+            if item.get("id") in CHOICES:
+                seen.add(item["id"])
+                options, labels = item["attributes"]["options"], choice_labels(item["id"])
+                assert set(labels.values()) <= set(options), (item["id"], labels, options)
+                if item["id"] == "recurrence":
+                    assert list(labels.values()) == options
+    assert seen == set(CHOICES)
 
 
 def test_new_offer_becomes_valid_entry_with_new_place(content):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.test_validation import CASES, TODAY, build_tree
 
 from nahbei.i18n import flatten as flat
 from nahbei.model.check import check
-from tests.test_validation import CASES, TODAY, build_tree
 
 REPO = Path(__file__).resolve().parents[1]
 LOCALES = REPO / "plugins" / "nahbei" / "locales"

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 
+from tests.support.feeds import CONTACTS, PLACES, SITE, TAXONOMY, TODAY, event
+
 from nahbei.jsonld import JsonLd, dumps
 from nahbei.model.directory import Contact, Directory, Offer, Place, _freeze
 from nahbei.urls import Urls
-from tests.support.feeds import CONTACTS, PLACES, SITE, TAXONOMY, TODAY, event
 
 OFFICE = Contact("beratungsstelle", "content/contacts/beratungsstelle.yaml", _freeze({
     "id": "beratungsstelle", "kind": "office", "name": "Beratungsstelle am Markt", "role": "Schuldnerberatung",

@@ -4,18 +4,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
-from .i18n import t
-from .model.check import KIND_FOLDER, check
+from . import cli_extra
+from .i18n import DEFAULT_LANG, t
+from .model.check import check
 from .model.clock import today as clock_today
+from .model.ids import new_id
+from .model.layout import ENTRY_KINDS, FOLDERS, schema_comment
 
 
 def _lang(args) -> str:
-    return args.lang or os.environ.get("NAHBEI_LANG", "de")
+    """The language of messages: --lang, else NAHBEI_LANG, else German."""
+    return args.lang or os.environ.get("NAHBEI_LANG") or DEFAULT_LANG
 
 
 def cmd_check(args) -> int:
@@ -51,33 +53,23 @@ def cmd_check(args) -> int:
     return 0
 
 
-def slugify(title: str) -> str:
-    s = title.lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        s = s.replace(a, b)
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return (s or "eintrag")[:60].strip("-")
-
-
 def skeleton(kind: str, ident: str, title: str, today: str, lang: str = "de") -> str:
     """A commented template for a new entry (texts in the locale files). Every value
     the volunteer has to give is a placeholder, "[Bitte ausfüllen: Anbieter]", that
     ``nahbei check`` reports until it is replaced: nothing is taken from other
     entries, so nothing is published under someone else's name by accident."""
-    if kind not in KIND_FOLDER:
+    if kind not in ENTRY_KINDS:
         raise ValueError(kind)
     name = json.dumps(title, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
-    head = f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
-    return head + t(f"skeleton.{kind}", lang, id=ident, name=name, today=today)
+    return schema_comment(kind) + t(f"skeleton.{kind}", lang, id=ident, name=name, today=today)
 
 
 def cmd_new(args) -> int:
     lang = _lang(args)
     content = Path(args.content)
-    folder = content / KIND_FOLDER[args.kind]
+    folder = content / FOLDERS[args.kind]
     folder.mkdir(parents=True, exist_ok=True)
-    base = slugify(args.title)
+    base = new_id(args.title, lang)
     ident, n = base, 2
     while (folder / f"{ident}.yaml").exists():
         ident, n = f"{base}-{n}", n + 1
@@ -89,25 +81,32 @@ def cmd_new(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="nahbei", description="nahbei: Verzeichnis sozialer Angebote")
-    parser.add_argument("--lang", help="Sprache der Meldungen (de, en)")
+    # The help texts are in the language of the messages: --lang is read first.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    lang = _lang(early.parse_known_args(argv)[0])
+
+    def h(key):
+        return t("cli.help." + key, lang)
+
+    parser = argparse.ArgumentParser(prog="nahbei", description=h("description"))
+    parser.add_argument("--lang", help=h("lang"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("check", help="Inhalte prüfen")
-    p.add_argument("paths", nargs="*", help="nur Meldungen zu diesen Dateien (geprüft wird immer der ganze Ordner)")
-    p.add_argument("--content", default="content")
-    p.add_argument("--strict", action="store_true", help="Warnungen als Fehler werten")
-    p.add_argument("--format", choices=["text", "github"], default=None)
+    p = sub.add_parser("check", help=h("check"))
+    p.add_argument("paths", nargs="*", help=h("check_paths"))
+    p.add_argument("--content", default="content", help=h("content"))
+    p.add_argument("--strict", action="store_true", help=h("strict"))
+    p.add_argument("--format", choices=["text", "github"], default=None, help=h("check_format"))
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("new", help="neuen Eintrag anlegen")
-    p.add_argument("kind", choices=["offer", "event", "contact", "place"])
-    p.add_argument("title")
-    p.add_argument("--content", default="content")
+    p = sub.add_parser("new", help=h("new"))
+    p.add_argument("kind", choices=ENTRY_KINDS, help=h("new_kind"))
+    p.add_argument("title", help=h("new_title"))
+    p.add_argument("--content", default="content", help=h("content"))
     p.set_defaults(func=cmd_new)
 
-    from . import cli_extra  # noqa: F401  (registers further commands, if present)
-    cli_extra.register(sub)
+    cli_extra.register(sub, lang)
 
     args = parser.parse_args(argv)
     return args.func(args)

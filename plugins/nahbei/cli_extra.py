@@ -1,4 +1,8 @@
-"""Further `nahbei` sub-commands for the contribution workflows."""
+"""Further `nahbei` sub-commands for the contribution workflows.
+
+Imports nothing of ``nahbei.cli`` (which registers these commands): the contribution
+modules it loads import the model, never the command line.
+"""
 from __future__ import annotations
 
 import os
@@ -6,11 +10,18 @@ import sys
 import traceback
 from pathlib import Path
 
+from .contribute.forms import FORMS
+from .i18n import DEFAULT_LANG, t
+
+
+def _lang(args) -> str:
+    return args.lang or os.environ.get("NAHBEI_LANG") or DEFAULT_LANG
+
 
 def cmd_freshness(args) -> int:
     from .contribute.freshness import report
 
-    lang = args.lang or os.environ.get("NAHBEI_LANG", "de")
+    lang = _lang(args)
     try:
         body, count = report(Path(args.content), lang=lang, root=Path.cwd())
     except ValueError as exc:  # invalid content: the same messages as nahbei check
@@ -25,14 +36,23 @@ def cmd_freshness(args) -> int:
     return 0
 
 
-def register(sub) -> None:
-    p = sub.add_parser("freshness", help="Einträge auflisten, deren Prüfung fällig ist")
-    p.add_argument("--content", default="content")
-    p.add_argument("--format", choices=["markdown"], default="markdown")
-    p.add_argument("--output", help="Datei statt Standardausgabe")
-    p.add_argument("--count-file", help="schreibt die Anzahl veralteter Einträge in diese Datei")
+def register(sub, lang: str = DEFAULT_LANG) -> None:
+    def h(key):
+        return t("cli.help." + key, lang)
+
+    p = sub.add_parser("freshness", help=h("freshness"))
+    p.add_argument("--content", default="content", help=h("content"))
+    # Markdown is the only form; the option stays because freshness.yml names it
+    p.add_argument("--format", choices=["markdown"], default="markdown", help=h("freshness_format"))
+    p.add_argument("--output", help=h("freshness_output"))
+    p.add_argument("--count-file", help=h("freshness_count_file"))
     p.set_defaults(func=cmd_freshness)
-    _register_from_issue(sub)
+
+    p = sub.add_parser("from-issue", help=h("from_issue"))
+    p.add_argument("--form", required=True, choices=list(FORMS))
+    p.add_argument("--body-file", required=True, help=h("from_issue_body_file"))
+    p.add_argument("--out-dir", default="content", help=h("from_issue_out_dir"))
+    p.set_defaults(func=cmd_from_issue)
 
 
 def cmd_from_issue(args) -> int:
@@ -43,10 +63,9 @@ def cmd_from_issue(args) -> int:
     stderr, which the workflow keeps in its log.
     """
     from .contribute.issueform import convert
-    from .i18n import t
     from .model.clock import today
 
-    lang = args.lang or os.environ.get("NAHBEI_LANG", "de")
+    lang = _lang(args)
     try:
         body = Path(args.body_file).read_text("utf-8") if args.body_file != "-" else sys.stdin.read()
         outcome = convert(args.form, body, Path(args.out_dir), today=today(), lang=lang)
@@ -59,11 +78,3 @@ def cmd_from_issue(args) -> int:
     for path in outcome.written:
         print(t("issue.written", lang, path=path.as_posix()))
     return 0 if outcome.ok else 1
-
-
-def _register_from_issue(sub) -> None:
-    p = sub.add_parser("from-issue", help="Formular-Issue in eine YAML-Datei umwandeln")
-    p.add_argument("--form", required=True, choices=["neues-angebot", "neue-veranstaltung", "aenderung"])
-    p.add_argument("--body-file", required=True, help="Text des Issues (- für Standardeingabe)")
-    p.add_argument("--out-dir", default="content", help="Inhaltsordner")
-    p.set_defaults(func=cmd_from_issue)

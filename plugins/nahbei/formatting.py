@@ -12,16 +12,17 @@ from datetime import date, datetime
 from urllib.parse import quote, urlencode
 
 import phonenumbers
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_day_names
 
 from .i18n import t
+from .model.directory import DEFAULT_COUNTRY
 from .model.recurrence import WEEKDAYS
 
 __all__ = [
     "Phone", "address_lines", "address_one_line", "age_label", "day_label", "days_label",
     "format_date_long", "format_day", "format_time", "hours_rows", "hours_summary",
-    "language_name", "occurrence_label", "phone", "route_url", "time_range",
+    "language_code", "language_name", "occurrence_label", "phone", "route_url", "time_range",
 ]
 
 
@@ -184,12 +185,15 @@ class Phone:
 
 
 @functools.lru_cache(maxsize=65536)  # the same numbers appear on many pages
-def phone(number: str, kind: str = "phone", note: str | None = None) -> Phone:
+def phone(number: str, kind: str = "phone", note: str | None = None, *, region: str = DEFAULT_COUNTRY) -> Phone:
+    """``region``: the directory's country (``Directory.country``); a number without
+    country code is read as one of its numbers and shown in its national form."""
     try:
-        parsed = phonenumbers.parse(number, "DE")
+        parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return Phone(number, "", "", kind, note)
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 49 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    home = parsed.country_code == phonenumbers.country_code_for_region(region)
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     href = ("sms:" if kind == "sms" else "tel:") + e164 if kind != "whatsapp" else "https://wa.me/" + e164.lstrip("+")
     return Phone(phonenumbers.format_number(parsed, fmt), href, e164, kind, note)
@@ -204,11 +208,27 @@ def mailto(address: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def language_name(code: str, lang: str = "de") -> str:
-    """'ar' -> 'Arabisch' (babel); unknown codes stay as written."""
+    """'ar' -> 'Arabisch' (babel, in ``lang``); unknown codes stay as written."""
     try:
         return Locale.parse(lang).languages.get(code, code)
-    except (ValueError, TypeError):
+    except (UnknownLocaleError, ValueError, TypeError):
         return code
+
+
+@functools.lru_cache(maxsize=None)
+def _language_codes(lang: str) -> dict[str, str]:
+    """{lower-case name in ``lang``: code} of the languages with a plain ISO 639 code."""
+    names = Locale.parse(lang).languages
+    return {name.lower(): code for code, name in names.items() if len(code) in (2, 3) and "_" not in code}
+
+
+def language_code(text: str, lang: str = "de") -> str | None:
+    """The reverse of ``language_name``: 'Arabisch' (or 'ar') -> 'ar'; None if unknown."""
+    text = text.strip().lower()
+    by_name = _language_codes(lang)
+    if text in by_name:
+        return by_name[text]
+    return text if len(text) in (2, 3) and text in Locale.parse(lang).languages else None
 
 
 def address_lines(address) -> list[str]:

@@ -23,7 +23,7 @@ import json
 from datetime import date, datetime
 
 from .formatting import phone as format_phone
-from .model.recurrence import WEEKDAYS
+from .model.recurrence import WEEKDAYS, local_day
 from .urls import Urls
 
 SCHEMA = "https://schema.org/"
@@ -53,7 +53,8 @@ def _day(name: str) -> str:
     return SCHEMA + DAYS[WEEKDAYS.index(name)]
 
 
-def postal_address(address) -> dict | None:
+def postal_address(address, country: str) -> dict | None:
+    """``country``: the directory's (``Directory.country``); addresses carry none of their own."""
     if not address:
         return None
     return _clean({
@@ -62,7 +63,7 @@ def postal_address(address) -> dict | None:
         "postalCode": address.get("postcode"),
         "addressLocality": address.get("town"),
         "addressRegion": address.get("district"),
-        "addressCountry": "DE",
+        "addressCountry": country,
     })
 
 
@@ -139,13 +140,13 @@ class JsonLd:
             "@type": "Place",
             "@id": self.url("place", pid),
             "name": p.name,
-            "address": postal_address(p.address),
+            "address": postal_address(p.address, self.d.country),
             "geo": {"@type": "GeoCoordinates", "latitude": coords["lat"], "longitude": coords["lon"]} if coords else None,
             "openingHoursSpecification": opening_hours(hours),
         })
 
     def _phones(self, entry) -> list[str]:
-        return [format_phone(p["number"]).e164 or p["number"]
+        return [format_phone(p["number"], region=self.d.country).e164 or p["number"]
                 for p in entry.get("phones", ()) if p.get("type", "phone") in ("phone", "mobile")]
 
     def _terms(self, vocab: str, ids) -> list[str]:
@@ -172,12 +173,12 @@ class JsonLd:
         typ = "GovernmentService" if provider is not None and self._is_public(provider) else "Service"
         phones = self._phones(o)
         channels = []
-        for entry in o.get("places", ()):
-            loc = self._place(entry["place"], entry.get("hours"))
+        for at in o.places:
+            loc = self._place(at.place, at.hours)
             if loc:
                 channels.append(_clean({
                     "@type": "ServiceChannel",
-                    "name": entry.get("label"),
+                    "name": at.label,
                     "serviceLocation": loc,
                     "availableLanguage": self._languages(o),
                 }))
@@ -189,10 +190,8 @@ class JsonLd:
             }))
         if o.get("website"):
             channels.append({"@type": "ServiceChannel", "serviceUrl": o.get("website")})
-        regions = sorted({term for term in o.regions} | {
-            self.d.places[p].region for p in o.place_ids
-            if p in self.d.places and self.d.places[p].region and not self.d.places[p].example_data})
-        hours = [h for entry in o.get("places", ()) for h in opening_hours(entry.get("hours"))]
+        regions = self.d.offer_regions(o, example_places=False)
+        hours = [h for at in o.places for h in opening_hours(at.hours)]
         return _clean({
             "@context": "https://schema.org",
             "@type": typ,
@@ -271,7 +270,8 @@ class JsonLd:
             "startTime": e.start.strftime("%H:%M") if isinstance(e.start, datetime) else None,
             "endTime": e.end.strftime("%H:%M") if isinstance(e.end, datetime) else None,
             "scheduleTimezone": e.tz,
-            "exceptDate": [d.isoformat() for d in (*rec.exdates, *rec.cancelled)],
+            # the model's reading (Event.series): the rule's dates taken out or cancelled
+            "exceptDate": [local_day(x).isoformat() for x in (*e.series.excluded, *e.series.cancelled)],
         })
 
     def contact(self, c) -> dict | None:
@@ -301,7 +301,7 @@ class JsonLd:
             "description": None if person else c.get("role"),
             "telephone": phones[0] if phones else None,
             "email": c.get("email"),
-            "address": postal_address(address),
+            "address": postal_address(address, self.d.country),
             "worksFor" if person else "parentOrganization": parent,
             "contactPoint": [point] if len(point) > 1 else None,
         })

@@ -3,7 +3,8 @@
 ``api/offers.json``, ``api/events.json``, ``api/contacts.json``,
 ``api/places.json`` and ``api/taxonomy.json``. Each holds
 ``{"generated": "YYYY-MM-DD", "count": n, "items": [...]}``; an item is the
-entry as written in its YAML file plus ``url`` (site-relative page path) and,
+entry as written in its YAML file plus ``url`` (site-relative path of the page
+that shows it: a consultation-hours series is shown on its offer's page) and,
 for offers, ``ended``; for events, ``next_dates`` (upcoming dates in the
 calendar window) and ``ics`` (the event's calendar file).
 
@@ -56,7 +57,9 @@ def build(directory, urls: Urls | None = None, days: int = 56) -> dict[str, dict
         items = []
         for ident in sorted(getattr(d, name)):
             entry = getattr(d, name)[ident]
-            item = {"id": ident, "url": urls.page(kind, ident), **thaw(entry.data)}
+            # consultation hours have no page of their own: their url is their offer's page
+            page = entry.shown_on if kind == "event" else (kind, ident)
+            item = {"id": ident, "url": urls.page(*page), **thaw(entry.data)}
             item["id"] = ident
             if kind == "offer":
                 item["ended"] = entry.is_ended(today)

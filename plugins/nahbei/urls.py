@@ -2,6 +2,8 @@
 
 One place for URL rules, so pages, feeds, JSON and search agree. Paths are
 site-relative without a leading slash, directory style ("angebote/x/").
+Every segment is in the one table below; mkdocs.yml may override any of them
+(``nahbei/directory: urls: {offer: offers}``).
 """
 from __future__ import annotations
 
@@ -20,6 +22,16 @@ DEFAULT_SEGMENTS = {
     "az": "a-z",
     "search": "suche",
     "api": "api",
+    # legal pages, and the help page under the calendar (kalender/abonnieren/)
+    "imprint": "impressum",
+    "privacy": "datenschutz",
+    "accessibility": "barrierefreiheit",
+    "subscribe": "abonnieren",
+    # feeds below the calendar: kalender/alle.ics, kalender/termine/<event>.ics,
+    # kalender/veranstalter/<organiser>.ics (the other scopes use their page segment)
+    "feed_all": "alle",
+    "feed_event": "termine",
+    "feed_organiser": "veranstalter",
 }
 
 
@@ -39,8 +51,6 @@ class Urls:
         offer | contact (organiser) | place | event (single event)."""
         cal = self.segments["calendar"]
         if scope == "all":
-            return f"{cal}/alle.ics"
-        if scope == "event":
-            return f"{cal}/termine/{ident}.ics"
-        folder = {"contact": "veranstalter"}.get(scope) or self.segments[scope]
+            return f"{cal}/{self.segments['feed_all']}.ics"
+        folder = self.segments[{"event": "feed_event", "contact": "feed_organiser"}.get(scope, scope)]
         return f"{cal}/{folder}/{ident}.ics"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..i18n import t
 from ..model.check import check
+from ..model.review import review_due
 
 MARKER = "<!-- nahbei:freshness -->"
 
@@ -54,11 +55,6 @@ def _code_cell(text: str) -> str:
     return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
 
 
-def _add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    return date(d.year + y, m + 1, min(d.day, 28))
-
-
 def stale_entries(directory) -> list[Stale]:
     today = directory.today
     out = []
@@ -81,12 +77,10 @@ def stale_entries(directory) -> list[Stale]:
         for e in entries.values():
             if kind == "offer" and e.status == "ended":
                 continue
-            reviewed = e.get("last_reviewed")
-            if reviewed:
-                due = _add_months(date.fromisoformat(reviewed), e.get("review_interval_months", 12))
-                if due < today:
-                    out.append(Stale(due.isoformat(), kind, e.id, e.source, "review", e.name,
-                                     responsible(e) if kind == "offer" else e.name))
+            due = review_due(e)
+            if due is not None and due < today:
+                out.append(Stale(due.isoformat(), kind, e.id, e.source, "review", e.name,
+                                 responsible(e) if kind == "offer" else e.name))
             if kind == "offer" and e.until is not None and e.until < today:
                 out.append(Stale(e.until.isoformat(), kind, e.id, e.source, "ended", e.name, responsible(e)))
     return sorted(out)

@@ -6,6 +6,10 @@ mapped onto a field (opening hours, recurrence details) is kept in a note
 field, so nothing the volunteer wrote is lost. New files are written only
 when the whole tree still passes ``nahbei check``; otherwise nothing is
 written and the same messages as ``nahbei check`` are returned.
+
+The forms' headings and choices are texts of the locale files (``form.*``), in
+the language the forms are written in (``form_lang``, German); the messages
+are in ``lang``.
 """
 from __future__ import annotations
 
@@ -17,51 +21,26 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from babel import Locale
 
-from ..cli import slugify
-from ..i18n import t
+from ..formatting import day_label, language_code
+from ..i18n import DEFAULT_LANG, t
 from ..model import loader
 from ..model.check import check
+from ..model.ids import ID_PATTERN, new_id
+from ..model.layout import ENTRY_KINDS, entry_file, schema_comment
 from ..model.recurrence import WEEKDAYS
+from .forms import FORMS, RECURRENCE_CHOICES, REQUIRED, choice_labels, form_labels
 
 NO_RESPONSE = "_No response_"
 
-# label of each section, per form (the ids are documented in the form files)
-FORMS = {
-    "neues-angebot": {
-        "name": "Name des Angebots", "summary": "Kurzbeschreibung", "description": "Beschreibung",
-        "topics": "Themen", "target_groups": "Zielgruppen", "age_min": "Alter von", "age_max": "Alter bis",
-        "cost": "Kosten", "cost_note": "Was kostet es?", "languages": "Sprachen",
-        "provider": "Anbieter oder Träger", "address": "Ort und Adresse",
-        "hours": "Öffnungszeiten oder Sprechzeiten", "phone": "Telefon", "email": "E-Mail",
-        "website": "Website", "consent": "Einverständnis",
-    },
-    "neue-veranstaltung": {
-        "title": "Titel", "description": "Beschreibung", "date": "Datum", "start_time": "Beginn",
-        "end_time": "Ende", "recurrence": "Wiederholung", "recurrence_note": "Wiederholung genauer",
-        "place": "Ort", "organiser": "Veranstalter", "registration": "Anmeldung",
-        "registration_note": "Wie meldet man sich an?", "cost": "Kosten", "cost_note": "Was kostet es?",
-        "consent": "Einverständnis",
-    },
-    "aenderung": {
-        "entry": "Welcher Eintrag?", "wrong": "Was stimmt nicht?", "correct": "Was ist richtig?",
-        "source": "Woher wissen Sie das?",
-    },
-}
-REQUIRED = {
-    "neues-angebot": ("name", "summary", "topics", "target_groups", "provider", "consent"),
-    "neue-veranstaltung": ("title", "date", "place", "organiser", "consent"),
-    "aenderung": ("entry", "wrong", "correct"),
-}
-SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
 # Numbers in answers are ASCII digits only: `str.isdigit()` and `\d` also accept "²" or "٣",
 # which int() rejects or turns into something the volunteer did not write.
 _AGE = re.compile(r"[0-9]{1,4}")  # longer is no age (and int() of thousands of digits raises)
-_ENTRY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the schemas' id pattern
-_DAY_NAMES = {"mo": "mo", "montag": "mo", "di": "di", "dienstag": "di", "mi": "mi", "mittwoch": "mi",
-              "do": "do", "donnerstag": "do", "fr": "fr", "freitag": "fr", "sa": "sa", "samstag": "sa",
-              "so": "so", "sonntag": "so"}
+
+
+def _day_names(form_lang: str) -> dict[str, str]:
+    """{lower-case day name, short and long ("di", "dienstag"): weekday id}."""
+    return {day_label(day, form_lang, width).lower(): day for day in WEEKDAYS for width in ("short", "wide")}
 
 
 class FormError(Exception):
@@ -109,11 +88,11 @@ def _msg(label: str, key: str, lang: str, **params) -> str:
 
 
 class _Converter:
-    def __init__(self, form: str, body: str, content: Path, today: date, lang: str):
+    def __init__(self, form: str, body: str, content: Path, today: date, lang: str, form_lang: str = DEFAULT_LANG):
         if form not in FORMS:
             raise FormError([t("issue.unknown_form", lang, form=form, forms=", ".join(FORMS))])
-        self.form, self.content, self.today, self.lang = form, content, today, lang
-        self.labels = FORMS[form]
+        self.form, self.content, self.today, self.lang, self.form_lang = form, content, today, lang, form_lang
+        self.labels = form_labels(form, form_lang)
         raw = parse_body(body)
         self.values = {key: raw.get(label, "") for key, label in self.labels.items()}
         self.errors: list[str] = []
@@ -133,12 +112,20 @@ class _Converter:
     def error(self, key, code, **params):
         self.errors.append(_msg(self.labels[key], code, self.lang, **params))
 
+    def word(self, key: str, **params) -> str:
+        """A text of the form's language (form.*): a choice, a word in free answers, a note written to the file."""
+        return t("form." + key, self.form_lang, **params)
+
+    def choice(self, field: str, value: str) -> str | None:
+        """The key of the option chosen in a drop-down ("kostenlos" -> "free"), None for another value."""
+        return next((k for k, label in choice_labels(field, self.form_lang).items() if label == value), None)
+
     # lookups ---------------------------------------------------------------
 
-    def _existing(self, kind_folder: str) -> dict[str, str]:
+    def _existing(self, kind: str) -> dict[str, str]:
         """{lower-case name: id} of existing entries of a kind."""
         out = {}
-        folder = self.content / kind_folder
+        folder = (self.content / entry_file(kind, "x")).parent
         for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
             data = _read(p)
             if not isinstance(data, dict):
@@ -148,10 +135,10 @@ class _Converter:
                 out[name.strip().lower()] = p.stem
         return out
 
-    def _unique_id(self, kind_folder: str, title: str, taken: set) -> str:
-        base = slugify(title)
+    def _unique_id(self, kind: str, title: str, taken: set) -> str:
+        base = new_id(title, self.lang)
         ident, n = base, 2
-        while (self.content / kind_folder / f"{ident}.yaml").exists() or ident in taken:
+        while (self.content / entry_file(kind, ident)).exists() or ident in taken:
             ident, n = f"{base}-{n}", n + 1
         taken.add(ident)
         return ident
@@ -170,13 +157,12 @@ class _Converter:
         text = self.values.get("languages", "")
         if not text:
             return []
-        names = {name.lower(): code for code, name in Locale("de").languages.items() if len(code) in (2, 3) and "_" not in code}
         out = []
-        for part in re.split(r"[,;/\n]| und ", text):
+        for part in re.split(rf"[,;/\n]| {re.escape(self.word('and'))} ", text):
             part = part.strip().lower()
             if not part:
                 continue
-            code = names.get(part) or (part if part in Locale("de").languages and len(part) in (2, 3) else None)
+            code = language_code(part, self.form_lang)
             if code is None:
                 self.error("languages", "unknown_language", value=part)
             elif code not in out:
@@ -186,9 +172,10 @@ class _Converter:
     def cost(self) -> dict | None:
         choice = self.values.get("cost", "")
         note = self.values.get("cost_note", "").strip()
-        if choice == "kostenlos":
+        chosen = self.choice("cost", choice)
+        if chosen == "free":
             return {"free": True}
-        if choice == "kostet etwas":
+        if chosen == "paid":
             return {"free": False, **({"note": note} if note else {})}
         return None
 
@@ -197,8 +184,9 @@ class _Converter:
         text = self.values.get(key, "").strip()
         if not text:
             return None
-        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().lower().startswith("beispiel")]
-        existing = self._existing("places")
+        example = self.word("example").lower()  # the form's own example, copied along
+        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().lower().startswith(example)]
+        existing = self._existing("place")
         if lines and lines[0].lower() in existing:
             return existing[lines[0].lower()]
         postcode_line = next((line for line in lines if re.match(r"^[0-9]{5}\s+\S", line)), None)
@@ -209,38 +197,42 @@ class _Converter:
         others = [line for line in lines if line is not postcode_line]
         name = others[0] if others else town
         street = next((line for line in others[1:] if re.search(r"[0-9]", line)), None)
-        ident = self._unique_id("places", name, taken)
+        ident = self._unique_id("place", name, taken)
         address = {"town": town, "postcode": postcode}
         if street:
             address = {"street": street, **address}
-        new_files[("places", ident)] = ("place", {"id": ident, "name": name, "address": address})
+        new_files[("place", ident)] = {"id": ident, "name": name, "address": address}
         return ident
 
     def contact(self, key: str, taken: set, new_files: dict) -> str | None:
         name = self.values.get(key, "").strip()
         if not name:
             return None
-        existing = self._existing("contacts")
+        existing = self._existing("contact")
         if name.lower() in existing:
             return existing[name.lower()]
-        ident = self._unique_id("contacts", name, taken)
+        ident = self._unique_id("contact", name, taken)
         data = {"id": ident, "kind": "organisation", "name": name, "last_reviewed": self.today.isoformat()}
-        new_files[("contacts", ident)] = ("contact", data)
+        new_files[("contact", ident)] = data
         return ident
 
     def hours(self) -> dict | None:
         text = self.values.get("hours", "").strip()
         if not text:
             return None
+        days = _day_names(self.form_lang)
+        until, oclock = re.escape(self.word("until")), re.escape(self.word("oclock"))
+        slot = re.compile(rf"^\s*([^\W\d_]+)\.?\s+([0-9]{{1,2}})(?:[:.]([0-9]{{2}}))?\s*(?:{until}|-|–)\s*"
+                          rf"([0-9]{{1,2}})(?:[:.]([0-9]{{2}}))?\s*(?:{oclock})?\s*$")
         slots = []
         for line in text.splitlines():
-            m = re.match(r"^\s*([A-Za-zä]+)\.?\s+([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(?:bis|-|–)\s*([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(?:Uhr)?\s*$", line)
-            if not m or m.group(1).lower() not in _DAY_NAMES:
+            m = slot.match(line)
+            if not m or m.group(1).lower() not in days:
                 slots = None
                 break
             opens = f"{int(m.group(2)):02d}:{m.group(3) or '00'}"
             closes = f"{int(m.group(4)):02d}:{m.group(5) or '00'}"
-            slots.append({"days": [_DAY_NAMES[m.group(1).lower()]], "opens": opens, "closes": closes})
+            slots.append({"days": [days[m.group(1).lower()]], "opens": opens, "closes": closes})
         if slots:
             return {"regular": slots}
         return {"note": " ".join(text.split())}  # kept as written
@@ -251,7 +243,7 @@ class _Converter:
         v = self.values
         taken: set = set()
         new_files: dict = {}
-        ident = self._unique_id("offers", v["name"], taken)
+        ident = self._unique_id("offer", v["name"], taken)
         data = {"id": ident, "name": v["name"].strip(), "summary": " ".join(v["summary"].split()), "status": "active"}
         if v.get("description"):
             data["description"] = v["description"].strip() + "\n"
@@ -282,7 +274,7 @@ class _Converter:
             data["places"] = [entry]
         elif v.get("hours", "").strip():  # hours without a place: kept in the description
             text = data.get("description", "").rstrip("\n")
-            data["description"] = (text + "\n\n" if text else "") + "Zeiten: " + " ".join(v["hours"].split()) + "\n"
+            data["description"] = (text + "\n\n" if text else "") + self.word("hours_note", hours=" ".join(v["hours"].split())) + "\n"
         if v.get("phone", "").strip():
             data["phones"] = [{"number": v["phone"].strip()}]
         if v.get("email", "").strip():
@@ -290,19 +282,20 @@ class _Converter:
         if v.get("website", "").strip():
             data["website"] = v["website"].strip()
         data["last_reviewed"] = self.today.isoformat()
-        new_files[("offers", ident)] = ("offer", data)
+        new_files[("offer", ident)] = data
         return new_files
 
     def event(self):
         v = self.values
         taken: set = set()
         new_files: dict = {}
-        ident = self._unique_id("events", v["title"], taken)
+        ident = self._unique_id("event", v["title"], taken)
         day = _parse_date(v["date"])
         if day is None:
             self.error("date", "date", value=v["date"])
             day = self.today
-        start_t, end_t = _parse_time(v.get("start_time", "")), _parse_time(v.get("end_time", ""))
+        oclock = self.word("oclock")
+        start_t, end_t = _parse_time(v.get("start_time", ""), oclock), _parse_time(v.get("end_time", ""), oclock)
         for key, value, parsed in (("start_time", v.get("start_time", ""), start_t), ("end_time", v.get("end_time", ""), end_t)):
             if value.strip() and parsed is None:
                 self.error(key, "time", value=value.strip())
@@ -314,10 +307,9 @@ class _Converter:
         else:
             data["start"] = day.isoformat()
         description = v.get("description", "").strip()
-        rec = v.get("recurrence", "einmalig")
-        if rec and rec != "einmalig":
-            freq = {"täglich": ("daily", 1), "wöchentlich": ("weekly", 1), "alle zwei Wochen": ("weekly", 2),
-                    "monatlich": ("monthly", 1)}.get(rec)
+        rec = self.choice("recurrence", v.get("recurrence", ""))
+        if rec:
+            freq = RECURRENCE_CHOICES[rec]
             if freq:
                 recurrence = {"frequency": freq[0]}
                 if freq[1] != 1:
@@ -332,12 +324,12 @@ class _Converter:
                 data["recurrence"] = recurrence
         note = v.get("recurrence_note", "").strip()
         if note:
-            description = (description + "\n\n" if description else "") + f"Wiederholung: {note}"
+            description = (description + "\n\n" if description else "") + self.word("recurrence_note", note=note)
         if description:
             data["description"] = description + "\n"
         place_text = v.get("place", "").strip()
         online = re.search(r"https?://\S+", place_text)
-        if place_text.lower().startswith("online") and online:
+        if place_text.lower().startswith(self.word("online").lower()) and online:
             data["online_url"] = online.group(0)
         else:
             place = self.place("place", taken, new_files)
@@ -345,15 +337,15 @@ class _Converter:
                 data["place"] = place
         data["organiser"] = self.contact("organiser", taken, new_files)
         data["status"] = "scheduled"
-        reg = v.get("registration", "")
-        if reg in ("nötig", "nicht nötig"):
-            data["registration"] = {"required": reg == "nötig"}
+        reg = self.choice("registration", v.get("registration", ""))
+        if reg:
+            data["registration"] = {"required": reg == "required"}
             if v.get("registration_note", "").strip():
                 data["registration"]["note"] = " ".join(v["registration_note"].split())
         cost = self.cost()
         if cost:
             data["cost"] = cost
-        new_files[("events", ident)] = ("event", data)
+        new_files[("event", ident)] = data
         return new_files
 
     def change(self):
@@ -362,9 +354,9 @@ class _Converter:
         v = self.values
         ref = v["entry"].strip().rstrip("/").split("/")[-1].split("#")[0]
         # only an id can name a file: no NUL, no "..", no name too long for the file system
-        is_id = _ENTRY_ID.fullmatch(ref) is not None and len(ref) <= 100
-        for folder in ("offers", "events", "contacts", "places") if is_id else ():
-            path = self.content / folder / f"{ref}.yaml"
+        is_id = ID_PATTERN.fullmatch(ref) is not None and len(ref) <= 100
+        for kind in ENTRY_KINDS if is_id else ():
+            path = self.content / entry_file(kind, ref)
             if path.exists():
                 break
         else:
@@ -382,7 +374,7 @@ class _Converter:
             new_text = first + "\n" + block + rest
         else:
             new_text = block + text
-        return {(folder, ref): ("raw", new_text)}
+        return {(kind, ref): new_text}
 
 
 def _parse_date(value: str) -> date | None:
@@ -397,31 +389,35 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
-def _parse_time(value: str) -> str | None:
-    m = re.fullmatch(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(?:Uhr)?", value.strip())
+def _parse_time(value: str, oclock: str) -> str | None:
+    """'9', '9:30', '9.30 Uhr' -> '09:00', '09:30'; ``oclock`` is the form language's "Uhr"."""
+    m = re.fullmatch(rf"([0-9]{{1,2}})(?:[:.]([0-9]{{2}}))?\s*(?:{re.escape(oclock)})?", value.strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
         return None
     return f"{int(m.group(1)):02d}:{m.group(2) or '00'}"
 
 
 def dump(kind: str, data: dict) -> str:
-    return SCHEMA_LINE.format(kind=kind) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return schema_comment(kind) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def convert(form: str, body: str, content: Path, *, today: date, lang: str = "de") -> Outcome:
+def convert(form: str, body: str, content: Path, *, today: date, lang: str = DEFAULT_LANG,
+            form_lang: str = DEFAULT_LANG) -> Outcome:
     """Write the new or changed files into ``content`` if the result passes the
-    check; otherwise write nothing and return the messages."""
+    check; otherwise write nothing and return the messages. ``form_lang``: the
+    language the form is written in (its headings and choices)."""
     content = Path(content)
     try:
-        conv = _Converter(form, body, content, today, lang)
+        conv = _Converter(form, body, content, today, lang, form_lang)
     except FormError as exc:
         return Outcome(messages=exc.messages)
     files = {"neues-angebot": conv.offer, "neue-veranstaltung": conv.event, "aenderung": conv.change}[form]()
     if conv.errors:
         return Outcome(messages=conv.errors)
+    # a changed file comes as its new text, a new one as its data
     rendered = {
-        content / folder / f"{ident}.yaml": (payload if kind == "raw" else dump(kind, payload))
-        for (folder, ident), (kind, payload) in files.items()
+        content / entry_file(kind, ident): (payload if isinstance(payload, str) else dump(kind, payload))
+        for (kind, ident), payload in files.items()
     }
     # Check the tree with the new files in a scratch copy; publish only when clean.
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,8 +15,8 @@ API for the MkDocs layer
     ``topics``, ``target_groups``, ``regions``, ``offer``, ``contact``
     (organiser), ``place``, ``event``; ``ident`` the id (None for ``all``);
     ``title`` the plain label for a link text. A page links a feed only if it
-    is in the catalog: feeds exist where at least one event file is in scope
-    (see ``catalog``). Look-up: ``{(f.scope, f.ident): f for f in catalog}``.
+    is in the catalog, and every catalog feed is linked: feeds exist where at
+    least one event file is in scope (two for an offer; see ``catalog``). Look-up: ``{(f.scope, f.ident): f for f in catalog}``.
 
 ``write_feeds(directory, out_dir, site_url, urls, *, versions=None, lang="de",
 site_name=None, now=None) -> list[Path]``
@@ -38,8 +38,8 @@ site_name=None, now=None) -> list[Path]``
                     versions=self.root, lang=self.lang, site_name=config.site_name)
 
 ``render_feeds(...)`` yields ``(Feed, bytes)`` without writing (same
-arguments as ``write_feeds`` minus ``out_dir``). ``last_day(event)`` is the
-last local day of an event (None for an open series), as retention uses it.
+arguments as ``write_feeds`` minus ``out_dir``). Retention reads the model's
+``Event.last_day()`` (the last local day of an event; None for an open series).
 
 Guarantees: CRLF, folding at 75 octets, escaping as icalendar writes them;
 the same content, commit and today give byte-identical files apart from
@@ -65,30 +65,29 @@ feeds as bytes), ``vtimezone`` (VTIMEZONE with yearly rules), ``versions``
 """
 from __future__ import annotations
 
-import gc
 import os
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Mapping
 
+from ..gcpolicy import paused as gc_paused
 from ..model.clock import now as clock_now
 from ..model.directory import Directory
+from ..model.layout import content_folder
 from ..urls import Urls
-from .catalog import RETENTION_DAYS, Feed, feed_catalog, feed_members, is_retained, last_day
+from .catalog import RETENTION_DAYS, Feed, feed_catalog, feed_members
 from .ical import EventCalendar, shown_files
 from .versions import UNVERSIONED, History, Version, git_history
 
 __all__ = ["Feed", "RETENTION_DAYS", "Version", "UNVERSIONED", "History", "feed_catalog", "git_history",
-           "event_versions", "render_feeds", "write_feeds", "last_day"]
+           "event_versions", "render_feeds", "write_feeds"]
 
 
 def event_versions(directory: Directory, root: Path | str) -> dict[str, Version]:
     """``{event id: Version}`` from the git history in ``root`` (one ``git log``)."""
     if not directory.events:
         return {}
-    # the content folder: entries are <content>/<kind>/<id>.yaml (check.discover)
-    content = os.path.commonpath(sorted({str(PurePosixPath(e.source).parent.parent)
-                                         for e in directory.events.values()})) or "."
+    content = os.path.commonpath(sorted({content_folder(e.source) for e in directory.events.values()})) or "."
     history = git_history(root, content)
     if not history:
         return {}
@@ -135,9 +134,7 @@ def write_feeds(directory: Directory, out_dir: Path, site_url: str, urls: Urls, 
     written = []
     made: set[Path] = set()
     # Many small, long-lived objects and no cycles: the cyclic GC would only rescan them.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         for feed, data in render_feeds(directory, site_url, urls, versions=versions, lang=lang,
                                        site_name=site_name, now=now, only=only):
             path = out_dir / feed.path
@@ -146,7 +143,4 @@ def write_feeds(directory: Directory, out_dir: Path, site_url: str, urls: Urls, 
                 made.add(path.parent)
             path.write_bytes(data)
             written.append(path)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return written

@@ -1,8 +1,10 @@
 """Which feeds exist, what each holds, and how long past events stay in them.
 
 A feed exists for the whole directory, for every topic, target group and
-region, offer, organiser (contact) and place that has at least one event
-*file* (past ones included), and for every single event. Existence therefore
+region, organiser (contact) and place that has at least one event *file*
+(past ones included), for every offer with at least two (an offer with one
+event would repeat that event's feed), and for every single event. Every
+page whose entry has a feed links it, with or without upcoming dates. Existence therefore
 depends on the content only, not on the build date: a subscribed URL does not
 turn into a 404 because its last event aged out — the feed then stays a valid,
 empty calendar until new events arrive.
@@ -13,7 +15,7 @@ calendar page. Offer, organiser and place feeds follow the Directory's
 ``events_by_offer``, ``events_by_contact`` and ``events_by_place``
 (consultation hours published as events included).
 
-Retention: collection feeds keep an event while its last date is at most
+Retention: collection feeds keep an event while its last date (``Event.last_day``) is at most
 ``RETENTION_DAYS`` (90) days before the build's "today"; open-ended series
 always stay. Subscribers keep the recent past (last week's meeting stays in
 their calendar), and a 2018 conference does not travel in every feed forever.
@@ -23,15 +25,12 @@ however old: its page still links it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 
 from ..i18n import t
-from ..model.directory import Directory, Event
-from ..model.recurrence import series_dates
+from ..model.directory import Directory
 from ..urls import Urls
 
-__all__ = ["Feed", "RETENTION_DAYS", "SCOPES", "VOCABULARIES", "feed_catalog", "feed_members",
-           "last_day", "is_retained"]
+__all__ = ["Feed", "RETENTION_DAYS", "SCOPES", "VOCABULARIES", "feed_catalog", "feed_members"]
 
 RETENTION_DAYS = 90
 VOCABULARIES = ("topics", "target_groups", "regions")
@@ -48,24 +47,6 @@ class Feed:
     scope: str
     ident: str | None
     title: str
-
-
-def _descendants(directory: Directory, vocab: str) -> dict[str, list[str]]:
-    children: dict[str, list[str]] = {}
-    terms = directory.taxonomy.vocabulary(vocab)
-    for tid, term in terms.items():
-        if term.parent:
-            children.setdefault(term.parent, []).append(tid)
-    out = {}
-    for tid in terms:
-        seen, todo = [tid], list(children.get(tid, ()))
-        while todo:
-            x = todo.pop(0)
-            if x not in seen:
-                seen.append(x)
-                todo.extend(children.get(x, ()))
-        out[tid] = seen
-    return out
 
 
 def feed_members(directory: Directory, urls: Urls, lang: str = "de",
@@ -90,14 +71,15 @@ def feed_members(directory: Directory, urls: Urls, lang: str = "de",
     add("all", None, t("ui.calendar.all_dates", lang), d.events)
     for vocab in VOCABULARIES:
         terms = d.taxonomy.vocabulary(vocab)
-        below = _descendants(d, vocab)
         for tid in sorted(terms):
-            ids = [e for x in below[tid] for e in d.events_by_term.get((vocab, x), ())]
+            ids = [e for x in d.taxonomy.with_descendants(vocab, tid) for e in d.events_by_term.get((vocab, x), ())]
             add(vocab, tid, terms[tid].label, ids)
     for scope, index, entries in (("offer", d.events_by_offer, d.offers),
                                   ("contact", d.events_by_contact, d.contacts),
                                   ("place", d.events_by_place, d.places)):
         for ident in sorted(index):
+            if scope == "offer" and len(set(index[ident])) < 2:
+                continue  # one event: its own feed is the offer's calendar (the page links that one)
             entry = entries.get(ident)
             add(scope, ident, entry.name if entry else ident, index[ident])
     for eid in sorted(d.events):
@@ -108,40 +90,3 @@ def feed_members(directory: Directory, urls: Urls, lang: str = "de",
 def feed_catalog(directory: Directory, urls: Urls, lang: str = "de") -> list:
     """All feeds ``write_feeds`` writes for this directory, for pages to link."""
     return [feed for feed, _ in feed_members(directory, urls, lang, with_ids=False)]
-
-
-def _day(x) -> date:
-    return x.date() if isinstance(x, datetime) else x
-
-
-def last_day(event: Event) -> date | None:
-    """The last local day the event takes place (cancelled dates included);
-    None for a series without end (no until, no count)."""
-    dur = event.duration
-    rec = event.recurrence
-
-    def finish(start) -> date:
-        if event.all_day:
-            return _day(start) + (dur - timedelta(days=1) if dur else timedelta(0))
-        return _day(start + dur) if dur else _day(start)
-
-    if rec is None:
-        return finish(event.start)
-    if rec.until is None and rec.count is None:
-        return None
-    days = [finish(x) for x in rec.extra]
-    if rec.until is not None:
-        days.append(finish(rec.until if event.all_day else datetime.combine(rec.until, event.start.time())))
-    else:
-        last = None
-        for last in series_dates(rec, event.start):
-            pass
-        if last is not None:
-            days.append(finish(last))
-    days.extend(_day(m.end) if m.end else finish(m.to) for m in rec.moved)
-    return max(days) if days else _day(event.start)
-
-
-def is_retained(event: Event, today: date, days: int = RETENTION_DAYS) -> bool:
-    last = last_day(event)
-    return last is None or last >= today - timedelta(days=days)

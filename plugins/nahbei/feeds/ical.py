@@ -20,7 +20,9 @@ How the model maps to iCalendar:
 
 - a single date: one VEVENT; all-day ones with ``VALUE=DATE`` and an
   exclusive DTEND (the model's end is the inclusive last day);
-- a series stays a series: one master VEVENT with RRULE (FREQ, INTERVAL,
+- a series stays a series, written as the model resolved it (``Event.series``:
+  the rule, its excluded, moved and cancelled dates, the extra dates; never
+  recomputed here): one master VEVENT with RRULE (FREQ, INTERVAL,
   BYDAY incl. ``2TU``/``-1FR``, BYMONTHDAY, COUNT or UNTIL — in UTC when
   DTSTART has a TZID, a DATE for all-day series), EXDATE for ``except``,
   RDATE for ``extra``; DTSTART is the series' first date by the rule (the
@@ -40,7 +42,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import PurePosixPath
 from typing import Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -49,12 +50,13 @@ from icalendar import Parameters
 from icalendar.prop import vCalAddress, vCategory, vDate, vDatetime, vDuration, vGeo, vInt, vRecur, vText, vUri
 
 from .. import formatting as fmt
-from ..parallel import fork_map
 from ..i18n import t
 from ..model.directory import Directory, Event
+from ..model.layout import taxonomy_source
 from ..model.recurrence import WEEKDAYS
+from ..parallel import fork_map
 from ..urls import Urls
-from .catalog import Feed, last_day
+from .catalog import Feed
 from .versions import UNVERSIONED, Version
 from .vtimezone import transitions, vtimezone
 
@@ -167,8 +169,7 @@ def shown_files(directory: Directory, e: Event) -> tuple[str, ...]:
         offer = directory.offers.get(e.offer) if e.offer else None
         if offer is not None and not e.get("topics"):
             files.append(offer.source)
-        # check.discover: the taxonomy is <content>/taxonomy.yaml, entries are <content>/<kind>/<id>.yaml
-        files.append(str(PurePosixPath(e.source).parent.parent / "taxonomy.yaml"))
+        files.append(taxonomy_source(e.source))
     return tuple(files)
 
 
@@ -207,11 +208,6 @@ class EventCalendar:
         self._cache: dict[tuple, bytes] = {}
         self._when: dict[str | None, _When] = {}
         self._dtstamp = line("DTSTAMP", _utc(self.stamp))
-        self._topics_of: dict[str, list[str]] = {}
-        for (vocab, term), ids in directory.events_by_term.items():
-            if vocab == "topics":
-                for eid in ids:
-                    self._topics_of.setdefault(eid, []).append(term)
         self._head = b"".join((
             b"BEGIN:VCALENDAR\r\n", line("VERSION", "2.0"), text_line("PRODID", PRODID),
             line("CALSCALE", "GREGORIAN"), line("METHOD", "PUBLISH"),
@@ -231,7 +227,7 @@ class EventCalendar:
         """Serialise many events at once, half of them in a second process
         (``nahbei.parallel.fork_map``); the same bytes as one by one."""
         todo = [eid for eid in eids if eid not in self._built]
-        for eid, built in zip(todo, fork_map(lambda i: self._build(self.d.events[i]), todo, min_items=2000)):
+        for eid, built in zip(todo, fork_map(lambda i: self._build(self.d.events[i]), todo, min_items=2000), strict=True):
             self._built[eid] = built
 
     def event(self, eid: str) -> Built:
@@ -242,16 +238,14 @@ class EventCalendar:
 
     def last_day(self, eid: str) -> date | None:
         if eid not in self._last_day:
-            self._last_day[eid] = last_day(self.d.events[eid])
+            self._last_day[eid] = self.d.events[eid].last_day()
         return self._last_day[eid]
 
     def uid(self, event: Event) -> str:
         return f"{event.id}@{self.host}"
 
     def page_url(self, event: Event) -> str:
-        if event.derived_from:  # consultation hours: shown on the offer's page
-            return self.site_url + self.urls.page("offer", event.derived_from)
-        return self.site_url + self.urls.page("event", event.id)
+        return self.site_url + self.urls.page(*event.shown_on)
 
     def _build(self, e: Event) -> Built:
         # Every zone, UTC included, is written with TZID and its VTIMEZONE: ical (Home
@@ -323,21 +317,12 @@ class EventCalendar:
             body = component(exact(e.start), end_of(e.start, e.end if not all_day else None), status)
             return Built(e.id, body, None if all_day else tzid, min(years))
 
-        rule = rec.rule(e.start)
-        first = next(iter(rule), None)
-        extras = sorted({_day(x) for x in rec.extra}) if all_day else sorted(set(rec.extra))
-        special = sorted({*rec.exdates, *rec.cancelled, *(m.date for m in rec.moved)})
-        # the rule's dates up to the last exception or extra date, in one pass
-        horizon = max([*special, *(_day(x) for x in extras)], default=None)
-        instances = set()
-        if first is not None and horizon is not None:
-            for x in rule:
-                if x.date() > horizon:
-                    break
-                instances.add(x.date() if all_day else x)
+        resolved = e.series  # the model's reading of the exceptions: written as it is, never recomputed
+        rule = resolved.rule()
+        first = resolved.first
+        extras = list(resolved.extra)
         if first is not None:
-            dtstart = _day(first) if all_day else first
-            extras = [x for x in extras if x not in instances]
+            dtstart = first
         elif extras:  # only extra dates: DTSTART is the first, and RDATE repeats it, because
             # ical.js and ical (Home Assistant) skip DTSTART when there is RDATE but no RRULE
             dtstart = extras[0]
@@ -345,39 +330,26 @@ class EventCalendar:
                 extras = []
         else:  # no date at all (check() reports it): nothing to publish
             return Built(e.id, b"", None, min(years))
-        # the series' start on each exception day, when the rule has one there
-        on_series = {}
-        for d in special:
-            naive = d if all_day else datetime.combine(d, first.time()) if first is not None else None
-            if naive is not None and naive in instances:
-                on_series[d] = naive
         series = []
         if first is not None:
             series.append(line("RRULE", _str(vRecur(self._rrule(rec, first, tz, all_day)).to_ical())))
         if extras:
             series.append(when.list_line("RDATE", [at(x) for x in extras]))
             years.extend(_day(x).year for x in extras)
-        exdates = [at(on_series[d]) for d in sorted(set(rec.exdates)) if d in on_series]
-        if exdates:
-            series.append(when.list_line("EXDATE", exdates))
-        excluded = set(rec.exdates)
+        if resolved.excluded:
+            series.append(when.list_line("EXDATE", [at(x) for x in resolved.excluded]))
         overrides = []
         overridden = set()
-        for m in {m.date: m for m in rec.moved}.values():  # the last move of a date counts, as in the model
-            original = on_series.get(m.date)
-            if original is None or m.date in excluded or original in overridden:
-                continue
+        for original, m in resolved.moved:
             overridden.add(original)
             st = "moved" if status == "scheduled" else status
             was = t("ui.status.moved_from", self.lang, date=fmt.format_date_long(m.date, self.lang))
             notes = (f"{t('ui.status.moved', self.lang)} ({was})" + (f": {m.note}" if m.note else ""),)
             overrides.append((original, component(exact(m.to), end_of(m.to, m.end), st, original, notes)))
-        for d in sorted(set(rec.cancelled)):
-            original = on_series.get(d)
-            if original is None or d in excluded or original in overridden:
-                continue
+        for original in resolved.cancelled:
             overridden.add(original)
             overrides.append((original, component(exact(original), end_of(original), "cancelled", original)))
+        excluded = {_day(x) for x in resolved.excluded}
         crossing = self._dst_crossings(e, tzid, rule, first, extras, dtstart) if dur and not all_day else ()
         for start in crossing:
             if start not in overridden and start.date() not in excluded:
@@ -462,7 +434,7 @@ class EventCalendar:
     def _shared_lines(self, e: Event) -> tuple[bytes, bytes, bytes, bytes]:
         """CATEGORIES, GEO, LOCATION and ORGANIZER lines (b"" when absent), each built once per value.
         What they read from other entries' files is listed in ``shown_files``: keep both in step."""
-        labels = tuple(self.d.taxonomy.topics[x].label for x in self._topics_of.get(e.id, ())
+        labels = tuple(self.d.taxonomy.topics[x].label for x in self.d.event_terms(e.id)["topics"]
                        if x in self.d.taxonomy.topics)
         categories = (self._cached(("CATEGORIES", labels), lambda: line("CATEGORIES", _str(vCategory(list(labels)).to_ical())))
                       if labels else b"")

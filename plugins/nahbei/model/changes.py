@@ -10,16 +10,16 @@ its neighbours, before and after the change.
 from __future__ import annotations
 
 from .directory import Directory
-
-KINDS = {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}
+from .layout import FOLDERS as KINDS  # kind -> the Directory's collection of it
 
 __all__ = ["KINDS", "changed_entries", "affected_entries", "affected_terms", "calendar_events"]
 
 
 def changed_entries(old: Directory | None, new: Directory) -> set[tuple[str, str]] | None:
     """(kind, id) of every entry added, removed or changed; None when everything
-    may have changed (no earlier build, another taxonomy, another "today")."""
-    if old is None or old.taxonomy != new.taxonomy or old.today != new.today or old.tz != new.tz:
+    may have changed (no earlier build, another taxonomy, "today", time zone or country)."""
+    if (old is None or old.taxonomy != new.taxonomy or old.today != new.today or old.tz != new.tz
+            or old.country != new.country):
         return None
     out: set[tuple[str, str]] = set()
     for kind, attr in KINDS.items():
@@ -91,12 +91,7 @@ def affected_terms(old: Directory, new: Directory, affected: set[tuple[str, str]
                 if key not in out and not wanted.isdisjoint(ids):
                     out.add(key)
     for vocab, tid in list(out):
-        term = new.taxonomy.vocabulary(vocab).get(tid)
-        seen = set()
-        while term is not None and term.parent and term.parent not in seen:
-            seen.add(term.parent)
-            out.add((vocab, term.parent))
-            term = new.taxonomy.vocabulary(vocab).get(term.parent)
+        out.update((vocab, x) for x in new.taxonomy.ancestors(vocab, tid))
     return out
 
 

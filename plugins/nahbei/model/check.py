@@ -8,28 +8,28 @@ from __future__ import annotations
 
 import bisect
 import functools
-import gc
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
-from . import loader
-from .clock import DEFAULT_TZ, today as clock_today
-from .directory import Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
+from ..gcpolicy import paused as gc_paused
 from ..i18n import LOCALES, catalog, t
+from . import loader
+from .clock import DEFAULT_TZ
+from .clock import today as clock_today
+from .directory import DEFAULT_COUNTRY, Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
+from .ids import ID_PATTERN, new_id
+from .layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, TAXONOMY_FILE
 from .problems import ERROR, WARNING, Problem, problem
-from .recurrence import WEEKDAYS, Recurrence, parse_when, series_dates
+from .recurrence import WEEKDAYS, Recurrence, parse_when
+from .review import DEFAULT_INTERVAL_MONTHS, review_due
 from .schemas import Schemas, calendar_reason, closest, did_you_mean
 
-FOLDERS = {"offers": "offer", "events": "event", "contacts": "contact", "places": "place"}
-KIND_FOLDER = {v: k for k, v in FOLDERS.items()}
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HTML = re.compile(r"<\s*(/?[A-Za-z][A-Za-z0-9-]*|!--)")
 # The scheme of an inline link "](scheme:" or of a reference definition "[label]: scheme:".
 # Linear on any text: every run of one kind of character is read once (no "\s*<?\s*",
@@ -70,25 +70,25 @@ class Result:
 
 def discover(content: Path) -> list[tuple[str | None, Path]]:
     found = []
-    tax = content / "taxonomy.yaml"
+    tax = content / TAXONOMY_FILE
     if tax.exists():
         found.append(("taxonomy", tax))
-    for folder, kind in FOLDERS.items():
+    for kind, folder in FOLDERS.items():
         d = content / folder
         if d.is_dir():
             with os.scandir(d) as it:  # file types from the directory listing: no stat per file
                 entries = sorted(it, key=lambda e: e.name)
             for e in entries:
                 p = d / e.name
-                if p.suffix in (".yaml", ".yml") and e.is_file():
+                if p.suffix in ENTRY_SUFFIXES and e.is_file():
                     found.append((kind, p))
     return found
 
 
 @functools.lru_cache(maxsize=65536)  # the same office numbers recur in many files and checks
-def _valid_phone(number: str) -> bool:
+def _valid_phone(number: str, region: str) -> bool:
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(number, "DE"))
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, region))
     except phonenumbers.NumberParseException:
         return False
 
@@ -103,7 +103,7 @@ class LoadCache:
         self.entries: dict[str, tuple] = {}  # path -> (size, mtime_ns, kind, text, data)
         # What follows from one file alone, keyed by its path and valid while its
         # data is the same object (an unchanged file keeps it):
-        self.local: dict[str, tuple] = {}  # path -> (data, (today, lang, tz), problems of the file's own rules)
+        self.local: dict[str, tuple] = {}  # path -> (data, (today, lang, tz, country), problems of the file's own rules)
         self.model: dict[str, tuple] = {}  # path -> (data, (rel, tz), the model's entry)
         self.schemas_key = None
         self.hits = 0
@@ -135,21 +135,17 @@ class LoadCache:
 
 
 def check(content: Path | str, *, schemas: Schemas | None = None, today: date | None = None,
-          tz: str = DEFAULT_TZ, lang: str = "de", root: Path | None = None,
+          tz: str = DEFAULT_TZ, lang: str = "de", root: Path | None = None, country: str = DEFAULT_COUNTRY,
           cache: LoadCache | None = None) -> Result:
     # Loading creates millions of small objects and no reference cycles: the
     # cyclic garbage collector would only rescan them over and over (~1 s at
     # 10,000 entries). Reference counting still frees everything.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _check(content, schemas=schemas, today=today, tz=tz, lang=lang, root=root, cache=cache)
-    finally:
-        if enabled:
-            gc.enable()
+    with gc_paused():
+        return _check(content, schemas=schemas, today=today, tz=tz, lang=lang, root=root, cache=cache,
+                      country=country)
 
 
-def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
+def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAULT_COUNTRY) -> Result:
     content = Path(content)
     root = Path(root) if root else content.parent
     schemas = schemas or Schemas()
@@ -180,9 +176,9 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
     if cache is not None:
         cache.use_schemas(schemas.fingerprint())
         cached = [cache.get(path, kind) for kind, path in found_files]
-    todo = [path for (_, path), (_, hit) in zip(found_files, cached) if hit is None]
+    todo = [path for (_, path), (_, hit) in zip(found_files, cached, strict=True) if hit is None]
     preloaded = iter(loader.load_files(todo))
-    for (kind, path), (stamp, hit) in zip(found_files, cached):
+    for (kind, path), (stamp, hit) in zip(found_files, cached, strict=True):
         r = Record(kind, path, rel(path), path.stem)
         records.append(r)
         if hit is not None:
@@ -200,10 +196,10 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
             problems.append(problem(r.rel, e.line, e.col, e.code, **params))
             r.ok = False
             continue
-        if kind != "taxonomy" and not _ID.match(r.stem):
+        if kind != "taxonomy" and not ID_PATTERN.match(r.stem):
             ident = r.data.get("id")
-            suggestion = ident if isinstance(ident, str) and _ID.match(ident) else _slug(r.stem)
-            problems.append(problem(r.rel, 1, 1, "file.bad_name", name=path.name, suggestion=suggestion or "eintrag"))
+            suggestion = ident if isinstance(ident, str) and ID_PATTERN.match(ident) else new_id(r.stem, lang)
+            problems.append(problem(r.rel, 1, 1, "file.bad_name", name=path.name, suggestion=suggestion))
             r.bad_name = True
         holes = _placeholders(r.data, r.text)
         if holes or not schemas.fast(kind).is_valid(r.data):
@@ -215,8 +211,8 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
         if cache is not None and not r.bad_name:
             cache.put(path, stamp, kind, r.text, r.data)
 
-    by_kind: dict[str, dict[str, Record]] = {k: {} for k in (*FOLDERS.values(), "taxonomy")}
-    unreadable: dict[str, set[str]] = {k: set() for k in FOLDERS.values()}
+    by_kind: dict[str, dict[str, Record]] = {k: {} for k in (*ENTRY_KINDS, "taxonomy")}
+    unreadable: dict[str, set[str]] = {k: set() for k in ENTRY_KINDS}
     for r in records:
         if r.data is None:
             if r.kind in unreadable:
@@ -244,7 +240,8 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
         found = schemas.problems(r.kind, r.data, r.rel, r.text, lang, loader.locate, examples=examples)
         problems.extend(_placeholder_problems(r, holes, found) if holes else found)
 
-    cross = _Cross(by_kind, lang, today, tz, unreadable, local=cache.local if cache is not None else None)
+    cross = _Cross(by_kind, lang, today, tz, unreadable, local=cache.local if cache is not None else None,
+                   country=country)
     for r in records:
         if r.ok and r.data is not None:
             problems.extend(cross.run(r))
@@ -252,11 +249,13 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None) -> Result:
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
     directory = None
     if not any(p.severity == ERROR for p in problems):
-        directory = build_directory(by_kind, today, tz, reuse=cache.model if cache is not None else None)
+        directory = build_directory(by_kind, today, tz, reuse=cache.model if cache is not None else None,
+                                    lang=lang, country=country)
     return Result(problems, directory, len(records), by_kind)
 
 
-def build_directory(by_kind, today, tz, reuse: dict | None = None) -> Directory:
+def build_directory(by_kind, today, tz, reuse: dict | None = None, *, lang: str = "de",
+                    country: str = DEFAULT_COUNTRY) -> Directory:
     """The Directory of the checked records. ``reuse`` (LoadCache.model): entries of
     unchanged files are taken from the last build instead of made again."""
     tax_rec = by_kind["taxonomy"].get("taxonomy")
@@ -280,7 +279,7 @@ def build_directory(by_kind, today, tz, reuse: dict | None = None) -> Directory:
         return out
 
     offers, contacts, places, events = (entries(k) for k in ("offer", "contact", "place", "event"))
-    return Directory.build(offers, events, contacts, places, taxonomy, today, tz)
+    return Directory.build(offers, events, contacts, places, taxonomy, today, tz, country=country, lang=lang)
 
 
 def _series_days(rec, start, horizon, needed) -> list[date]:
@@ -315,7 +314,8 @@ class _Cross:
         "contact": [],
     }
 
-    def __init__(self, by_kind, lang, today, tz, unreadable=None, local: dict | None = None):
+    def __init__(self, by_kind, lang, today, tz, unreadable=None, local: dict | None = None,
+                 country: str = DEFAULT_COUNTRY):
         self.by_kind = by_kind
         # A rule reads another entry only when that entry passed its own checks (its
         # schema above all): a broken file is reported in its own file, once, and its
@@ -326,6 +326,7 @@ class _Cross:
         self.lang = lang
         self.today = today
         self.tz = tz
+        self.country = country  # the phone numbers' region (Directory.country)
         tax = by_kind["taxonomy"].get("taxonomy")
         self.vocab = {v: set((tax.data.get(v) or {}) if tax and tax.ok else ()) for v in ("topics", "target_groups", "regions")}
         self.have_taxonomy = bool(tax and tax.ok)
@@ -344,7 +345,7 @@ class _Cross:
         if self.have_taxonomy:
             self._terms(r)
         # the rules below read this file only (and today): their problems are kept
-        key = (self.today, self.lang, self.tz)
+        key = (self.today, self.lang, self.tz, self.country)
         hit = self.local.get(str(r.path)) if self.local is not None else None
         if hit is not None and hit[0] is r.data and hit[1] == key:
             self.out.extend(hit[2])
@@ -399,16 +400,16 @@ class _Cross:
                 elif ref in self.by_kind[target] or ref in self.unreadable.get(target, ()):
                     continue  # there; if broken, that is reported in its own file, not as "unknown" here
                 else:
-                    other = next((k for k in FOLDERS.values() if k != target and ref in self.by_kind[k]), None)
+                    other = next((k for k in ENTRY_KINDS if k != target and ref in self.by_kind[k]), None)
                     if other:
                         field = next(p for p in reversed(path) if isinstance(p, str))
                         example = closest(ref, known) or min(known, default="…")
                         self.add(r, path, "ref.wrong_kind", ref=ref, found=_kind_label(other, self.lang),
-                                 expected=_kind_label(target, self.lang), folder=f"content/{KIND_FOLDER[target]}",
+                                 expected=_kind_label(target, self.lang), folder=f"content/{FOLDERS[target]}",
                                  field=field, example=example)
                         continue
                     self.add(r, path, "ref.unknown", kind=_kind_label(target, self.lang), ref=ref,
-                             folder=f"content/{KIND_FOLDER[target]}",
+                             folder=f"content/{FOLDERS[target]}",
                              suggestion=did_you_mean(ref, known, self.lang))
         if r.kind == "contact" and r.data.get("parent") and r.data["parent"] != r.stem:
             contacts = self.valid["contact"]
@@ -460,7 +461,7 @@ class _Cross:
     def _phones(self, r):
         for path, phone in self._values(r.data, "phones.*"):
             number = phone.get("number", "")
-            if not _valid_phone(number):
+            if not _valid_phone(number, self.country):
                 self.add(r, path + ["number"], "phone.invalid", value=number)
 
     # per kind ---------------------------------------------------------------
@@ -482,16 +483,10 @@ class _Cross:
                          opens=e["opens"], closes=e["closes"])
 
     def _review(self, r):
-        reviewed = r.data.get("last_reviewed")
-        if not reviewed:
-            return
-        months = r.data.get("review_interval_months", 12)
-        d = date.fromisoformat(reviewed)
-        y, m = divmod(d.month - 1 + months, 12)
-        due = date(d.year + y, m + 1, min(d.day, 28))
-        if due < self.today:
-            self.add(r, ["last_reviewed"], "review.overdue", WARNING, date=reviewed, due=due.isoformat(), months=months,
-                     today=self.today.isoformat())
+        due = review_due(r.data)
+        if due is not None and due < self.today:
+            self.add(r, ["last_reviewed"], "review.overdue", WARNING, date=r.data["last_reviewed"], due=due.isoformat(),
+                     months=r.data.get("review_interval_months", DEFAULT_INTERVAL_MONTHS), today=self.today.isoformat())
 
     def _offer(self, r):
         d = r.data
@@ -682,13 +677,13 @@ def _examples(found) -> dict:
     """Example values for messages from the content itself: the first entry of each kind."""
     first = {}
     for kind, path in found:
-        if kind != "taxonomy" and kind not in first and _ID.match(path.stem):
+        if kind != "taxonomy" and kind not in first and ID_PATTERN.match(path.stem):
             first[kind] = path.stem
     out = {}
-    for field, kind in (("provider", "contact"), ("organiser", "contact"), ("parent", "contact"),
-                        ("place", "place"), ("offer", "offer")):
+    for name, kind in (("provider", "contact"), ("organiser", "contact"), ("parent", "contact"),
+                       ("place", "place"), ("offer", "offer")):
         if kind in first:
-            out[field] = first[kind]
+            out[name] = first[kind]
     if "contact" in first:
         out["contacts"] = f"[{first['contact']}]"
     return out
@@ -748,14 +743,6 @@ def _placeholder_problems(r, holes, found) -> list[Problem]:
         code = "placeholder." + field if "msg.placeholder." + field in messages else "placeholder.other"
         out.append(problem(r.rel, line, col, code, field=field, value=shown))
     return out + [p for p in found if (p.line, p.col) not in at]
-
-
-def _slug(value: str) -> str:
-    s = value.lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        s = s.replace(a, b)
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
 def _link_target(text: str, start: int) -> str:

@@ -3,18 +3,35 @@
 Built once per build from validated data. Reverse references (what is held at
 a place, which offers an organisation runs) are computed here once, so pages
 never search the whole directory.
+
+Each rule that pages, feeds, JSON-LD, open data and search share lives here
+once: an event's dates (``Event.series``, ``Event.occurrences``,
+``Event.last_day``) and the page that shows it (``Event.shown_on``); the term
+hierarchy (``Taxonomy.ancestors``, ``Taxonomy.descendants``); where an offer or
+event is listed (``Directory.offer_regions``, ``Directory.event_terms``); an
+offer's places with their hours (``Offer.places``, ``OfferPlace``).
 """
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict, deque
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from .recurrence import Occurrence, Recurrence, WEEKDAYS, localize, parse_when, series_dates
-
+from ..i18n import t
+from .clock import DEFAULT_TZ
+from .recurrence import (
+    CANCELLED,
+    WEEKDAYS,
+    Occurrence,
+    Recurrence,
+    Series,
+    local_day,
+    localize,
+    parse_when,
+    series_dates,
+)
 
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 
@@ -41,9 +58,13 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Taxonomy:
+    """The three vocabularies; a term may name a broader term (``parent``) of its own vocabulary."""
+
     topics: MappingProxyType
     target_groups: MappingProxyType
     regions: MappingProxyType
+    # (vocab, term) -> its narrower terms, all levels, nearest first; filled on first use
+    _below: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, data: dict) -> "Taxonomy":
@@ -56,6 +77,49 @@ class Taxonomy:
 
     def vocabulary(self, name: str):
         return getattr(self, name)
+
+    # The hierarchy: every page, feed, search record and preview walks it here.
+
+    def children(self, vocab: str, tid: str) -> tuple[str, ...]:
+        """The terms directly below ``tid``, in the taxonomy's order."""
+        key = (vocab, None)
+        children = self._below.get(key)
+        if children is None:
+            found: dict[str, list[str]] = {}
+            for x, term in self.vocabulary(vocab).items():
+                if term.parent:
+                    found.setdefault(term.parent, []).append(x)
+            children = self._below[key] = {k: tuple(v) for k, v in found.items()}
+        return children.get(tid, ())
+
+    def descendants(self, vocab: str, tid: str) -> tuple[str, ...]:
+        """Every narrower term of ``tid``, nearest first (the region "Kreis" has its
+        towns, then their districts); ``tid`` itself not, even in a cycle."""
+        key = (vocab, tid)
+        out = self._below.get(key)
+        if out is None:
+            found, todo = [], list(self.children(vocab, tid))
+            while todo:
+                x = todo.pop(0)
+                if x != tid and x not in found:
+                    found.append(x)
+                    todo.extend(self.children(vocab, x))
+            out = self._below[key] = tuple(found)
+        return out
+
+    def with_descendants(self, vocab: str, tid: str) -> tuple[str, ...]:
+        """``tid`` and every narrower term: what a term's page, calendar and feed hold."""
+        return (tid, *self.descendants(vocab, tid))
+
+    def ancestors(self, vocab: str, tid: str) -> tuple[str, ...]:
+        """Every broader term of ``tid``, nearest first; ``tid`` itself not, even in a cycle."""
+        terms = self.vocabulary(vocab)
+        out: list[str] = []
+        term = terms.get(tid)
+        while term is not None and term.parent and term.parent != tid and term.parent not in out:
+            out.append(term.parent)
+            term = terms.get(term.parent)
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +169,50 @@ class Contact(Entry):
 
 
 @dataclass(frozen=True, slots=True)
+class OfferPlace:
+    """One item of an offer's ``places`` (schema: offer ``places[]``): a place where
+    the offer is held, with its own label and hours there. Fields are named as in
+    the schema, so the YAML file, the model, the page, the feed, JSON-LD and open
+    data say the same thing."""
+
+    place: str  # the place's id
+    label: str | None = None  # e.g. "Außensprechstunde"
+    hours: MappingProxyType | None = None  # schema common ``hours``: regular, closures, exceptions, …
+    publish_as_events: bool = False  # the regular hours also appear as a series in the calendar
+
+    @classmethod
+    def from_data(cls, data) -> "OfferPlace":
+        return cls(data["place"], data.get("label"), data.get("hours") or None, bool(data.get("publish_as_events")))
+
+    def closed_days(self, weekdays) -> list[date]:
+        """Days on the given weekdays ("mo" …) that the hours close: closures and
+        single days marked closed, sorted, each once."""
+        hours = self.hours or {}
+        wd = {WEEKDAYS.index(d) for d in weekdays}
+        days = set()
+        for closure in hours.get("closures", ()):
+            d = date.fromisoformat(closure["from"])
+            until = date.fromisoformat(closure["until"])
+            while d <= until:
+                if d.weekday() in wd:
+                    days.add(d)
+                d += timedelta(days=1)
+        for exc in hours.get("exceptions", ()):
+            if exc.get("closed"):
+                d = date.fromisoformat(exc["date"])
+                if d.weekday() in wd:
+                    days.add(d)
+        return sorted(days)
+
+
+@dataclass(frozen=True, slots=True)
 class Offer(Entry):
+    # the ``places`` items, typed once when the offer is made (derived from ``data``)
+    places: tuple[OfferPlace, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "places", tuple(OfferPlace.from_data(p) for p in self.data.get("places", ())))
+
     @property
     def name(self) -> str:
         return self.data["name"]
@@ -132,7 +239,7 @@ class Offer(Entry):
 
     @property
     def place_ids(self) -> tuple:
-        return tuple(p["place"] for p in self.data.get("places", ()))
+        return tuple(p.place for p in self.places)
 
     @property
     def until(self) -> date | None:
@@ -149,12 +256,13 @@ class Event(Entry):
     start: datetime | date = None  # naive local datetime, or date when all-day
     end: datetime | date | None = None  # naive local; all-day: inclusive last date
     all_day: bool = False
-    tz: str = "Europe/Berlin"
+    tz: str = DEFAULT_TZ
     recurrence: Recurrence | None = None
     derived_from: str | None = None  # offer id when generated from consultation hours
     # [since, horizon, the dates between]: pages, feeds, search and open data ask
     # for several windows of the same event; the series is expanded once for them.
     _dates: list = field(default_factory=lambda: [None, None, ()], init=False, repr=False, compare=False)
+    _series: list = field(default_factory=lambda: [None], init=False, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -189,7 +297,7 @@ class Event(Entry):
         return self.end - self.start
 
     @classmethod
-    def from_data(cls, data, source, default_tz="Europe/Berlin", derived_from=None) -> "Event":
+    def from_data(cls, data, source, default_tz=DEFAULT_TZ, derived_from=None) -> "Event":
         start, all_day = parse_when(data["start"])
         end = parse_when(data["end"])[0] if data.get("end") else None
         rec = Recurrence.from_data(data["recurrence"], start) if data.get("recurrence") else None
@@ -217,7 +325,7 @@ class Event(Entry):
 
     def _expand(self, since: date | None, horizon: date | None) -> list:
         """Every date from ``since`` up to ``horizon`` (local days, inclusive; None:
-        no limit), in order."""
+        no limit), in order; moved and extra dates may lie outside (callers filter)."""
         tz = ZoneInfo(self.tz)
         status = self.status
         dur = self.duration
@@ -235,46 +343,83 @@ class Event(Entry):
             orig = localize(original, tz) if isinstance(original, datetime) else original
             return Occurrence(self.id, start, end, False, st, orig, note)
 
+        series = self.series
+        if series is None:
+            return [make(self.start, status)]
+        moved_status = "moved" if status == "scheduled" else status
         out = []
-        if self.recurrence is None:
-            out.append(make(self.start, status))
-        else:
-            rec = self.recurrence
-            ex = set(rec.exdates)
-            cancelled = set(rec.cancelled)
-            moved = {m.date: m for m in rec.moved}
-            if horizon is not None and moved:
-                horizon = max([horizon] + [m.date for m in rec.moved])
-            if since is not None and any(m.date < since for m in rec.moved):
-                since = None  # a date moved from before ``since`` may land after it
-            seen = set()
-            for naive in series_dates(rec, self.start, horizon):
-                day = naive if self.all_day else naive.date()
-                seen.add(naive)
-                if since is not None and day < since:
-                    continue  # the rule runs from its start; these dates nobody asked for
-                if day in ex:
-                    continue
-                if day in moved:
-                    m = moved[day]
-                    out.append(make(m.to, "moved" if status == "scheduled" else status, naive, m.end, m.note))
-                elif day in cancelled:
-                    out.append(make(naive, "cancelled", naive))
-                else:
-                    out.append(make(naive, status))
-            for naive in rec.extra:
-                if naive not in seen:
-                    out.append(make(naive, status))
-            if not rec.moved and not rec.extra:
-                return out  # the rule's dates come in order
-        out.sort(key=lambda o: (o.start_utc if not o.all_day else datetime.combine(o.start, datetime.min.time(), ZoneInfo("UTC")), o.event_id))
+        for naive, what, original in series.dates(since, horizon):
+            if what is None:
+                out.append(make(naive, status))
+            elif what == CANCELLED:
+                out.append(make(naive, "cancelled", original))
+            else:
+                out.append(make(naive, moved_status, original, what.end, what.note))
+        if series.moved or series.extra:  # else the rule's dates come in order
+            out.sort(key=lambda o: (o.start_utc if not o.all_day else datetime.combine(o.start, datetime.min.time(), ZoneInfo("UTC")), o.event_id))
         return out
 
+    @property
+    def series(self) -> Series | None:
+        """The recurrence with its exceptions resolved (None for a single date),
+        computed once: pages, feeds, JSON-LD, open data and search read this one."""
+        if self.recurrence is None:
+            return None
+        if self._series[0] is None:
+            self._series[0] = self.recurrence.resolve(self.start)
+        return self._series[0]
 
-def occurrence_sort_key(o: Occurrence):
-    if o.all_day:
-        return (datetime.combine(o.start, datetime.min.time(), ZoneInfo("Europe/Berlin")), o.event_id)
-    return (o.start, o.event_id)
+    def last_day(self) -> date | None:
+        """The last local day the event takes place (cancelled dates included);
+        None for a series without end (no until, no count). Feeds keep an event
+        for a while after it (retention); pages move it to the archive."""
+        dur = self.duration
+        rec = self.recurrence
+
+        def finish(start) -> date:
+            if self.all_day:
+                return local_day(start) + (dur - timedelta(days=1) if dur else timedelta(0))
+            return local_day(start + dur) if dur else local_day(start)
+
+        if rec is None:
+            return finish(self.start)
+        if rec.until is None and rec.count is None:
+            return None
+        days = [finish(x) for x in rec.extra]
+        if rec.until is not None:
+            days.append(finish(rec.until if self.all_day else datetime.combine(rec.until, self.start.time())))
+        else:
+            # the series' last date (it has a count: finite)
+            last = next(iter(deque(series_dates(rec, self.start), maxlen=1)), None)
+            if last is not None:
+                days.append(finish(last))
+        days.extend(local_day(m.end) if m.end else finish(m.to) for m in rec.moved)
+        return max(days) if days else local_day(self.start)
+
+    @property
+    def shown_on(self) -> tuple[str, str]:
+        """(kind, id) of the page that shows this event: consultation hours have no
+        page of their own, their offer's page shows them."""
+        return ("offer", self.derived_from) if self.derived_from else ("event", self.id)
+
+
+def occurrence_sort_key(tz: str):
+    """The order of many events' dates: by start; an all-day date starts at the
+    beginning of its day in ``tz`` (the directory's time zone)."""
+    zone = ZoneInfo(tz)
+
+    def key(o: Occurrence):
+        if o.all_day:
+            return (datetime.combine(o.start, datetime.min.time(), zone), o.event_id)
+        return (o.start, o.event_id)
+    return key
+
+
+#: ISO 3166 country of the directory: phone numbers without a country code are
+#: read as this country's (phonenumbers region), addresses are in it (JSON-LD).
+DEFAULT_COUNTRY = "DE"
+
+_NO_TERMS = MappingProxyType({"topics": (), "target_groups": (), "regions": ()})
 
 
 @dataclass(frozen=True)
@@ -285,7 +430,8 @@ class Directory:
     places: MappingProxyType
     taxonomy: Taxonomy
     today: date
-    tz: str = "Europe/Berlin"
+    tz: str = DEFAULT_TZ
+    country: str = DEFAULT_COUNTRY
     # reverse references, computed once
     offers_by_place: MappingProxyType = None
     events_by_place: MappingProxyType = None
@@ -295,13 +441,18 @@ class Directory:
     children_of: MappingProxyType = None
     offers_by_term: MappingProxyType = None
     events_by_term: MappingProxyType = None
+    terms_by_event: MappingProxyType = None  # event id -> event_terms
 
     @classmethod
-    def build(cls, offers, events, contacts, places, taxonomy, today, tz="Europe/Berlin") -> "Directory":
+    def build(cls, offers, events, contacts, places, taxonomy, today, tz=DEFAULT_TZ, *,
+              country: str = DEFAULT_COUNTRY, lang: str = "de") -> "Directory":
+        """``lang``: the site's language (the title of consultation hours published as events)."""
         events = dict(events)
         for offer in offers.values():
-            for ev in consultation_events(offer, tz):
+            for ev in consultation_events(offer, tz, lang):
                 events.setdefault(ev.id, ev)
+        d = cls(MappingProxyType(dict(offers)), MappingProxyType(events), MappingProxyType(dict(contacts)),
+                MappingProxyType(dict(places)), taxonomy, today, tz, country)
 
         def group(pairs):
             out = defaultdict(list)
@@ -309,47 +460,63 @@ class Directory:
                 out[k].append(v)
             return MappingProxyType({k: tuple(v) for k, v in out.items()})
 
-        offers_by_place = group((p, o.id) for o in offers.values() for p in dict.fromkeys(o.place_ids))
-        events_by_place = group((e.place, e.id) for e in events.values() if e.place)
-        offers_by_contact = group(
-            (c, o.id) for o in offers.values()
-            for c in dict.fromkeys((o.provider, *o.data.get("contacts", ())))
+        def pairs(terms):
+            for vocab in ("topics", "target_groups", "regions"):
+                for x in terms[vocab]:
+                    yield vocab, x
+
+        offers, events, contacts = d.offers, d.events, d.contacts
+        terms_by_event = {e.id: d._event_terms(e) for e in events.values()}
+        return replace(
+            d,
+            offers_by_place=group((p, o.id) for o in offers.values() for p in dict.fromkeys(o.place_ids)),
+            events_by_place=group((e.place, e.id) for e in events.values() if e.place),
+            offers_by_contact=group(
+                (c, o.id) for o in offers.values()
+                for c in dict.fromkeys((o.provider, *o.data.get("contacts", ())))
+            ),
+            events_by_contact=group((e.organiser, e.id) for e in events.values()),
+            events_by_offer=group((e.offer, e.id) for e in events.values() if e.offer),
+            children_of=group((c.parent, c.id) for c in contacts.values() if c.parent),
+            offers_by_term=group((term, o.id) for o in offers.values() for term in pairs(d.offer_terms(o))),
+            events_by_term=group((term, eid) for eid, terms in terms_by_event.items() for term in pairs(terms)),
+            terms_by_event=MappingProxyType(terms_by_event),
         )
-        events_by_contact = group((e.organiser, e.id) for e in events.values())
-        events_by_offer = group((e.offer, e.id) for e in events.values() if e.offer)
-        children_of = group((c.parent, c.id) for c in contacts.values() if c.parent)
 
-        def place_region(pid):
-            p = places.get(pid)
-            return p.region if p else None
+    # -- rules across entries ------------------------------------------------
 
-        def offer_terms(o):
-            yield from (("topics", x) for x in o.topics)
-            yield from (("target_groups", x) for x in o.target_groups)
-            regions = set(o.regions) | {r for r in map(place_region, o.place_ids) if r}
-            yield from (("regions", x) for x in sorted(regions))
+    def offer_regions(self, offer: Offer, *, example_places: bool = True) -> tuple[str, ...]:
+        """The regions an offer serves: its own and those of its places, sorted.
+        ``example_places=False`` leaves out what only an example place says."""
+        regions = set(offer.regions)
+        for pid in offer.place_ids:
+            place = self.places.get(pid)
+            if place is not None and place.region and (example_places or not place.example_data):
+                regions.add(place.region)
+        return tuple(sorted(regions))
 
-        def event_terms(e):
-            offer = offers.get(e.offer) if e.offer else None
-            topics = e.data.get("topics") or (offer.topics if offer else ())
-            groups = e.data.get("target_groups") or (offer.target_groups if offer else ())
-            regions = set(e.data.get("regions", ()))
-            if e.place and place_region(e.place):
-                regions.add(place_region(e.place))
-            if not regions and offer:
-                regions.update(offer.regions)
-            yield from (("topics", x) for x in topics)
-            yield from (("target_groups", x) for x in groups)
-            yield from (("regions", x) for x in sorted(regions))
+    def offer_terms(self, offer: Offer) -> dict[str, tuple[str, ...]]:
+        """{vocabulary: term ids} under which the offer is listed."""
+        return {"topics": tuple(offer.topics), "target_groups": tuple(offer.target_groups),
+                "regions": self.offer_regions(offer)}
 
-        offers_by_term = group((term, o.id) for o in offers.values() for term in offer_terms(o))
-        events_by_term = group((term, e.id) for e in events.values() for term in event_terms(e))
-        return cls(
-            MappingProxyType(dict(offers)), MappingProxyType(events), MappingProxyType(dict(contacts)),
-            MappingProxyType(dict(places)), taxonomy, today, tz,
-            offers_by_place, events_by_place, offers_by_contact, events_by_contact, events_by_offer,
-            children_of, offers_by_term, events_by_term,
-        )
+    def event_terms(self, event_id: str) -> dict[str, tuple[str, ...]]:
+        """{vocabulary: term ids} under which the event is listed (``_event_terms``)."""
+        return self.terms_by_event.get(event_id) or _NO_TERMS
+
+    def _event_terms(self, e: Event) -> dict[str, tuple[str, ...]]:
+        """An event's own topics and target groups, else its offer's; its own regions
+        and its place's, else its offer's own regions."""
+        offer = self.offers.get(e.offer) if e.offer else None
+        topics = e.data.get("topics") or (offer.topics if offer else ())
+        groups = e.data.get("target_groups") or (offer.target_groups if offer else ())
+        regions = set(e.data.get("regions", ()))
+        place = self.places.get(e.place) if e.place else None
+        if place is not None and place.region:
+            regions.add(place.region)
+        if not regions and offer:
+            regions.update(offer.regions)
+        return {"topics": tuple(topics), "target_groups": tuple(groups), "regions": tuple(sorted(regions))}
 
     # -- queries -----------------------------------------------------------
 
@@ -358,18 +525,6 @@ class Directory:
 
     def ended_offers(self):
         return [o for o in self.offers.values() if o.is_ended(self.today)]
-
-    def event_terms(self, event_id: str) -> dict[str, tuple[str, ...]]:
-        return self._terms_by_event.get(event_id) or {"topics": (), "target_groups": (), "regions": ()}
-
-    @functools.cached_property
-    def _terms_by_event(self) -> dict[str, dict[str, tuple[str, ...]]]:
-        """events_by_term the other way round (computed once, on first use)."""
-        out: dict[str, dict[str, list]] = {}
-        for (vocab, term), ids in self.events_by_term.items():
-            for eid in ids:
-                out.setdefault(eid, {"topics": [], "target_groups": [], "regions": []})[vocab].append(term)
-        return {eid: {k: tuple(v) for k, v in terms.items()} for eid, terms in out.items()}
 
     def occurrences(self, start: date, end: date, events=None, cache: dict | None = None):
         """All dates of the given events (default: all) within [start, end], in time order.
@@ -387,11 +542,8 @@ class Directory:
                 if hit is None or hit[1] != start or hit[2] != end or hit[0] != e:
                     hit = cache[e.id] = (e, start, end, e.occurrences(start, end))
                 out.extend(hit[3])
-        out.sort(key=occurrence_sort_key)
+        out.sort(key=occurrence_sort_key(self.tz))
         return out
-
-    def upcoming(self, days: int = 56, events=None):
-        return self.occurrences(self.today, self.today + timedelta(days=days), events)
 
 
 # The first day of consultation hours that are known since neither a period nor a
@@ -400,52 +552,36 @@ class Directory:
 UNDATED_ANCHOR = date(2000, 1, 3)
 
 
-def consultation_events(offer: Offer, tz: str):
+def consultation_events(offer: Offer, tz: str, lang: str = "de"):
     """An offer's regular hours at a place, published as weekly event series
     when the place entry sets ``publish_as_events: true``. They start with the
     offer's period, else with its last review, else at UNDATED_ANCHOR."""
     anchor = (offer.data.get("period") or {}).get("from") or offer.data.get("last_reviewed")
     anchor = date.fromisoformat(anchor) if anchor else UNDATED_ANCHOR
-    for place in offer.data.get("places", ()):
-        if not place.get("publish_as_events"):
+    for at in offer.places:
+        if not at.publish_as_events:
             continue
-        hours = place.get("hours") or {}
+        hours = at.hours or {}
         for n, slot in enumerate(hours.get("regular", ()), start=1):
             first = min(anchor + timedelta(days=(WEEKDAYS.index(d) - anchor.weekday()) % 7) for d in slot["days"])
-            label = place.get("label") or "Sprechstunde"
+            label = at.label or t("ui.hours.consultation", lang)
             data = {
-                "id": f"{offer.id}--{place['place']}-{n}",
+                "id": f"{offer.id}--{at.place}-{n}",
                 "title": f"{offer.name}: {label}",
                 "summary": offer.data["summary"],
                 "start": f"{first.isoformat()} {slot['opens']}",
                 "end": f"{first.isoformat()} {slot['closes']}",
                 "recurrence": {"frequency": "weekly", "weekdays": list(slot["days"])},
-                "place": place["place"],
+                "place": at.place,
                 "offer": offer.id,
                 "organiser": offer.provider,
                 "status": "cancelled" if offer.status == "ended" else "scheduled",
             }
             if offer.until:
                 data["recurrence"]["until"] = offer.until.isoformat()
-            excepts = sorted({c for c in _closure_days(hours, slot["days"])})
+            excepts = at.closed_days(slot["days"])
             if excepts:
                 data["recurrence"]["except"] = [d.isoformat() for d in excepts]
             if offer.example_data:
                 data["example_data"] = offer.example_data
             yield Event.from_data(data, offer.source, tz, derived_from=offer.id)
-
-
-def _closure_days(hours, days):
-    wd = {WEEKDAYS.index(d) for d in days}
-    for closure in hours.get("closures", ()):
-        d = date.fromisoformat(closure["from"])
-        until = date.fromisoformat(closure["until"])
-        while d <= until:
-            if d.weekday() in wd:
-                yield d
-            d += timedelta(days=1)
-    for exc in hours.get("exceptions", ()):
-        if exc.get("closed"):
-            d = date.fromisoformat(exc["date"])
-            if d.weekday() in wd:
-                yield d

@@ -5,8 +5,8 @@ Series are computed in the event's wall-clock time and localised per date, so
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -89,6 +89,10 @@ class Recurrence:
             kwargs["count"] = self.count
         return rrule.rrule(_FREQ[self.frequency], **kwargs)
 
+    def resolve(self, start) -> "Series":
+        """This rule from ``start`` with its exceptions applied (``Series``)."""
+        return Series.resolve(self, start)
+
 
 @dataclass(frozen=True, slots=True)
 class Move:
@@ -96,6 +100,99 @@ class Move:
     to: datetime
     end: datetime | None
     note: str | None
+
+
+#: What happened to a date of the rule (``Series.dates``): kept but cancelled.
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A series' dates with its exceptions resolved: the one reading of ``except``,
+    ``cancelled``, ``moved`` and ``extra`` that pages, feeds, JSON-LD, open data
+    and search share. Pages expand it (``Event.occurrences`` via ``dates``); a
+    feed writes it as it stands (RRULE, EXDATE, RECURRENCE-ID overrides, RDATE).
+
+    Values are naive local datetimes (dates for an all-day series). An exception
+    names a day; it applies to the rule's date on that day, and to nothing on a
+    day the rule does not give (``check`` reports such a day). On one day
+    ``except`` wins over ``moved``, ``moved`` over ``cancelled``, and the last
+    move of a day counts."""
+
+    recurrence: Recurrence
+    start: datetime | date  # the event's start: the rule's dtstart
+    extra: tuple  # extra dates the rule does not give, in order, each once
+    excluded: tuple  # the rule's dates taken out (``except``), in order
+    moved: tuple  # ((the rule's date, Move), ...) in the order of the rule's dates
+    cancelled: tuple  # the rule's dates kept with status cancelled, in order
+    # the rule's first date, found on first use (pages never need it)
+    _first: list = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def resolve(cls, rec: Recurrence, start) -> "Series":
+        all_day = not isinstance(start, datetime)
+        extra = sorted(set(rec.extra))
+        moves = {m.date: m for m in rec.moved}  # the last move of a day counts
+        special = {*rec.exdates, *rec.cancelled, *moves}
+        named = special.union(local_day(x) for x in extra)
+        on_rule: dict = {}  # the rule's dates on the days named, one pass up to the last of them
+        if named:
+            horizon = max(named)
+            for x in rec.rule(start):
+                day = x.date()
+                if day > horizon:
+                    break
+                if day in named:
+                    on_rule[day] = day if all_day else x
+        excluded = {*rec.exdates}
+        return cls(
+            rec, start,
+            extra=tuple(x for x in extra if on_rule.get(local_day(x)) != x),
+            excluded=tuple(sorted(on_rule[d] for d in excluded if d in on_rule)),
+            moved=tuple((on_rule[d], moves[d]) for d in sorted(moves) if d in on_rule and d not in excluded),
+            cancelled=tuple(sorted(on_rule[d] for d in set(rec.cancelled) - excluded - moves.keys() if d in on_rule)),
+        )
+
+    @property
+    def first(self) -> datetime | date | None:
+        """The rule's first date (DTSTART; a start off the pattern is not one); None: the rule gives none."""
+        if not self._first:
+            x = next(iter(self.rule()), None)
+            self._first.append(x.date() if x is not None and self.all_day else x)
+        return self._first[0]
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    def rule(self) -> rrule.rrule:
+        """The plain rule (RRULE), without exceptions and extra dates."""
+        return self.recurrence.rule(self.start)
+
+    def dates(self, since: date | None = None, horizon: date | None = None):
+        """``(naive start, what happened to it, the rule's date it stands for)``: the
+        rule's dates from ``since`` to ``horizon`` (local days, inclusive; None: no
+        limit) as they are (None, None) or cancelled (CANCELLED, the date), then every
+        moved date (its Move, the rule's date) and every extra date (None, None),
+        whatever the limits; the rule's dates in order, the rest after them."""
+        skip = {*self.excluded, *(orig for orig, _ in self.moved)}
+        cancelled = set(self.cancelled)
+        all_day = self.all_day
+        for naive in series_dates(self.recurrence, self.start, horizon):
+            if since is not None and (naive if all_day else naive.date()) < since:
+                continue  # the rule runs from its start; these dates nobody asked for
+            if naive in skip:
+                continue
+            yield (naive, CANCELLED, naive) if naive in cancelled else (naive, None, None)
+        for orig, move in self.moved:
+            yield move.to, move, orig
+        for naive in self.extra:
+            yield naive, None, None
+
+
+def local_day(x) -> date:
+    """The day of a naive local datetime, or the date itself."""
+    return x.date() if isinstance(x, datetime) else x
 
 
 @dataclass(frozen=True, slots=True)

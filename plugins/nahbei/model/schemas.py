@@ -13,7 +13,6 @@ import hashlib
 import itertools
 import json
 import re
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -22,15 +21,20 @@ import jsonschema_rs
 from referencing import Registry, Resource
 
 from ..i18n import t
+from .ids import slugify
+from .layout import ENTRY_KINDS
 from .problems import problem
 
 # Internal base URI only: never fetched (the .invalid TLD cannot resolve).
 BASE = "https://nahbei.invalid/schemas/"
-KINDS = ("offer", "event", "contact", "place", "taxonomy")
+KINDS = (*ENTRY_KINDS, "taxonomy")
 MAX_ERRORS = 20  # schema faults told per file
 
 
 def default_schema_dir() -> Path:
+    """The JSON Schemas: installed with the package (nahbei/schemas/, copied there
+    from schemas/ when the wheel is built; see setup.py), else the checkout's
+    schemas/ folder, the one volunteers' editors point to: the nearest one above."""
     here = Path(__file__).resolve()
     for parent in here.parents:
         candidate = parent / "schemas"
@@ -52,6 +56,7 @@ class Schemas:
             (BASE + n, Resource.from_contents(d)) for n, d in self.raw.items()
         )
         self._examples = {}
+        self._validators: dict[tuple[str, str], object] = {}  # per instance: no cache keeps it alive
 
     def schema(self, kind: str) -> dict:
         return self.raw[f"{kind}.schema.json"]
@@ -60,16 +65,19 @@ class Schemas:
         """Changes whenever a schema changes (check results cached against it)."""
         return hashlib.sha256(json.dumps(self.raw, sort_keys=True).encode()).hexdigest()
 
-    @functools.cache
     def fast(self, kind: str):
-        return jsonschema_rs.validator_for(
-            self.schema(kind), registry=self._rs_registry, validate_formats=True, offline=True
-        )
+        key = ("fast", kind)
+        if key not in self._validators:
+            self._validators[key] = jsonschema_rs.validator_for(
+                self.schema(kind), registry=self._rs_registry, validate_formats=True, offline=True)
+        return self._validators[key]
 
-    @functools.cache
     def slow(self, kind: str):
-        return _SlowValidator(self.schema(kind), registry=self._py_registry,
-                              format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        key = ("slow", kind)
+        if key not in self._validators:
+            self._validators[key] = _SlowValidator(self.schema(kind), registry=self._py_registry,
+                                                   format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        return self._validators[key]
 
     def resolve(self, subschema: dict) -> dict:
         """Follow a local or cross-file $ref once (for titles and descriptions)."""
@@ -507,18 +515,10 @@ def _corrected(kind, value) -> str:
     if kind == "datetime" and day:
         return f'"{day} {clock}"' if clock else day
     if kind == "id":
-        slug = _slug(value)
+        slug = slugify(value)
         if slug and slug != value:
             return slug
     return _DEFAULT_EXAMPLE.get(kind, "")
-
-
-def _slug(value: str) -> str:
-    s = value.lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        s = s.replace(a, b)
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
 def calendar_reason(value, lang):

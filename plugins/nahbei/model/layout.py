@@ -1,0 +1,49 @@
+"""The content folder's layout: which kinds of entry there are and where their files live.
+
+    content/taxonomy.yaml
+    content/<folder>/<id>.yaml      folder: offers, events, contacts, places
+
+The one map between kinds and folders. The Directory names its collections like
+the folders (``Directory.offers``), so the same map finds an entry's collection.
+Site URLs are configuration and live in ``nahbei.urls``.
+"""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+#: The kinds of entry, in the order checks and pages list them.
+ENTRY_KINDS = ("offer", "event", "contact", "place")
+#: kind -> its folder in content/ (and its collection in the Directory).
+FOLDERS = {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}
+#: folder -> kind.
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+TAXONOMY_FILE = "taxonomy.yaml"
+#: File endings of an entry file.
+ENTRY_SUFFIXES = (".yaml", ".yml")
+
+
+def entries_of(directory, kind: str) -> dict:
+    """The Directory's entries of a kind, by id: ``entries_of(d, "offer") is d.offers``."""
+    return getattr(directory, FOLDERS[kind])
+
+
+def entry_file(kind: str, ident: str) -> str:
+    """An entry's new file, relative to the content folder: 'offers/<id>.yaml'."""
+    return f"{FOLDERS[kind]}/{ident}{ENTRY_SUFFIXES[0]}"
+
+
+def content_folder(source: str) -> str:
+    """The content folder of an entry's file as messages name it:
+    'content/events/x.yaml' -> 'content'."""
+    return str(PurePosixPath(source).parent.parent)
+
+
+def taxonomy_source(entry_source: str) -> str:
+    """The taxonomy file beside an entry's folder: 'content/events/x.yaml' -> 'content/taxonomy.yaml'."""
+    return str(PurePosixPath(content_folder(entry_source)) / TAXONOMY_FILE)
+
+
+def schema_comment(kind: str) -> str:
+    """The first line of an entry file: editors (YAML language server) validate the
+    file against its schema, schemas/ beside content/."""
+    return f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
