@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -118,7 +119,7 @@ def site_config(folder: Path) -> tuple[Path | None, str]:
         return os.path.relpath(ROOT / p, folder)
 
     new_plugins = []
-    for entry, name in zip(plugins, names):
+    for entry, name in zip(plugins, names, strict=True):
         opts = dict(entry[name] or {}) if isinstance(entry, dict) else {}
         if name == DIRECTORY_PLUGIN:
             opts["content_dir"] = "content"
@@ -208,11 +209,54 @@ def build_site(n: int, content: Path, with_pagefind_fallback: bool = True) -> di
         res["notes"]["feeds"] = "n/a (not available)"
     if build.data["calls"].get("pagefind"):
         res["pagefind_in_build"] = times["pagefind"]
+        res["pagefind_cpu"] = times.get("pagefind process CPU")
     elif with_pagefind_fallback and importlib.util.find_spec("pagefind_bin"):
         res["pagefind"] = run_stage("pagefind", [site], folder / "pagefind.log")
     else:
         res["notes"]["pagefind"] = "n/a (not available)"
     return res
+
+
+#: The bench's own CPU load ends after this many seconds even if the bench is killed.
+BUSY_LIMIT = 1800
+
+
+@contextmanager
+def cpu_busy(on: bool):
+    """One CPU-bound process beside what runs inside (another program busy on one
+    core), killed afterwards and bounded in time itself."""
+    if not on:
+        yield
+        return
+    burner = subprocess.Popen([sys.executable, "-c", "import time\nend = time.monotonic() + "
+                               f"{BUSY_LIMIT}\nwhile time.monotonic() < end:\n    pass\n"])
+    try:
+        yield
+    finally:
+        burner.kill()
+        burner.wait()
+
+
+def build_variant(content: Path, name: str, extra_env: dict | None = None, busy: bool = False) -> dict:
+    """The full build once more into site-<name>/ (removed afterwards): its wall
+    time with Pagefind when the build does not run it, and the load before it."""
+    folder = content.parent
+    config, why = site_config(folder)
+    if config is None:
+        return {"note": why}
+    site = folder / f"site-{name}"
+    shutil.rmtree(site, ignore_errors=True)
+    load = os.getloadavg()[0]
+    with cpu_busy(busy):
+        stages = [run_stage("build", [config, site], folder / f"build-{name}.log", extra_env)]
+        build = stages[0]
+        if build.ok and not build.data["calls"].get("pagefind") and importlib.util.find_spec("pagefind_bin"):
+            stages.append(run_stage("pagefind", [site], folder / f"pagefind-{name}.log", extra_env))
+    shutil.rmtree(site, ignore_errors=True)
+    if not all(s.ok for s in stages):
+        return {"note": next(s.note for s in stages if not s.ok), "load": load}
+    return {"wall": sum(s.wall for s in stages), "load": load, "rss": build.rss,
+            "second": build.data["calls"].get("pages from second process", 0)}
 
 
 def run_preview(folder: Path) -> dict:
@@ -263,6 +307,8 @@ def main(argv=None) -> int:
                     help="also time write_feeds for this many synthetic events (python -m nahbei.feeds.bench; 0: skip)")
     ap.add_argument("--no-search-size", action="store_true",
                     help="skip measuring what one search downloads (Chromium, bench/search_size.py)")
+    ap.add_argument("--no-variants", action="store_true",
+                    help="skip the builds with one core busy (the bench's own CPU load) and with NAHBEI_WORKERS=1")
     ap.add_argument("--preview", action="store_true",
                     help="also time the preview: mkdocs serve --dirty, change one offer, until its page is served")
     args = ap.parse_args(argv)
@@ -278,7 +324,12 @@ def main(argv=None) -> int:
 
     check_par = run_stage("check", [content], folder / "check.log")
     check_one = run_stage("check", [content], folder / "check-1.log", {"NAHBEI_WORKERS": "1"})
+    load_at_build = os.getloadavg()[0]
     site = build_site(n, content)
+    variants = {}
+    if not args.no_variants and site.get("site"):
+        variants["busy"] = build_variant(content, "busy", busy=True)
+        variants["one"] = build_variant(content, "one", {"NAHBEI_WORKERS": "1"})
     base = None
     if not args.no_baseline:
         base_root = folder / "baseline"
@@ -347,7 +398,7 @@ def main(argv=None) -> int:
     if site.get("feeds_in_build") is not None:
         row("feeds (write_feeds, inside the build)", secs(site["feeds_in_build"]))
     elif site.get("feeds_in_child"):
-        row("feeds + open data (inside the build: the second process, after its pages)", "included above")
+        row("feeds + open data (inside the build: the second process, before its pages)", "included above")
     elif site["feeds"] is not None:
         f = site["feeds"]
         row("feeds (write_feeds, run after the build)" + (f": {f.data['feeds']} feeds" if f.ok else ""),
@@ -355,7 +406,9 @@ def main(argv=None) -> int:
     else:
         row("feeds", notes.get("feeds") or notes.get("site") or "n/a (not available)")
     if site.get("pagefind_in_build") is not None:
-        row("Pagefind (inside the build)", secs(site["pagefind_in_build"]))
+        cpu = site.get("pagefind_cpu")
+        row("Pagefind (inside the build: the wait at its end" + (f"; its process {cpu:.1f} s CPU, "
+            "mostly while pages were written" if cpu else "") + ")", secs(site["pagefind_in_build"]))
     elif site["pagefind"] is not None:
         p = site["pagefind"]
         row("Pagefind (run after the build)", secs(p.data["seconds"]) if p.ok else p.note, mb(p.rss))
@@ -363,7 +416,15 @@ def main(argv=None) -> int:
         row("Pagefind", notes.get("pagefind") or notes.get("site") or "n/a (not available)")
     procs = [s for s in (build, site["feeds"], site["pagefind"]) if s is not None and s.ok]
     if build is not None and build.ok:
-        row("total wall time (mkdocs build process + stages after it)", secs(sum(s.wall for s in procs)))
+        row("total wall time (mkdocs build process + stages after it)",
+            f"{secs(sum(s.wall for s in procs))} (load {load_at_build:.1f} before)")
+        for key, label in (("busy", "full build, one core busy (the bench's own CPU load beside it)"),
+                           ("one", "full build, NAHBEI_WORKERS=1 (one process)")):
+            v = variants.get(key)
+            if v is not None:
+                second = f", {v['second']:,} pages from the second process" if v.get("second") else ""
+                row(f"  {label}", f"{secs(v['wall'])} (load {v['load']:.1f} before{second})" if "wall" in v
+                    else v["note"], mb(v.get("rss")))
     else:
         row("total wall time (validation process only: no site build)", secs(check_par.wall))
     peak = max([s.rss for s in procs + [check_par] if s.ok] or [0])

@@ -5,8 +5,9 @@ as JSON. The parent reads the peak memory of this process from ``wait4``.
 
 Stages:
   check CONTENT              check() as `nahbei check` runs it
-  build MKDOCS_YML           `mkdocs build` with timers around the nahbei plugin
-                             hooks, check(), write_feeds() and Pagefind
+  build MKDOCS_YML [SITE]    `mkdocs build` (into SITE if given) with timers around the nahbei plugin
+                             hooks, check(), write_feeds() and the wait for
+                             Pagefind at the end
   feeds CONTENT SITE_DIR     write_feeds() alone (when the build does not call it)
   pagefind SITE_DIR          the Pagefind binary alone (when the build does not run it)
   baseline MKDOCS_YML        a bare mkdocs-material build
@@ -61,8 +62,8 @@ def bench_today():
 def stage_check(content: str) -> dict:
     patch("nahbei.model.check", "build_directory", "model")
     from nahbei.model import loader
-    from nahbei.parallel import may_fork
     from nahbei.model.check import check
+    from nahbei.parallel import may_fork
 
     t0 = time.perf_counter()
     result = check(Path(content), today=bench_today(), root=Path(content).parent)
@@ -84,8 +85,8 @@ def _instrument_build() -> dict:
 
         take, finish = parallel.ForkedStream.take, parallel.ForkedStream.finish
 
-        def counted_take(self, key):
-            out = take(self, key)
+        def counted_take(self, key, **kwargs):
+            out = take(self, key, **kwargs)
             CALLS["pages from second process"] += out is not None
             return out
 
@@ -97,21 +98,24 @@ def _instrument_build() -> dict:
         parallel.ForkedStream.take, parallel.ForkedStream.finish = counted_take, counted_finish
     except (ImportError, AttributeError):
         pass
-    import subprocess
+    try:  # Pagefind indexes while pages are written; the build waits for it only at the end
+        from nahbei.mkdocs.search import indexer
 
-    run = subprocess.run
+        index_wait = indexer.LiveIndex.wait
 
-    def timed_run(cmd, *args, **kwargs):
-        argv0 = str(cmd[0] if isinstance(cmd, (list, tuple)) else cmd)
-        if "pagefind" not in argv0:
-            return run(cmd, *args, **kwargs)
-        return timed("pagefind", run)(cmd, *args, **kwargs)
+        def timed_wait(self):
+            result = timed("pagefind", index_wait)(self)
+            TIMES["pagefind process CPU"] += result.cpu_seconds or 0.0
+            return result
 
-    subprocess.run = timed_run
+        indexer.LiveIndex.wait = timed_wait
+        found["pagefind"] = True
+    except (ImportError, AttributeError):
+        found["pagefind"] = False
     return found
 
 
-def _mkdocs_build(config_file: str, hooks: dict | None = None) -> float:
+def _mkdocs_build(config_file: str, hooks: dict | None = None, site_dir: str | None = None) -> float:
     """`mkdocs build` as the command line runs it; returns seconds of build()."""
     import logging
 
@@ -119,7 +123,7 @@ def _mkdocs_build(config_file: str, hooks: dict | None = None) -> float:
     from mkdocs.config import load_config
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    cfg = load_config(config_file=config_file)
+    cfg = load_config(config_file=config_file, **({"site_dir": site_dir} if site_dir else {}))
     if hooks is not None:
         for event, methods in cfg.plugins.events.items():
             for i, method in enumerate(methods):
@@ -140,10 +144,10 @@ def _mkdocs_build(config_file: str, hooks: dict | None = None) -> float:
         cfg.plugins.on_shutdown()
 
 
-def stage_build(config_file: str) -> dict:
+def stage_build(config_file: str, site_dir: str | None = None) -> dict:
     found = _instrument_build()
     hooks: dict = {}
-    seconds = _mkdocs_build(config_file, hooks)
+    seconds = _mkdocs_build(config_file, hooks, site_dir)
     return {"seconds": seconds, "found": found, "times": dict(TIMES), "calls": dict(CALLS),
             "hooks": {k: sorted(v) for k, v in hooks.items()}}
 

@@ -12,13 +12,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from bench.generate import TODAY, Generator, generate
+
 from nahbei.model.check import check
 
 REPO = Path(__file__).resolve().parents[1]
 ROWS = ("validation", "model build", "nahbei plugin hooks", "page rendering", "feeds", "Pagefind",
-        "total wall time", "peak memory", "output size", "HTML bytes per entry page", "baseline",
+        "total wall time", "one core busy", "NAHBEI_WORKERS=1", "peak memory", "output size", "HTML bytes per entry page", "baseline",
         "ratio ours/baseline")
 
 

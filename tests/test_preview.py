@@ -14,12 +14,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from bench.preview import Server, change_name
-from nahbei.model.changes import affected_entries, changed_entries
-from nahbei.mkdocs.pages import make_urls, plan
-from nahbei.model.check import LoadCache, check
 from tests.support.content import mark_reviewed
+
+from nahbei.mkdocs.pages import make_urls, plan
+from nahbei.model.changes import affected_entries, changed_entries
+from nahbei.model.check import LoadCache, check
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 22)

@@ -1,9 +1,9 @@
 """Runs one ``nahbei.parallel.fork_map`` scenario in a fresh process and prints
 what happened as JSON: ``python -m tests.support.fork_probe SCENARIO [ARG]``.
 
-A fresh process has no other thread (pytest-xdist's execnet thread makes
-``may_fork`` refuse to fork inside a test worker), so here the second process
-really runs when the machine allows it. Every fork and every reaped child is
+A fresh process starts from nothing the test run set up (no patched modules,
+no flags left by another test), so here the second process runs as in
+``nahbei check`` when the machine allows it. Every fork and every reaped child is
 recorded by wrapping ``os.fork`` and ``os.waitpid`` of this process only, so a
 test can tell "the child ran and its results were used" from "everything was
 computed here".

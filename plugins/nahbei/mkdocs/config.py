@@ -1,8 +1,12 @@
 """Options of the ``nahbei/directory`` plugin (mkdocs.yml ``plugins:`` entry)."""
 from __future__ import annotations
 
+import phonenumbers
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+
+from ..model.clock import DEFAULT_TZ
+from ..model.directory import DEFAULT_COUNTRY
 
 
 class LegalConfig(Config):
@@ -39,7 +43,10 @@ class DirectoryConfig(Config):
     enabled = c.Type(bool, default=True)
     content_dir = c.Type(str, default="content")  # relative to mkdocs.yml
     schemas_dir = c.Optional(c.Type(str))  # default: the schemas/ folder nahbei ships with
-    timezone = c.Type(str, default="Europe/Berlin")
+    timezone = c.Type(str, default=DEFAULT_TZ)
+    # ISO 3166 country of the directory (Directory.country): phone numbers without
+    # a country code are read as its numbers, addresses in JSON-LD are in it
+    country = c.Choice(sorted(phonenumbers.SUPPORTED_REGIONS), default=DEFAULT_COUNTRY)
     language = c.Optional(c.Type(str))  # default: theme.language, else "de"
     calendar_weeks = c.Type(int, default=8)
     # A calendar page lists at most this many dates (whole days); on a large

@@ -5,173 +5,166 @@ Thousands of entry pages share one frame: mkdocs-material's head, navigation,
 footer and scripts are the same on every offer page that is not in the nav.
 Rendering that frame costs about as much as the page itself, 14,000 times on a
 large directory. A :class:`FrameRenderer` renders it once per *frame key* and
-afterwards only the blocks that differ from page to page (:data:`PAGE_BLOCKS`:
-title, meta tags, header with the page title, JSON-LD, the content).
+afterwards only what differs from page to page.
 
-It works with the templates a site may override, because it uses the real
-templates and only decides which of their blocks run:
+Which blocks belong to the frame is declared in the templates, not inferred:
+``nahbei/base.html`` overrides each block of mkdocs-material's frame (styles,
+navigation, footer, scripts …; not the page's title, meta tags, header and
+content) as a *cached block*::
 
-1. The first page of a key is rendered in full, as Jinja would. A second
-   render replaces the page blocks with slot marks and records every other
-   block that runs: those are the frame's blocks (the "chrome").
-2. Every later page runs the same template with the chrome blocks switched
-   off and keeps the output of its page blocks; they go into the slots.
-3. Before a frame is used, it must give each of the first two pages of its
-   key exactly as the full render does, and both pages must give the same
-   frame. If not (an override prints something of the page – its title, URL –
-   outside the page blocks), that key falls back to full rendering: the
-   output is the same, only slower. An override whose frame shows a fact that
-   the first two pages share but later ones do not is not caught: switch
-   ``reuse_frames`` off for such templates.
+    {% block footer %}{{ nahbei_frame.block("footer", super) if nahbei_frame else super() }}{% endblock %}
 
-The caller chooses the key: everything the chrome depends on besides the
-page blocks (template, relative base URL, hidden parts, neighbours in the nav).
+``nahbei_frame`` is a per-render object that the renderer puts into the
+template variables (no other page has it: there the block is just
+``super()``). Every page runs its real template with ``Template.render``; a
+cached block either runs (its output is recorded) or gives the recorded
+output of an earlier page of the same key. Everything else – the page's own
+blocks, blocks an override adds, the template's top-level code – runs for
+every page, so site overrides keep working (a block that is not declared
+cached is correct, only not faster).
+
+1. The first page of a key is rendered in full and its cached blocks'
+   output recorded.
+2. The second page is rendered in full (recording) and again from the first
+   page's blocks. Only if its blocks give the same output as the first
+   page's, and the page from the recorded blocks equals its full render, is
+   the key's frame used for later pages. Otherwise (an override prints
+   something of the page – its title, URL – in a cached block; or a cached
+   block has an effect on the rest of the page) the key renders in full:
+   same output, slower. :attr:`FrameRenderer.reasons` says why.
+3. Spot check: every 64th page of a key (the 64th, 128th …) is checked the
+   same way. A difference there shows that an override prints a fact that
+   the first two pages shared but later ones do not, so earlier pages may be
+   wrong: :class:`FrameMismatch` stops the build (switch ``reuse_frames`` off
+   for such templates). A fact that differs only on pages between the
+   samples (or in a key of fewer than 64 pages) is not caught.
+
+The caller chooses the key: everything the frame depends on besides the page
+(template, relative base URL, hidden parts, neighbours in the nav).
 """
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jinja2
 
-#: Blocks of mkdocs-material's base.html (and nahbei/base.html) that show
-#: something of the page itself. Everything inside them is rendered per page.
-PAGE_BLOCKS = ("site_meta", "htmltitle", "extrahead", "header", "container")
+#: The template variable that holds the per-render object of a cached block.
+VARIABLE = "nahbei_frame"
+#: Every this many pages of a key, one is also rendered in full and compared (the spot check).
+CHECK_EVERY = 64
 
 
-@dataclass(frozen=True)
-class Frame:
-    pieces: tuple[str, ...]  # text between the slots, len(slots) + 1
-    slots: tuple[str, ...]  # page block names, in output order
-    chrome: frozenset[str]  # blocks switched off when rendering a page's blocks
+class FrameMismatch(Exception):
+    """A spot check found a page whose frame differs from the one its key reused."""
 
-    def same_as(self, other: "Frame | None") -> bool:
-        return other is not None and (self.pieces, self.slots, self.chrome) == (other.pieces, other.slots, other.chrome)
+    def __init__(self, template: str, blocks: list[str], page: str | None = None):
+        super().__init__(f"{template}: the reused frame differs from the full render in {', '.join(blocks)}")
+        self.template, self.blocks = template, blocks
+        self.page = page  # the page's URL, where the renderer's caller knows it
 
-    def assemble(self, parts: dict[str, str]) -> str:
-        out = [self.pieces[0]]
-        for name, piece in zip(self.slots, self.pieces[1:]):
-            out.append(parts[name])
-            out.append(piece)
-        return "".join(out)
+    def __reduce__(self):  # pickled from the second process (nahbei.parallel) with all its fields
+        return type(self), (self.template, self.blocks, self.page)
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    frame: Frame  # made from the first page of a key, not yet confirmed by a second
+class _Record:
+    """``nahbei_frame`` of a full render: every cached block runs, its output is kept."""
+
+    __slots__ = ("output",)
+
+    def __init__(self):
+        self.output: dict[str, str | None] = {}  # block name: its output
+
+    def block(self, name: str, parent) -> str:
+        out = parent()
+        # a block called twice with different output (``self.announce()`` and the
+        # block itself) is not reused: None renders it on every page
+        if self.output.setdefault(name, out) != out:
+            self.output[name] = None
+        return out
 
 
-_NEW = object()
+class _Replay:
+    """``nahbei_frame`` of a page from the frame: a cached block gives the recorded output."""
+
+    __slots__ = ("output",)
+
+    def __init__(self, output: dict[str, str | None]):
+        self.output = output
+
+    def block(self, name: str, parent) -> str:
+        out = self.output.get(name)
+        # a block the first pages did not run (or that varied) renders here
+        return parent() if out is None else out
 
 
+_NEW = object()  # a key not seen yet
+
+
+@dataclass
+class _Key:
+    blocks: dict[str, str | None] | None = None  # the first page's cached blocks; the frame once confirmed
+    pages: int = 0  # pages of this key so far
+
+
+@dataclass
 class FrameRenderer:
-    def __init__(self, env: jinja2.Environment, page_blocks=PAGE_BLOCKS):
-        self.env = env
-        self.page_blocks = tuple(page_blocks)
-        self.frames: dict[tuple, Frame | _Candidate | None] = {}  # None: this key renders in full
-        self.reasons: dict[tuple, str] = {}  # why a key renders in full: "repeated" | "differs"
-        self.fast = self.full = 0  # pages rendered each way
+    env: jinja2.Environment
+    check_every: int = CHECK_EVERY
+    keys: dict[tuple, _Key | None] = field(default_factory=dict)  # None: this key renders in full
+    reasons: dict[tuple, str] = field(default_factory=dict)  # why a key renders in full: "differs" | "effects"
+    fast: int = 0  # pages rendered from a frame
+    full: int = 0  # pages rendered in full (checks included)
 
-    def render(self, template_name: str, variables: dict, key: tuple) -> str:
+    def render(self, template_name: str, variables: dict, key: tuple, ordinal: int | None = None) -> str:
+        """The page from ``template_name``; ``key``: what its frame depends on.
+        ``ordinal``: the page's place among the pages of its kind in the
+        build's order, where the caller knows it: the spot check then falls
+        on the same pages however they are shared between processes (else:
+        every ``check_every``-th page this renderer sees of the key)."""
         template = self.env.get_template(template_name)
         fkey = (template_name, *key)
-        frame = self.frames.get(fkey, _NEW)
-        if frame is _NEW or isinstance(frame, _Candidate):
-            # The first two pages of a key are rendered in full, and a frame is made
-            # from each: only if both give the same frame is it used for the rest.
-            full = template.render(variables)
-            self.full += 1
-            made = self._make_frame(template, variables, fkey, full)
-            if frame is _NEW:
-                self.frames[fkey] = _Candidate(made) if made is not None else None
-            elif made is not None and made.same_as(frame.frame):
-                self.frames[fkey] = frame.frame
-            else:
-                self.frames[fkey] = self._refuse(fkey, "differs")
-            return full
-        if frame is None:
+        state = self.keys.get(fkey, _NEW)
+        if state is None:
             self.full += 1
             return template.render(variables)
+        if state is _NEW:
+            state = self.keys[fkey] = _Key()
+        n, state.pages = state.pages, state.pages + 1
+        if n == 0:
+            full, state.blocks = self._record(template, variables)
+            return full
+        if n == 1:
+            full, problem = self._check(template, variables, state.blocks)
+            if problem is not None:
+                self.keys[fkey] = None
+                self.reasons[fkey] = problem[0]
+            return full
+        if ((n if ordinal is None else ordinal) + 1) % self.check_every == 0:
+            full, problem = self._check(template, variables, state.blocks)
+            if problem is not None:
+                raise FrameMismatch(template_name, problem[1])
+            return full
         self.fast += 1
-        return frame.assemble(self._page_parts(template, variables, frame.chrome))
+        return template.render({**variables, VARIABLE: _Replay(state.blocks)})
 
-    # -- the frame, once per key ----------------------------------------------------
+    def _record(self, template, variables) -> tuple[str, dict[str, str | None]]:
+        self.full += 1
+        record = _Record()
+        return template.render({**variables, VARIABLE: record}), record.output
 
-    def _make_frame(self, template, variables, fkey, full: str) -> Frame | None:
-        marks = {name: f"nahbei-slot-{secrets.token_hex(8)}-{name}" for name in self.page_blocks}
-        chrome: set[str] = set()
+    def _check(self, template, variables, blocks) -> tuple[str, tuple[str, list[str]] | None]:
+        """The page in full, and what is wrong with rendering it from ``blocks``:
+        None, or (reason, names of the blocks that differ)."""
+        # The page from the frame first, as a later page is rendered: alone. Rendered
+        # after the full page, it would see what the cached blocks changed in the
+        # page's objects (a list, the view) and hide that it needs them to run.
+        framed = template.render({**variables, VARIABLE: _Replay(blocks)})
+        full, own = self._record(template, variables)
+        differ = sorted(name for name in own.keys() | blocks.keys() if own.get(name) != blocks.get(name))
+        if differ:
+            return full, ("differs", differ)
+        # the same blocks, yet the page without running them comes out otherwise
+        if framed != full:
+            return full, ("effects", sorted(blocks))
+        return full, None
 
-        def slot(name):
-            def block(context):
-                yield marks[name]
-            return block
-
-        def traced(name):
-            def block(context):
-                chrome.add(name)
-                # the real block follows this one in the list (its super() needs it there)
-                fns = context.blocks[name]
-                yield from fns[fns.index(block) + 1](context)
-            return block
-
-        # First pass: which blocks the template chain has (extends fills ctx.blocks).
-        ctx = template.new_context(variables)
-        for name in self.page_blocks:
-            ctx.blocks.setdefault(name, []).insert(0, slot(name))
-        _consume(template.root_render_func(ctx))
-        names = set(ctx.blocks) - set(self.page_blocks)
-        # Second pass: the frame, recording the blocks that run outside the slots.
-        ctx = template.new_context(variables)
-        for name in self.page_blocks:
-            ctx.blocks.setdefault(name, []).insert(0, slot(name))
-        for name in names:
-            ctx.blocks.setdefault(name, []).insert(0, traced(name))
-        text = self.env.concat(template.root_render_func(ctx))
-
-        order = sorted((text.find(mark), name) for name, mark in marks.items() if mark in text)
-        if any(text.count(marks[name]) != 1 for _, name in order):
-            return self._refuse(fkey, "repeated")
-        pieces, rest = [], text
-        for _, name in order:
-            before, rest = rest.split(marks[name], 1)
-            pieces.append(before)
-        pieces.append(rest)
-        frame = Frame(tuple(pieces), tuple(name for _, name in order), frozenset(chrome))
-        # The frame must give exactly the full page.
-        if frame.assemble(self._page_parts(template, variables, frame.chrome)) != full:
-            return self._refuse(fkey, "differs")
-        return frame
-
-    def _refuse(self, fkey, reason: str) -> None:
-        self.reasons[fkey] = reason
-        return None
-
-    # -- per page ---------------------------------------------------------------------
-
-    def _page_parts(self, template, variables, chrome) -> dict[str, str]:
-        parts: dict[str, str] = {name: "" for name in self.page_blocks}
-        concat = self.env.concat
-
-        def off(context):
-            return iter(())
-
-        def keep(name):
-            def block(context):
-                fns = context.blocks[name]
-                parts[name] = out = concat(fns[fns.index(block) + 1](context))
-                yield out
-            return block
-
-        ctx = template.new_context(variables)
-        for name in chrome:
-            ctx.blocks.setdefault(name, []).insert(0, off)
-        for name in self.page_blocks:
-            ctx.blocks.setdefault(name, []).insert(0, keep(name))
-        # The top-level code still runs: imports and variables the blocks use.
-        _consume(template.root_render_func(ctx))
-        return parts
-
-
-def _consume(gen) -> None:
-    for _ in gen:
-        pass

@@ -13,14 +13,6 @@ from ..urls import DEFAULT_SEGMENTS, Urls
 
 VOCABULARIES = ("topics", "target_groups", "regions")
 
-# Segments nahbei.urls does not know yet: legal pages and the calendar/indexes.
-EXTRA_SEGMENTS = {
-    "imprint": "impressum",
-    "privacy": "datenschutz",
-    "accessibility": "barrierefreiheit",
-    "subscribe": "abonnieren",  # help page under the calendar: kalender/abonnieren/
-}
-
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
@@ -39,8 +31,8 @@ class PageSpec:
 
 
 def make_urls(overrides: dict | None = None) -> Urls:
-    """The site's URL rules: nahbei.urls defaults, the legal pages, then mkdocs.yml overrides."""
-    return Urls({**DEFAULT_SEGMENTS, **EXTRA_SEGMENTS, **(overrides or {})})
+    """The site's URL rules: nahbei.urls defaults, then mkdocs.yml overrides."""
+    return Urls({**DEFAULT_SEGMENTS, **(overrides or {})})
 
 
 def calendar_path(urls: Urls, vocab: str | None = None, term: str | None = None) -> str:

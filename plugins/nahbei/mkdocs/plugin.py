@@ -17,7 +17,6 @@ A thin adapter. It only coordinates:
 """
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .. import opendata
+from .. import gcpolicy, opendata, parallel
 from ..feeds import feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
@@ -37,9 +36,9 @@ from ..model.clock import today as clock_today
 from ..model.schemas import Schemas
 from ..urls import Urls
 from .config import DirectoryConfig
-from .frames import FrameRenderer
-from .prefetch import PagePrefetch
+from .frames import FrameMismatch, FrameRenderer
 from .pages import PageSpec, make_urls, plan
+from .prefetch import PagePrefetch
 from .preview import KINDS, Preview
 from .theme import ThemeManager, icon
 from .views import Site, Views
@@ -85,8 +84,11 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.root: Path | None = None
         self.preview: Preview | None = None
         self.frames: FrameRenderer | None = None
+        self.ordinals: dict[str, int] = {}  # framed page (src_uri): its place among its kind's pages
         self.prefetch = PagePrefetch()
         self.serving = False
+        self.may_fork = False  # the command's go-ahead for a second process (on_startup)
+        self.env = None
         self.prefetched = 0  # pages of this build rendered by the second process
         self.nav = None
 
@@ -94,6 +96,10 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
         self.preview = Preview() if command == "serve" and dirty else None
         self.serving = command == "serve"
+        # A second process only on the command's explicit go-ahead: `mkdocs serve` runs
+        # its server in threads (and --dirty builds a few pages); nahbei.parallel decides the rest.
+        self.may_fork = command in ("build", "gh-deploy") and not dirty
+        parallel.stay_alone("mkdocs serve" if self.serving else None)
 
     # -- configuration ---------------------------------------------------------
 
@@ -130,7 +136,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         schemas = Schemas(self._path(self.config.schemas_dir)) if self.config.schemas_dir else None
         today = clock_today(self.config.timezone)
         result = check(content, schemas=schemas, today=today, tz=self.config.timezone,
-                       lang=self.lang, root=self.root, cache=self.preview.cache if self.preview else None)
+                       lang=self.lang, root=self.root, cache=self.preview.cache if self.preview else None,
+                       country=self.config.country)
         for p in result.warnings:
             log.info(p.format(self.lang))
         if result.errors or result.directory is None:
@@ -154,9 +161,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             # What the last rebuild froze (its template environment is frozen with
             # the model, and holds that build's views) is garbage now: frozen, it
             # would never go, and every rebuild of a long preview would keep one more.
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
+            gcpolicy.release_previous_build()
+        gcpolicy.keep_for_build()
         if self.preview:
             self.preview.compare(self.directory, self.urls, config)
         catalog = ({(f.scope, f.ident): f for f in feed_catalog(self.directory, self.urls, self.lang)}
@@ -229,7 +235,13 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             page.toc = TableOfContents([AnchorLink(escape(self.pages[page.file.src_uri].title), CONTENT_ANCHOR, 1)])
         return html
 
-    def on_page_context(self, context, *, page, config, nav):
+    @event_priority(100)  # first: the context as MkDocs made it (prefetch.py)
+    def _on_page_context_prefetch(self, context, *, page, config, nav):
+        if self.config.enabled:
+            self.prefetch.on_context(context, page=page, config=config, nav=nav, env=self.env)
+        return context
+
+    def _on_page_context_view(self, context, *, page, config, nav):
         if not self.config.enabled:
             return context
         spec = self.pages.get(page.file.src_uri)
@@ -240,6 +252,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         elif page.meta.get("template") == HOME_TEMPLATE:
             context["view"] = self.views.home()
         return context
+
+    on_page_context = CombinedEvent(_on_page_context_prefetch, _on_page_context_view)
 
     @event_priority(-100)  # the nav as the other plugins left it
     def on_nav(self, nav, *, config, files):
@@ -268,13 +282,22 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     @event_priority(-100)  # after every plugin has set up the environment
     def _on_env_prefetch(self, env, *, config, files):
+        self.env = env
         if self.config.enabled and self.config.reuse_frames and not self.preview and self.nav is not None:
-            doc_files = files.documentation_pages()
-            framed = [f.page for f in doc_files
+            framed = [f.page for f in files.documentation_pages()
                       if f.page is not None and f.page.meta.get("template") == FRAMED_TEMPLATE]
-            self.prefetch.start(framed, config=config, nav=self.nav, env=env, doc_files=doc_files,
-                                prepare=self._warm, then=lambda: self._write_outputs(config),
-                                min_pages=self.config.parallel_min_pages)
+            # each page's place among the pages of its kind and folder, in the build's order:
+            # the frames' spot check falls on the same pages in either process
+            seen: dict[tuple, int] = {}
+            self.ordinals = {}
+            for p in framed:
+                kind = (self.pages[p.file.src_uri].template if p.file.src_uri in self.pages else None,
+                        p.url.rstrip("/").rpartition("/")[0])
+                self.ordinals[p.file.src_uri] = seen[kind] = seen.get(kind, -1) + 1
+            # forks when MkDocs reaches the first of these pages (prefetch.py)
+            self.prefetch.plan(framed, allowed=self.may_fork, prepare=self._warm,
+                               first=lambda: self._write_outputs(config), min_pages=self.config.parallel_min_pages,
+                               fatal=(FrameMismatch,))
         return env
 
     on_env = CombinedEvent(_on_env_setup, _on_env_prefetch)
@@ -282,14 +305,17 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def _warm(self) -> None:
         """Before the second process starts: what pages share, computed once for both."""
         self.views.warm()
-        gc.freeze()  # the dates just computed, as the model in on_files
+        gcpolicy.keep_for_build()  # the dates just computed, as the model in on_files
 
     @jinja2.pass_context
     def _render_framed(self, context) -> Markup:
         """The page's own template (spec.template), its theme frame rendered once
         per kind of page: the frame depends only on what this key holds."""
         page, spec = context["page"], context["spec"]
-        html = self.prefetch.take(page)
+        try:
+            html = self.prefetch.take(page)
+        except FrameMismatch as e:  # the second process's spot check
+            raise self._frame_error(e, page) from None
         if html is not None:
             self.prefetched += 1
             return Markup(html)
@@ -301,7 +327,17 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         key = (where, tuple(page.meta.get("hide") or ()), page.is_homepage, toc.url if toc else None)
         variables = context.get_all()
         variables["view"] = self.views.for_page(spec)
-        return Markup(self.frames.render(spec.template, variables, key))
+        try:
+            return Markup(self.frames.render(spec.template, variables, key,
+                                             ordinal=self.ordinals.get(page.file.src_uri)))
+        except FrameMismatch as e:
+            raise self._frame_error(e, page) from None
+
+    def _frame_error(self, e: FrameMismatch, page) -> PluginError:
+        # pages before this one may show another page's frame: no site rather than a wrong one
+        self.prefetch.close()
+        return PluginError(t("ui.build.frame_mismatch", self.lang, template=e.template, page=e.page or getattr(page, "url", "?"),
+                             blocks=", ".join(e.blocks)))
 
     def on_post_page(self, output, *, page, config):
         return self.theme.fix_html(output) if self.config.enabled else output
@@ -316,16 +352,23 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_shutdown(self):
         self.prefetch.close()
+        parallel.stay_alone(None)
 
     def on_post_build(self, *, config):
-        # the second process wrote feeds and open data after its pages (prefetch.py)
-        written_by_child = self.prefetch.finish()
+        # the second process wrote feeds and open data before its pages (prefetch.py)
+        try:
+            written_by_child = self.prefetch.finish()
+        except FrameMismatch as e:
+            raise self._frame_error(e, None) from None
         if not self.config.enabled or self.directory is None:
             return
         if self.frames is not None:
             log.debug(f"pages: {self.prefetched} from the second process; here {self.frames.fast} "
                       f"from frames, {self.frames.full} in full; feeds and open data by the second process: "
                       f"{written_by_child}")
+            p = self.prefetch
+            log.debug(f"second process: pid {p.pid}, {p.delivered} pages used, {p.declined} not used (context "
+                      f"differs); {p.stats}" if p.pid else f"second process: none ({p.refusal})")
             for key, reason in self.frames.reasons.items():
                 log.info(t(f"ui.build.frame_{reason}", self.lang, template=key[0]))
         if self.preview and self.preview.partial:

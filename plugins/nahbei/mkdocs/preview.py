@@ -31,10 +31,13 @@ from pathlib import Path
 import jinja2
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..model.changes import KINDS, affected_entries, affected_terms, calendar_events, changed_entries
+from ..model.changes import affected_entries, affected_terms, calendar_events, changed_entries
 from ..model.check import LoadCache
+from ..model.layout import ENTRY_KINDS as _ENTRY_KINDS
+from ..model.layout import FOLDERS, entries_of
 
-ENTRY_KINDS = frozenset(KINDS)
+KINDS = FOLDERS  # kind -> the Directory's collection (model.layout); plugin.py reads it from here
+ENTRY_KINDS = frozenset(_ENTRY_KINDS)
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -106,7 +109,7 @@ class Preview:
         self.removed_pages = []
         if old is not None and self.changed is not None:
             for kind, ident in self.changed:
-                if ident not in getattr(directory, KINDS[kind]):
+                if ident not in entries_of(directory, kind):
                     self.removed_pages.append(urls.page(kind, ident))
         self.directory = directory
 

@@ -14,14 +14,13 @@ import functools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from markupsafe import Markup
 
 from .. import formatting as fmt
 from .. import jsonld, safe_markdown
-from ..feeds.catalog import last_day as feeds_last_day
 from ..i18n import t
 from ..urls import Urls
 from .pages import VOCABULARIES, PageSpec, calendar_path, subscribe_help_path
@@ -157,25 +156,18 @@ class Views:
         """(vocab, term) -> positions in ``upcoming`` of the dates of its events (once per build)."""
         out: dict[tuple, list[int]] = defaultdict(list)
         for i, o in enumerate(self.upcoming):
-            for key in self.terms_of_event.get(o.event_id, ()):
-                out[key].append(i)
+            for vocab, ids in self.d.event_terms(o.event_id).items():
+                for tid in ids:
+                    out[(vocab, tid)].append(i)
         return out
 
     def upcoming_for(self, vocab: str, tid: str) -> list:
         """Upcoming dates of a term and its narrower terms, in calendar order."""
         positions: set[int] = set()
-        for x in (tid, *self.descendants(vocab, tid)):
+        for x in self.d.taxonomy.with_descendants(vocab, tid):
             positions.update(self.upcoming_by_term.get((vocab, x), ()))
         upcoming = self.upcoming
         return [upcoming[i] for i in sorted(positions)]
-
-    @functools.cached_property
-    def terms_of_event(self) -> dict[str, set]:
-        out: dict[str, set] = defaultdict(set)
-        for key, ids in self.d.events_by_term.items():
-            for eid in ids:
-                out[eid].add(key)
-        return out
 
     @functools.cached_property
     def contacts_by_place(self) -> dict[str, list[str]]:
@@ -190,31 +182,13 @@ class Views:
         return frozenset(o.id for o in self.d.ended_offers())
 
     @functools.cached_property
-    def term_children(self) -> dict[tuple, list[str]]:
-        out: dict[tuple, list[str]] = defaultdict(list)
-        for vocab in VOCABULARIES:
-            for tid, term in self.d.taxonomy.vocabulary(vocab).items():
-                if term.parent:
-                    out[(vocab, term.parent)].append(tid)
-        return out
-
-    def descendants(self, vocab: str, tid: str) -> list[str]:
-        out, todo = [], list(self.term_children.get((vocab, tid), ()))
-        while todo:
-            x = todo.pop(0)
-            if x not in out and x != tid:
-                out.append(x)
-                todo.extend(self.term_children.get((vocab, x), ()))
-        return out
-
-    @functools.cached_property
     def current_offer_count(self) -> dict[tuple, int]:
         return {key: len(self._term_offer_ids(*key)) for vocab in VOCABULARIES
                 for key in ((vocab, tid) for tid in self.d.taxonomy.vocabulary(vocab))}
 
     def _term_offer_ids(self, vocab: str, tid: str) -> list[str]:
         seen: dict[str, None] = {}
-        for term in (tid, *self.descendants(vocab, tid)):
+        for term in self.d.taxonomy.with_descendants(vocab, tid):
             for oid in self.d.offers_by_term.get((vocab, term), ()):
                 if oid not in self.ended_ids:
                     seen[oid] = None
@@ -223,8 +197,7 @@ class Views:
     def warm(self) -> None:
         """Compute what many pages share now, before a second process starts
         rendering pages (nahbei.mkdocs.prefetch): both then have it."""
-        for name in ("upcoming", "upcoming_by_term", "terms_of_event", "contacts_by_place", "ended_ids",
-                     "term_children", "current_offer_count"):
+        for name in ("upcoming", "upcoming_by_term", "contacts_by_place", "ended_ids", "current_offer_count"):
             getattr(self, name)
         for e in self.d.events.values():
             self.next_dates(e)
@@ -251,7 +224,7 @@ class Views:
     def phones(self, entry) -> list[dict]:
         out = []
         for p in entry.get("phones", ()):
-            ph = fmt.phone(p["number"], p.get("type", "phone"), p.get("note"))
+            ph = fmt.phone(p["number"], p.get("type", "phone"), p.get("note"), region=self.d.country)
             out.append({"display": ph.display, "href": ph.href, "kind": ph.kind,
                         "kind_label": self.site.t(f"ui.phone.{ph.kind}"), "note": ph.note})
         return out
@@ -339,9 +312,7 @@ class Views:
         }
 
     def event_url(self, e) -> str:
-        if e.derived_from:
-            return self.urls.page("offer", e.derived_from)
-        return self.urls.page("event", e.id)
+        return self.urls.page(*e.shown_on)
 
     def occurrence(self, o, *, event=True) -> dict:
         """One date, ready for the templates (cached: calendars share dates)."""
@@ -391,12 +362,8 @@ class Views:
             cached = self._next[e.id] = (complete, dates)
         return cached[1][:limit]
 
-    def last_day(self, e) -> date | None:
-        """The last day an event takes place; None for open-ended series (as in the feeds)."""
-        return feeds_last_day(e)
-
     def is_past(self, e) -> bool:
-        last = self.last_day(e)
+        last = e.last_day()
         return last is not None and last < self.today
 
     def offer_card(self, oid: str) -> dict:
@@ -438,13 +405,12 @@ class Views:
     def _offer(self, spec: PageSpec) -> dict:
         o = self.d.offers[spec.ident]
         places = []
-        for entry in o.get("places", ()):
-            ref = self.place_ref(entry["place"])
+        for at in o.places:
+            ref = self.place_ref(at.place)
             if ref is None:
                 continue
-            label = entry.get("label")
-            ref = dict(ref, label=label, hours=self.hours(entry.get("hours")),
-                       as_events=bool(entry.get("publish_as_events")),
+            label = at.label
+            ref = dict(ref, label=label, hours=self.hours(at.hours), as_events=at.publish_as_events,
                        caption=self.site.t("ui.hours.caption", place=f"{label}: {ref['name']}" if label else ref["name"]))
             places.append(ref)
         events = []
@@ -495,6 +461,7 @@ class Views:
         first_dates = [] if dates else e.occurrences(None, self.today)[-3:]
         offer = self.d.offers.get(e.offer) if e.offer else None
         reg = e.get("registration")
+        terms = self.d.event_terms(e.id)
         return {
             "entry": e, "id": e.id, "name": e.title, "summary": e.get("summary"),
             "description": self.description("event", e.id),
@@ -513,9 +480,8 @@ class Views:
             "invitation_only": bool(e.get("invitation_only")),
             "cost": self.cost(e),
             "languages": self.languages(e),
-            "topics": self.term_links("topics", sorted(t for v, t in self.terms_of_event.get(e.id, ()) if v == "topics")),
-            "target_groups": self.term_links("target_groups", sorted(
-                t for v, t in self.terms_of_event.get(e.id, ()) if v == "target_groups")),
+            "topics": self.term_links("topics", sorted(set(terms["topics"]))),
+            "target_groups": self.term_links("target_groups", sorted(set(terms["target_groups"]))),
             "ics": self.site.feed("event", e.id),
             "example": self.example(e),
             "change": self.change(e, spec.path),
@@ -564,10 +530,10 @@ class Views:
         for oid in self.d.offers_by_place.get(p.id, ()):
             card = dict(self.offer_card(oid))
             o = self.d.offers[oid]
-            for entry in o.get("places", ()):
-                if entry["place"] == p.id and entry.get("hours"):
-                    card["hours"] = fmt.hours_summary(entry["hours"], self.lang)
-                    card["label"] = entry.get("label")
+            for at in o.places:
+                if at.place == p.id and at.hours:
+                    card["hours"] = fmt.hours_summary(at.hours, self.lang)
+                    card["label"] = at.label
                     break
             offers.append(card)
         offers.sort(key=lambda x: (x["ended"], sort_key(x["name"])))
@@ -619,7 +585,7 @@ class Views:
             "vocab": vocab, "id": tid, "label": term.label, "description": term.description,
             "phrase": term.phrase, "icon": self.icons.get((vocab, tid)),
             "parent": parent,
-            "children": self.term_links(vocab, self.term_children.get((vocab, tid), ())),
+            "children": self.term_links(vocab, self.d.taxonomy.children(vocab, tid)),
             "offers": offers,
             "events": [self.occurrence(o) for o in occ[:10]],
             "more_events": len(occ) > 10,
@@ -645,7 +611,7 @@ class Views:
         for e in self.d.events.values():
             if e.derived_from or not self.is_past(e):
                 continue
-            last = self.last_day(e)
+            last = e.last_day()
             events.append({"title": e.title, "url": self.urls.page("event", e.id),
                            "iso": last.isoformat(), "label": fmt.format_date_long(last, self.lang),
                            "summary": e.get("summary")})
@@ -719,7 +685,7 @@ class Views:
     def _legal(self, spec: PageSpec) -> dict:
         legal = self.site.legal
         address = [x.strip() for x in (legal.address or "").splitlines() if x.strip()]
-        ph = fmt.phone(legal.phone) if legal.phone else None
+        ph = fmt.phone(legal.phone, region=self.d.country) if legal.phone else None
         return {"legal": legal, "which": spec.ident, "address": address,
                 "phone": {"display": ph.display, "href": ph.href} if ph else None,
                 "date": ({"iso": legal.accessibility_date, "label": fmt.format_date_long(legal.accessibility_date, self.lang)}
