@@ -19,8 +19,7 @@ import pytest
 if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.browser import (  # noqa: F401  (browser is a fixture)
-    browser,
+from tests.support.browser import (
     focus_coverage,
     foreign_resource_hints,
     format_focus_steps,
@@ -238,7 +237,7 @@ def test_offer_prints_as_one_page_handout(browser, base_url):
                 """selectors => selectors.map(s => [...document.querySelectorAll(s)])
                    .map(els => [els.length, els.filter(e => getComputedStyle(e).display !== 'none').length])""",
                 PRINT_HIDDEN)
-            found = dict(zip(PRINT_HIDDEN, map(tuple, counts)))
+            found = dict(zip(PRINT_HIDDEN, map(tuple, counts), strict=True))
             assert all(n > 0 and shown == 0 for n, shown in found.values()), (kind, found)
             shown = page.evaluate("getComputedStyle(document.querySelector('.nb-print-only')).display")
             assert shown == "block"

@@ -226,6 +226,43 @@ def test_entry_pages_not_in_global_nav(site):
     assert len(offer_nav.find_all("a", href=True)) == len(links)
 
 
+def test_frame_icons_come_from_one_sprite(site):
+    """The logo, the palette switch and "back to top" are on every page: each
+    page refers to them in assets/nahbei/icons.svg (<use xlink:href="…#id">) instead
+    of carrying their SVG paths; every reference finds its symbol."""
+    sprite = (site / "assets" / "nahbei" / "icons.svg").read_text("utf-8")
+    symbols = dict(re.findall(r'<symbol id="([^"]+)" viewBox="[^"]+">(.*?)</symbol>', sprite))
+    assert {"nb-material-library", "nb-material-weather-night", "nb-material-weather-sunny",
+            "nb-material-arrow-up"} <= set(symbols), sorted(symbols)
+    for f in all_pages(site):
+        text = f.read_text("utf-8")
+        for body in symbols.values():
+            assert body not in text, f"{f.relative_to(site)}: a frame icon inline"
+        # not href: mkdocs-material's instant navigation fails on it (test_works_with_instant_navigation)
+        assert "<use href=" not in text, f
+        for href in re.findall(r'<use xlink:href="([^"]+)"', text):
+            target, _, ident = href.partition("#")
+            base = site if target.startswith("/") else f.parent  # the 404 page links from the site root
+            assert (base / target.lstrip("/")).resolve() == (site / "assets/nahbei/icons.svg").resolve(), (f, href)
+            assert ident in symbols, (f, href)
+    header = page(site, PAGE_TYPES["offer"]).find("header")
+    assert header.find("a", class_="md-logo").find("use") is not None
+    assert len(header.find("form").find_all("use")) == 2  # both palette switches
+
+
+def test_entry_page_frame_is_light(site):
+    """What an entry page repeats of the theme (everything outside the article
+    except its own JSON-LD and search settings) stays small: no indentation of
+    the theme's navigation and header, no inline frame icons. Before: 15.9 KB."""
+    text = (site / PAGE_TYPES["offer"] / "index.html").read_text("utf-8")
+    frame = text[:text.index("<article")] + text[text.index("</article>"):]
+    frame = re.sub(r'<script type="application/(?:ld\+)?json"[^>]*>.*?</script>', "", frame, flags=re.S)
+    assert len(frame.encode()) <= 13_000, len(frame.encode())
+    nav = page(site, PAGE_TYPES["offer"]).find("nav", class_="md-nav--primary")
+    assert [a.text.strip() for a in nav.find_all("a", class_="md-nav__link")][:3] == \
+        ["Startseite", "Themen", "Zielgruppen"]
+
+
 def test_html_is_valid_nu_checker(site):
     errors = run_vnu(site)
     assert not errors, format_vnu(errors)
@@ -723,6 +760,16 @@ def test_open_data_json(site):
 
 def _api(site, name) -> dict:
     return {i["id"]: i for i in json.loads((site / "api" / f"{name}.json").read_text("utf-8"))["items"]}
+
+
+def test_open_data_urls_are_built_pages(site):
+    """Every record's url is a page the build wrote; consultation hours published
+    as events have no page of their own: their url is their offer's page."""
+    for name in ("offers", "events", "contacts", "places"):
+        for ident, item in _api(site, name).items():
+            assert (site / item["url"] / "index.html").is_file(), (name, ident, item["url"])
+    derived = [i for i in _api(site, "events").values() if "derived_from" in i]
+    assert derived and all(i["url"] == f"angebote/{i['derived_from']}/" for i in derived)
 
 
 def _entry_files(folder) -> dict:

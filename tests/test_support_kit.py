@@ -21,13 +21,11 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
     # sys.path while tests/ has no __init__.py; `tests.support` needs it.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.browser import (  # noqa: F401  (browser is a fixture)
-    browser,
+from tests.support.browser import (
+    foreign_resource_hints,
     format_focus_steps,
     format_violations,
-    foreign_resource_hints,
     has_horizontal_scroll,
-    new_page,
     open_page,
     overflowing_elements,
     run_axe,

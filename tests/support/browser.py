@@ -530,7 +530,7 @@ def tab_through(page: Any, max_steps: int = 60, *, from_top: bool = True, key: s
     page.evaluate(_BASELINE_JS, _FOCUS_PROPS)
     steps: list[FocusStep] = []
     seen_first: str | None = None
-    for i in range(max_steps):
+    for _ in range(max_steps):
         page.keyboard.press(key)
         info = page.evaluate(_STEP_JS)
         if info is None:

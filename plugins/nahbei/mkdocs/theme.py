@@ -1,9 +1,12 @@
 """Everything the plugin does to the theme: template folder, autoescaping for
-nahbei templates, Jinja globals and filters, the stylesheet, HTML fixes."""
+nahbei templates, Jinja globals and filters, the stylesheet, HTML fixes, and a
+lighter frame: the theme's own partials under "theme/…" (our partials wrap
+them without their indentation) and the frame's icons in one sprite file."""
 from __future__ import annotations
 
 import os
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jinja2
@@ -11,6 +14,7 @@ from markupsafe import Markup
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_theme_dir
 
 from .. import formatting as fmt
 
@@ -22,6 +26,15 @@ ASSETS = HERE / "assets"
 STYLESHEET = "assets/nahbei/nahbei.css"
 # Small progressive enhancements (copy a feed address); pages work without it.
 SCRIPT = "assets/nahbei/nahbei.js"
+# The theme's icons that every page shows in its frame (logo, palette switch,
+# back to top), once per site: pages refer to them (<use xlink:href="…#id">) instead
+# of carrying ~2 KB of the same SVG paths each.
+ICONS = "assets/nahbei/icons.svg"
+# Our partials wrap the theme's own under this prefix ("theme/partials/nav.html").
+THEME_PREFIX = "theme"
+# A line break and the indentation after it (blank lines included): the theme's
+# templates indent every line, which the browser collapses to one space anyway.
+_INDENT = re.compile(r"\n\s+")
 
 # mkdocs-material's drawer/search toggles carry autocomplete="off", which HTML
 # allows only on text-like inputs (Nu HTML Checker error). Same element, minus
@@ -35,6 +48,9 @@ _TOGGLE_AUTOCOMPLETE = re.compile(
 class ThemeManager:
     def __init__(self, plugin_config):
         self.config = plugin_config
+        self.theme_dirs: list[str] = []  # set in on_config
+        self.icons: dict = {}
+        self.sprite: dict = {}
 
     def on_config(self, config) -> None:
         # Our templates come after custom_dir (overrides/ wins) and before the theme.
@@ -49,12 +65,22 @@ class ThemeManager:
             script = ExtraScriptValue(SCRIPT)
             script.defer = True
             config.extra_javascript.append(script)
+        # The theme's own templates (and MkDocs' below them), without custom_dir
+        # and plugin folders in front: what "theme/…" names.
+        dirs = list(config.theme.dirs)
+        own = get_theme_dir(config.theme.name) if config.theme.name else None
+        self.theme_dirs = dirs[dirs.index(own):] if own in dirs else dirs[dirs.index(str(TEMPLATES)) + 1:]
+        self.icons = frame_icons(config)
+        self.sprite = {}
 
     def add_files(self, files: Files, config) -> None:
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "nahbei.css")))
         if files.get_file_from_path(SCRIPT) is None:
             files.append(File.generated(config, SCRIPT, abs_src_path=str(ASSETS / "nahbei.js")))
+        symbols, self.sprite = sprite(config.theme.dirs, self.icons)
+        if self.sprite and files.get_file_from_path(ICONS) is None:
+            files.append(File.generated(config, ICONS, content=symbols))
 
     def on_env(self, env: jinja2.Environment, site, views) -> None:
         previous = env.autoescape
@@ -65,6 +91,11 @@ class ThemeManager:
             return previous(name) if callable(previous) else previous
 
         env.autoescape = autoescape
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
+            {THEME_PREFIX: jinja2.FileSystemLoader(self.theme_dirs)})])
+        env.filters["nahbei_dedent"] = dedent
+        env.globals["nahbei_sprite"] = self.sprite
+        env.globals["nahbei_sprite_path"] = ICONS
         env.globals["nahbei"] = site
         env.globals["nahbei_views"] = views
         env.filters["nahbei_icon"] = lambda name: icon(env, name)
@@ -78,6 +109,56 @@ class ThemeManager:
                 f'<input class="md-toggle" data-md-toggle="{toggle}" type="checkbox" id="__{toggle}" autocomplete="off">',
                 f'<input class="md-toggle" data-md-toggle="{toggle}" type="checkbox" id="__{toggle}">', 1)
         return _TOGGLE_AUTOCOMPLETE.sub(r"\1>", output) if 'autocomplete="off">' in output else output
+
+
+def dedent(html: str) -> Markup:
+    """The theme's indentation off: each line break with the blank and indented
+    lines after it becomes one line break. Rendering is unchanged where white
+    space collapses (not in <pre>, <textarea> or code: only for the frame's
+    navigation and header, which have none)."""
+    return Markup(_INDENT.sub("\n", str(html)).strip())
+
+
+def frame_icons(config) -> list[str]:
+    """The theme icons every page's frame shows: the logo (unless an image),
+    the palette switch's and the back-to-top button's."""
+    theme = config.theme
+    icon = theme.get("icon") or {}
+    names = []
+    if not theme.get("logo"):
+        names.append(icon.get("logo") or "material/library")
+    palette = theme.get("palette") or []
+    for option in palette if isinstance(palette, list) else []:
+        toggle = option.get("toggle") if isinstance(option, dict) else None
+        if toggle and toggle.get("icon"):
+            names.append(toggle["icon"])
+    if "navigation.top" in (theme.get("features") or []):
+        names.append(icon.get("top") or "material/arrow-up")
+    return list(dict.fromkeys(names))
+
+
+def sprite(dirs, names) -> tuple[str, dict]:
+    """One SVG of <symbol>s for ``names`` (found in the theme's .icons folders,
+    custom_dir first) and {name: {"id", "viewbox"}}; names not found are left
+    out (their templates include the icon inline)."""
+    symbols, refs = [], {}
+    for name in names:
+        found = [p for p in (Path(d, ".icons", f"{name}.svg") for d in dirs) if p.is_file()]
+        if not found:
+            continue
+        source = found[0].read_text("utf-8").strip()
+        try:
+            viewbox = ET.fromstring(source).get("viewBox")
+        except ET.ParseError:
+            viewbox = None
+        if not viewbox:
+            continue  # not a plain icon: its templates include it inline
+        inner = source[source.index(">", source.index("<svg")) + 1:source.rindex("</svg>")]
+        ident = "nb-" + re.sub(r"[^a-z0-9]+", "-", name.lower())
+        symbols.append(f'<symbol id="{ident}" viewBox="{viewbox}">{inner}</symbol>')
+        refs[name] = {"id": ident, "viewbox": viewbox}
+    svg = '<svg xmlns="http://www.w3.org/2000/svg">' + "".join(symbols) + "</svg>\n"
+    return svg, refs
 
 
 def icon(env: jinja2.Environment, name: str | None) -> Markup:

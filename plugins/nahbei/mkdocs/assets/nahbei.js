@@ -47,6 +47,24 @@
     if (event.target.classList && event.target.classList.contains("nb-feed-url")) event.target.select();
   });
 
+  // mkdocs-material's palette switch: check the radio button of the palette in
+  // use. mkdocs-material checks none until one is clicked, so Tab landed on the
+  // first one – in the dark scheme the light palette's radio, whose label is
+  // hidden: the focus was invisible and its name wrong. Checked, Tab lands on
+  // the radio next to the visible switch, named as the switch.
+  (function () {
+    var inputs = document.querySelectorAll("[data-md-component=palette] .md-option");
+    var stored = typeof __md_get === "function" ? __md_get("__palette") : null;
+    var index = stored && typeof stored.index === "number" ? stored.index : -1;
+    if (!inputs[index]) {
+      index = 0;
+      for (var i = 0; i < inputs.length; i++) {
+        if (matchMedia(inputs[i].getAttribute("data-md-color-media")).matches) { index = i; break; }
+      }
+    }
+    if (inputs[index]) inputs[index].checked = true;
+  })();
+
   reveal(document);
   // mkdocs-material's instant navigation replaces the page content
   if (window.document$ && typeof window.document$.subscribe === "function") {
