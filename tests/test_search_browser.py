@@ -1,10 +1,12 @@
 """The search in real Chromium (Debian's /usr/bin/chromium via Playwright) on the
 example site built with `mkdocs build --strict` and indexed by the real
-Pagefind binary: typing finds offers (description words, inflected forms,
-keywords), filters narrow the list, axe-core finds no WCAG 2.1 A/AA problem
-with results open, nothing is requested from outside 127.0.0.1, the keyboard
-reaches everything, the site works without JavaScript and with
-mkdocs-material's instant navigation.
+Pagefind while the pages are written: the same hits and filter counts as the
+index the Pagefind binary makes over the finished site (the former build),
+typing finds offers (description words, inflected forms, keywords), filters
+narrow the list, axe-core finds no WCAG 2.1 A/AA problem with results open,
+nothing is requested from outside 127.0.0.1, the keyboard reaches everything,
+Pagefind's stylesheet loads only where its UI is used, the site works without
+JavaScript and with mkdocs-material's instant navigation.
 """
 from __future__ import annotations
 
@@ -18,8 +20,7 @@ import pytest
 if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.browser import (  # noqa: F401  (browser is a fixture)
-    browser,
+from tests.support.browser import (
     close_page,
     foreign_resource_hints,
     format_focus_steps,
@@ -31,12 +32,15 @@ from tests.support.browser import (  # noqa: F401  (browser is a fixture)
 )
 from tests.support.server import SiteServer, serve_directory
 from tests.test_search_build import (
+    binary_over_site,
     build_example_site,
     example_directory,
     expected_index,
     keyword_only_word,
     read_fragments,
 )
+
+from nahbei.mkdocs.search.markup import BROWSE_TERM
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -128,6 +132,70 @@ def type_on_search_page(page, base_url: str, text: str) -> list[str]:
         f"() => (document.querySelector('{PAGE} pagefind-summary')?.textContent || '').includes({text!r})",
         timeout=TIMEOUT)
     return wait_for_results(page, PAGE, "n >= 0")
+
+
+# -- the same results as the former build ---------------------------------------------------
+
+QUERIES = [
+    {"term": "Beratung"}, {"term": "Schulden"}, {"term": "Deutsch"}, {"term": "Treff"},
+    {"term": "Kinder"}, {"term": "Familie"}, {"term": "Mentoring"}, {"term": "Beratungen"},
+    {"term": "Einsamkeit"}, {"term": "Gespräch"},
+    {"term": "Beratung", "filters": {"Art": ["Angebot"]}},
+    {"term": "Treff", "filters": {"Region": ["Troisdorf"]}},
+    {"term": "Deutsch", "filters": {"Merkmale": ["kostenlos"]}},
+    {"term": BROWSE_TERM},
+    {"term": BROWSE_TERM, "filters": {"Region": ["Kölleda"]}},
+    {"term": BROWSE_TERM, "filters": {"Art": ["Ort"], "Region": ["Kölleda"]}},
+    {"term": BROWSE_TERM, "filters": {"Art": ["Veranstaltung"]}, "sort": {"date": "asc"}},
+]
+
+# Pagefind's JS API as search.js sets it up (ranking), each query's hits with
+# score, title and excerpt, and the filter counts (overall and per query).
+QUERY_JS = """async ({queries, keywordWeight}) => {
+  const pf = await import("/pagefind/pagefind.js");
+  await pf.options({ranking: {metaWeights: {title: 5, keywords: keywordWeight}}});
+  await pf.init();
+  const out = {filters: await pf.filters(), queries: []};
+  for (const q of queries) {
+    const r = await pf.search(q.term, {filters: q.filters || {}, sort: q.sort});
+    const data = await Promise.all(r.results.map(x => x.data()));
+    out.queries.push({
+      hits: data.map((d, i) => [d.url, Math.round(r.results[i].score * 1e6) / 1e6, d.meta.title, d.excerpt]),
+      filters: r.filters, totalFilters: r.totalFilters, unfiltered: r.unfilteredResultCount,
+    });
+  }
+  return out;
+}"""
+
+
+def query_bundle(browser, site: Path) -> dict:
+    with serve_directory(site) as base:
+        page = new_page(browser, base)
+        try:
+            page.goto(base + "/")
+            return page.evaluate(QUERY_JS, {"queries": QUERIES, "keywordWeight": 3.0})
+        finally:
+            close_page(page)
+
+
+def test_same_hits_and_filter_counts_as_the_binary_over_the_site(browser, site, tmp_path):
+    """The index fed while pages are written answers every query as the one the
+    Pagefind binary makes over the finished site: same hits with the same
+    scores, titles and excerpts, same filter counts. Equal scores may come in
+    another order (Pagefind numbers pages in the order it gets them)."""
+    ours = query_bundle(browser, site)
+    theirs = query_bundle(browser, binary_over_site(site, tmp_path))
+    assert ours["filters"] == theirs["filters"]
+    assert sum(ours["filters"]["Art"].values()) == len(read_fragments(site))  # every entry has a kind
+    # (a word the example lacks – "Kinder" – must find nothing in both)
+    assert sum(not q["hits"] for q in ours["queries"]) <= 1, ours["queries"]
+    for query, mine, other in zip(QUERIES, ours["queries"], theirs["queries"], strict=True):
+        if "sort" in query:
+            assert [h[0] for h in mine["hits"]] == [h[0] for h in other["hits"]], query
+        assert sorted(mine["hits"], key=lambda h: (-h[1], h[0])) == \
+            sorted(other["hits"], key=lambda h: (-h[1], h[0])), query
+        for key in ("filters", "totalFilters", "unfiltered"):
+            assert mine[key] == other[key], (query, key)
 
 
 # -- finding ----------------------------------------------------------------------------
@@ -308,6 +376,55 @@ def test_downloads_only_what_a_search_needs(browser, site):
         server.stop()
 
 
+# -- Pagefind's stylesheet only where its UI is used ------------------------------------------
+
+STYLES_JS = """() => {
+  const links = [...document.querySelectorAll('link[rel="stylesheet"]')].map(l => l.getAttribute('href') || '');
+  const root = getComputedStyle(document.documentElement);
+  return {
+    pagefind: links.findIndex(h => h.endsWith('pagefind/pagefind-component-ui.css')),
+    ours: links.findIndex(h => h.endsWith('assets/nahbei-search/search.css')),
+    count: links.filter(h => h.endsWith('pagefind-component-ui.css')).length,
+    pagefindOnly: root.getPropertyValue('--pf-shadow-lg').trim(),
+    muted: root.getPropertyValue('--pf-text-muted').trim(),
+  };
+}"""
+
+
+def assert_pagefind_styles(page) -> None:
+    """Pagefind's stylesheet applies, once, right before ours (so ours wins ties:
+    --pf-text-muted is set by both on :root, ours is the darker grey)."""
+    page.wait_for_function("() => getComputedStyle(document.documentElement)"
+                           ".getPropertyValue('--pf-shadow-lg').trim() !== ''", timeout=TIMEOUT)
+    styles = page.evaluate(STYLES_JS)
+    assert styles["count"] == 1 and styles["pagefind"] == styles["ours"] - 1, styles
+    assert styles["muted"] == "#595959", styles
+
+
+def test_pagefind_stylesheet_loads_only_when_used(browser, site):
+    server = SiteServer(site).start()
+    try:
+        page = new_page(browser, server.base_url)
+        page.goto(server.base_url + "/angebote/thinka-soemmerda/")
+        page.locator("button.nb-header-search__button").wait_for(timeout=TIMEOUT)  # search.js ran
+        styles = page.evaluate(STYLES_JS)
+        assert styles["count"] == 0 and styles["pagefindOnly"] == "", styles
+        assert not [p for p in server.requests if p.startswith("/pagefind/")], server.requests
+        # opening the dialog brings it
+        type_in_dialog(page, "Beratung")
+        assert_pagefind_styles(page)
+        assert server.requests.count("/pagefind/pagefind-component-ui.css") == 1, server.requests
+        close_page(page)
+        # the search page uses it at once
+        page = new_page(browser, server.base_url)
+        page.goto(server.base_url + "/suche/?q=Beratung")
+        wait_for_results(page, PAGE, complete=False)
+        assert_pagefind_styles(page)
+        close_page(page)
+    finally:
+        server.stop()
+
+
 # -- keyboard -------------------------------------------------------------------------------
 
 def test_keyboard_search_from_any_page(page, base_url):
@@ -448,18 +565,24 @@ def test_works_with_instant_navigation(browser, instant_base_url):
         page.wait_for_url("**/themen/", timeout=TIMEOUT)
         assert page.evaluate("() => window.__nbNoReload === true"), "instant navigation is off"
         type_in_dialog(page, "Beratung")
+        assert_pagefind_styles(page)
         page.locator(f"{MODAL} a[data-nb-search-more]").click()
         page.wait_for_url("**/suche/?q=Beratung", timeout=TIMEOUT)
         urls = wait_for_results(page, PAGE)
         assert "/angebote/thinka-soemmerda/" in urls
+        # instant navigation keeps only the head elements the next page lists:
+        # search.js puts Pagefind's stylesheet back
+        assert_pagefind_styles(page)
         assert page.evaluate("() => window.__nbNoReload === true"), "instant navigation reloaded the page"
         assert not page.locator(f"{MODAL} dialog[open]").count()
         # to a result and back to the search page: the search starts again
         page.locator(f"{PAGE} a.pf-result-link", has_text="ThINKA").click()
         page.wait_for_url("**/angebote/thinka-soemmerda/", timeout=TIMEOUT)
         assert page.evaluate("() => window.__nbNoReload === true")
+        assert_pagefind_styles(page)
         urls = type_in_dialog(page, "Isolation")
         assert urls == ["/angebote/mittendrin-troisdorf/"]
+        assert_pagefind_styles(page)
         page.locator(f"{MODAL} a[data-nb-search-more]").click()
         page.wait_for_url("**/suche/?q=Isolation", timeout=TIMEOUT)
         assert wait_for_results(page, PAGE, "n === 1") == ["/angebote/mittendrin-troisdorf/"]

@@ -1,18 +1,24 @@
 """nahbei/search in a real `mkdocs build --strict` of the example site, indexed by
-the real Pagefind binary from pagefind-bin: what is in the index (read back
-from Pagefind's own fragment files), what is not, and what the pages carry.
+the real Pagefind (pagefind-bin) through Pagefind's Python API while the pages
+are written: what is in the index (read back from Pagefind's own fragment
+files), what is not, and what the pages carry; the index is the one the
+Pagefind binary makes when run over the finished site, as the build did before.
 
-Plus the plugin's switches: indexing skipped under `mkdocs serve`, a failing
-Pagefind stops the build, a hand-written search page wins.
+Plus the plugin's switches: indexing skipped under `mkdocs serve`, a failing,
+crashing or silent Pagefind stops the build, a hand-written search page wins.
 """
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import textwrap
+import threading
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -22,9 +28,12 @@ import pytest
 if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.support.htmlcheck import parse_html
+
+from nahbei.mkdocs.search import indexer
+from nahbei.mkdocs.search.config import SearchConfig
 from nahbei.mkdocs.search.records import RecordBuilder
 from nahbei.model.check import check
-from tests.support.htmlcheck import parse_html
 
 REPO = Path(__file__).resolve().parents[1]
 EPOCH = "1795305600"  # 2026-11-22 00:00 UTC
@@ -90,6 +99,19 @@ def read_fragments(site: Path) -> dict[str, dict]:
     return out
 
 
+def binary_over_site(site: Path, dest: Path) -> Path:
+    """A copy of the built ``site`` indexed as the build did before: the Pagefind
+    binary over the finished folder (``indexer.run``, with the plugin's default
+    exclude_selectors as one comma-separated argument, as it passed them)."""
+    copy = dest / "site"
+    shutil.copytree(site, copy, ignore=lambda folder, names: ["pagefind"] if Path(folder) == site else [])
+    defaults = SearchConfig()
+    defaults.load_dict({})
+    assert not defaults.validate()[0]
+    indexer.run(copy, extra_args=("--exclude-selectors", ", ".join(defaults.exclude_selectors)))
+    return copy
+
+
 def example_directory():
     result = check(REPO / "content", today=TODAY, root=REPO)
     assert not result.errors
@@ -144,6 +166,61 @@ def fragments(site):
 @pytest.fixture(scope="module")
 def directory():
     return example_directory()
+
+
+@pytest.fixture(scope="module")
+def binary_site(site, tmp_path_factory) -> Path:
+    return binary_over_site(site, tmp_path_factory.mktemp("search-binary"))
+
+
+def test_index_is_the_one_the_binary_makes_over_the_site(site, fragments, binary_site):
+    """Pages fed while written (only their marked content) give Pagefind the
+    same records as the whole finished pages read from disk: text, word count,
+    filters, metadata, sort keys, headings (anchors). Only the page numbers
+    follow the build's order instead of the folder walk's."""
+    theirs = read_fragments(binary_site)
+    assert len(fragments) > 20 and set(fragments) == set(theirs)
+    for url, frag in fragments.items():
+        assert frag == theirs[url], url
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    their_entry = json.loads((binary_site / "pagefind" / "pagefind-entry.json").read_text())
+    assert {k: v["page_count"] for k, v in entry["languages"].items()} == \
+        {k: v["page_count"] for k, v in their_entry["languages"].items()} == {"de": len(fragments)}
+
+    def kinds(root):
+        return sorted((p.parent.name, p.suffix) for p in (root / "pagefind").rglob("*") if p.is_file()
+                      and not p.name.startswith("pagefind"))
+    assert kinds(site) == kinds(binary_site)
+
+
+def test_bundle_is_complete(site):
+    """Every file Pagefind wrote is whole: the build waits until Pagefind has
+    closed them (its answer to "write" comes before the writes are done)."""
+    files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    assert len(files) > 30
+    for path in files:
+        data = path.read_bytes()
+        assert data, f"{path.relative_to(site)} is empty"
+        if path.suffix.startswith(".pf_"):
+            assert gzip.decompress(data).startswith(b"pagefind_dcd"), path
+    json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+
+
+def test_pagefind_gets_the_content_not_the_page(site):
+    """What the plugin sends for an entry page: the <html> tag (language), the
+    title and the element with data-pagefind-body – a fraction of the page."""
+    from nahbei.mkdocs.search import markup
+
+    html = (site / "angebote/thinka-soemmerda/index.html").read_text("utf-8")
+    sent = markup.index_document(html)
+    assert sent.startswith('<html lang="de"') and sent.endswith("</article></body></html>")
+    assert sent.count("data-pagefind-body") == 1 and "nb-search-data" in sent
+    assert "<header" not in sent and "<footer" not in sent and "<script" not in sent
+    assert len(sent) < len(html) / 2
+    # anything Pagefind would read outside the content: the whole page
+    for extra in ('<span data-pagefind-meta="image:/x.png"></span>', '<img src="/logo.png" alt="">'):
+        changed = html.replace("</footer>", extra + "</footer>", 1)
+        assert extra in changed and markup.index_document(changed) is changed
 
 
 def test_pagefind_bundle_with_component_ui(site):
@@ -261,11 +338,11 @@ def test_header_search_replaces_material_search(site):
                                         head).group(1))
         assert settings["strings"]["placeholder"] == "Suchwort, z. B. Schulden"
         assert settings["browseTerm"] and settings["keywordWeight"] == 3.0
-        # Pagefind's stylesheet before ours, in the head of every page
+        # our stylesheet in the head; Pagefind's (42 KB) only where its UI is
+        # used: search.js adds it (test_search_browser.py)
         css = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-        ours = [i for i, h in enumerate(css) if h.endswith(("pagefind/pagefind-component-ui.css",
-                                                             "assets/nahbei-search/search.css"))]
-        assert len(ours) == 2 and css[ours[0]].endswith("pagefind-component-ui.css"), css
+        assert any(h.endswith("assets/nahbei-search/search.css") for h in css), css
+        assert "pagefind-component-ui.css" not in html
     assert not (site / "search" / "search_index.json").exists()
 
 
@@ -292,7 +369,84 @@ def test_failing_pagefind_stops_the_build(tmp_path):
     config = project_config(tmp_path / "project", search_options="      binary: /bin/false\n")
     proc = mkdocs_build(config, tmp_path / "site")
     assert proc.returncode != 0
-    assert "Pagefind failed (exit code 1)" in proc.stdout + proc.stderr
+    assert "Pagefind stopped unexpectedly (exit code 1)" in proc.stdout + proc.stderr
+
+
+def fake_service(tmp_path: Path, script: str) -> Path:
+    """An executable that speaks Pagefind's service protocol as ``script`` says
+    (``answer(id, payload)``, ``requests()`` yields (id, payload))."""
+    path = tmp_path / "fake-pagefind"
+    path.write_text(f"#!{sys.executable}\n" + textwrap.dedent("""\
+        import base64, json, sys
+
+        def requests():
+            buf = b""
+            while True:
+                byte = sys.stdin.buffer.read(1)
+                if not byte:
+                    return
+                if byte != b",":
+                    buf += byte
+                    continue
+                msg = json.loads(base64.b64decode(buf))
+                buf = b""
+                yield msg["message_id"], msg["payload"]
+
+        def answer(message_id, payload):
+            data = json.dumps({"message_id": message_id, "payload": payload}).encode()
+            sys.stdout.buffer.write(base64.b64encode(data) + b",")
+            sys.stdout.flush()
+        """) + textwrap.dedent(script), "utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_pagefind_crashing_midway_stops_the_build(tmp_path):
+    fake = fake_service(tmp_path, """
+        for n, (mid, payload) in enumerate(requests()):
+            if payload["type"] == "NewIndex":
+                answer(mid, {"type": "NewIndex", "index_id": 0})
+            elif n < 3:
+                answer(mid, {"type": "IndexedFile", "page_word_count": 1, "page_url": payload["url"], "page_meta": {}})
+            else:
+                print("thread 'main' panicked: out of cheese", file=sys.stderr)
+                sys.exit(101)
+        """)
+    config = project_config(tmp_path / "project", search_options=f"      binary: {fake}\n      timeout: 60\n")
+    proc = mkdocs_build(config, tmp_path / "site")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "Pagefind stopped unexpectedly (exit code 101)" in out and "out of cheese" in out, out[-2000:]
+
+
+def test_pagefind_refusing_a_page_stops_the_build(tmp_path):
+    fake = fake_service(tmp_path, """
+        for mid, payload in requests():
+            if payload["type"] == "NewIndex":
+                answer(mid, {"type": "NewIndex", "index_id": 0})
+            elif payload["url"] == "/orte/jobcenter-soemmerda/":
+                answer(mid, {"type": "Error", "message": "cannot parse this page"})
+            else:
+                answer(mid, {"type": "IndexedFile", "page_word_count": 1, "page_url": payload["url"], "page_meta": {}})
+        """)
+    config = project_config(tmp_path / "project", search_options=f"      binary: {fake}\n      timeout: 60\n")
+    proc = mkdocs_build(config, tmp_path / "site")
+    assert proc.returncode != 0
+    assert "nahbei/search: Pagefind: cannot parse this page" in proc.stdout + proc.stderr
+
+
+def test_silent_pagefind_times_out(tmp_path):
+    # answers the index, then reads every page and never answers
+    fake = fake_service(tmp_path, """
+        for mid, payload in requests():
+            if payload["type"] == "NewIndex":
+                answer(mid, {"type": "NewIndex", "index_id": 0})
+        """)
+    config = project_config(tmp_path / "project", search_options=f"      binary: {fake}\n      timeout: 2\n")
+    proc = mkdocs_build(config, tmp_path / "site")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert re.search(r"Pagefind did not index the pages within 2 s \(\d+ of \d+ pages unanswered\)", out), out[-2000:]
 
 
 def test_missing_pagefind_binary_stops_the_build(tmp_path):
@@ -318,6 +472,123 @@ def _build_in_process(config: Path, site: Path, command: str):
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
     return cfg
+
+
+def test_pages_go_to_pagefind_while_they_are_written(tmp_path):
+    """A hook after every plugin's on_env and around the pages: no Pagefind
+    process (nor any thread) exists when on_env ends (the directory plugin
+    forks there); the first entry page starts it; every entry page is with
+    the running Pagefind service before the build's end (on_post_build)."""
+    record = tmp_path / "seen.json"
+    hook = tmp_path / "probe.py"
+    hook.write_text(textwrap.dedent(f"""\
+        import json, os, threading
+        from mkdocs.plugins import event_priority
+
+        seen = {{"fed_at": []}}
+
+        def threads():
+            return sorted(t.name for t in threading.enumerate())
+
+        @event_priority(-100)
+        def on_env(env, config, files):
+            seen["threads_after_on_env"] = threads()
+            seen["live_after_on_env"] = config.plugins["nahbei/search"].live is not None
+            return env
+
+        @event_priority(-100)
+        def on_post_page(output, page, config):
+            live = config.plugins["nahbei/search"].live
+            if live is not None and "first_fed" not in seen:
+                seen["first_fed"] = page.url
+                seen["threads_at_first_page"] = threads()
+            seen["fed_at"].append(live.sent if live is not None else 0)
+            return output
+
+        @event_priority(100)
+        def on_post_build(config):
+            plugin = config.plugins["nahbei/search"]
+            pid = plugin.live.service_pid
+            seen["sent"] = plugin.live.sent
+            seen["indexed"] = list(plugin.indexed_pages)
+            seen["service"] = open(f"/proc/{{pid}}/cmdline", "rb").read().split(b"\\0")[1].decode()
+            with open({str(record)!r}, "w") as f:
+                json.dump(seen, f)
+        """), "utf-8")
+    config = project_config(tmp_path / "project")
+    config.write_text(config.read_text("utf-8") + f"\nhooks:\n  - {hook}\n", "utf-8")
+    proc = mkdocs_build(config, tmp_path / "site")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    seen = json.loads(record.read_text("utf-8"))
+    assert not seen["live_after_on_env"]
+    assert not [t for t in seen["threads_after_on_env"] if t.startswith(("nahbei-pagefind", "waitpid"))]
+    assert seen["first_fed"] in seen["indexed"]
+    assert not [t for t in seen["threads_at_first_page"] if t.startswith("nahbei")]  # no thread of ours
+    assert seen["sent"] == len(seen["indexed"]) > 20
+    # fed page by page: the count grew with the pages, not all at the end
+    assert seen["fed_at"] == sorted(seen["fed_at"]) and set(seen["fed_at"]) - {0} == set(range(1, seen["sent"] + 1))
+    assert seen["service"] == "--service"
+    assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_live_index_takes_answers_as_they_come_and_is_reproducible(tmp_path):
+    """Pagefind's Python API straight, without MkDocs: 300 pages. pagefind
+    1.5.2's own reader waits 0.1 s before each answer (30 s here, over the
+    timeout); the plugin's reads each at once. The same pages in the same
+    order give the same word index and page records, byte for byte (not the
+    filter files: Pagefind writes them from hash maps, in varying order,
+    whichever way it is run)."""
+    pages = [(f"/seite-{i}/", f'<html lang="de"><head><title>S{i}</title></head><body>'
+              f'<main data-pagefind-body><h1>Seite {i}</h1><p>Beratung Nummer {i} in Troisdorf</p>'
+              f'<span data-pagefind-filter="Region:{("Troisdorf", "Kölleda")[i % 2]}"></span></main></body></html>')
+             for i in range(300)]
+
+    def bundle(out: Path) -> dict[str, bytes]:
+        live = indexer.LiveIndex(timeout=20)
+        for url, html in pages:
+            live.add(url, html)
+        result = live.finish(out)
+        assert result.pages == live.answered == 300 and result.languages == 1
+        assert live._service.answers == 302  # the index, the pages, the bundle
+        assert live._service._backend.returncode is not None and live._loop.is_closed()  # all stopped
+        return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*")
+                if p.is_file() and p.parent.name in ("index", "fragment")}
+
+    first = bundle(tmp_path / "a" / "pagefind")
+    assert len([name for name in first if name.startswith("fragment/")]) == 300
+    assert bundle(tmp_path / "b" / "pagefind") == first
+
+
+def test_live_index_works_where_the_thread_already_runs_an_event_loop(tmp_path):
+    """asyncio allows one running loop a thread (a notebook, Playwright's sync
+    API in a test worker): the client's loop then runs in a thread of its own,
+    and the bundle is the same as without one."""
+    pages = [(f"/seite-{i}/", f'<html lang="de"><head><title>S{i}</title></head><body>'
+              f"<main data-pagefind-body><h1>Seite {i}</h1><p>Beratung in Kölleda {i}</p></main></body></html>")
+             for i in range(40)]
+
+    def bundle(out: Path) -> tuple[dict[str, bytes], bool]:
+        live = indexer.LiveIndex(timeout=20)
+        for url, html in pages:
+            live.add(url, html)
+        threaded = live._thread is not None
+        result = live.finish(out)
+        assert result.pages == live.answered == 40 and live._loop.is_closed() and live._thread is None
+        return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*")
+                if p.is_file() and p.parent.name in ("index", "fragment")}, threaded
+
+    async def inside_a_loop():
+        return bundle(tmp_path / "in-loop" / "pagefind")
+
+    # in a thread of its own: this test's thread may run a loop already (Playwright in this worker)
+    done = {}
+    worker = threading.Thread(target=lambda: done.update(out=bundle(tmp_path / "plain" / "pagefind")))
+    worker.start()
+    worker.join(120)
+    plain, threaded = done["out"]
+    assert not threaded
+    in_loop, threaded = asyncio.run(inside_a_loop())
+    assert threaded and in_loop == plain and len(plain) > 40
 
 
 def test_serve_skips_indexing_and_says_so(tmp_path):

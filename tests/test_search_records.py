@@ -199,3 +199,22 @@ def test_strip_body_removes_only_the_attribute():
     assert not markup.has_body(out)
     assert text in out  # text content untouched
     assert '<article class="md-content__inner md-typeset nb-page">' in out
+
+
+def test_index_document_is_the_html_tag_title_and_body_element():
+    page = PAGE.replace("<body>", "<head><title>Titel – nahbei</title></head><body>").replace(
+        "<p>Text</p>", "<article class=nb-card><p>Innen</p></article><p>Text</p>")
+    sent = markup.index_document(markup.mark_entry(page, sample_record()))
+    assert sent.startswith('<html lang="de"><head><title>Titel – nahbei</title></head><body><article')
+    # the nested <article> does not end the body element early
+    assert sent.endswith("<p>Innen</p></article><p>Text</p></article></body></html>")
+    assert "Menü" not in sent and "Fuß" not in sent
+
+
+def test_index_document_sends_the_whole_page_when_unsure():
+    marked = markup.mark_entry(PAGE, sample_record())
+    unclosed = marked.replace("</article>", "")
+    assert markup.index_document(unclosed) is unclosed
+    title_outside = marked.replace("<nav>", "<h1>Seitenkopf</h1><nav>")
+    assert markup.index_document(title_outside) is title_outside
+    assert markup.index_document(PAGE.replace(" data-pagefind-body", "")) == PAGE.replace(" data-pagefind-body", "")

@@ -18,7 +18,6 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.search_size import BUDGET, first_search, table
-from tests.support.browser import browser  # noqa: F401
 from tests.test_search_build import ENV, REPO, project_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("browser")]

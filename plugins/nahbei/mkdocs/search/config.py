@@ -22,8 +22,14 @@ class SearchConfig(Config):
         ".nb-page--place .nb-cards", ".nb-page--place .nb-events",
         ".nb-page--contact .nb-cards", ".nb-page--contact .nb-events",
     ])
-    # Extra command-line arguments for Pagefind, e.g. ["--verbose"].
-    pagefind_args = c.ListOfItems(c.Type(str), default=[])
+    # Further options of Pagefind's index (pagefind.index.IndexConfig), e.g.
+    # {"include_characters": "-", "logfile": "pagefind.log"}.
+    pagefind_config = c.Type(dict, default={})
+    # Pagefind now runs as a service fed while pages are written: no command line.
+    pagefind_args = c.Deprecated(message="nahbei/search: 'pagefind_args' no longer applies "
+                                         "(Pagefind runs through its Python API); use 'pagefind_config'.")
+    # Seconds allowed to each wait for Pagefind (start, the last pages, writing the bundle).
+    timeout = c.Type((int, float), default=600)
     # Which entry pages go into the index.
     kinds = c.ListOfItems(c.Choice(KINDS), default=list(KINDS))
     # The search page (/suche/ by default); a page in docs/ at that URL replaces it.

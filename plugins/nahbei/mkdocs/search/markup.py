@@ -16,6 +16,7 @@ Pagefind reads ``data-pagefind-*`` attributes from the built HTML:
 """
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 
@@ -105,3 +106,54 @@ def mark_entry(html: str, rec: SearchRecord) -> str:
     # The element that has the attribute: insert after its opening tag.
     end = html.index(">", m.end() - 1) + 1
     return html[:end] + block + html[end:]
+
+
+@functools.lru_cache(maxsize=8)
+def _tags_named(name: str) -> re.Pattern:
+    return re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^<>]*>", re.I)
+
+
+def _element_end(html: str, start: int) -> int | None:
+    """End (after its end tag) of the element whose start tag begins at ``start``."""
+    m = re.match(r"<([a-zA-Z][\w-]*)[^<>]*>", html[start:start + 4096])
+    if m is None or m.group(0).endswith("/>"):
+        return None
+    depth = 0
+    for tag in _tags_named(m.group(1)).finditer(html, start):
+        if tag.group(1):
+            depth -= 1
+            if depth == 0:
+                return tag.end()
+        elif not tag.group(0).endswith("/>"):
+            depth += 1
+    return None
+
+
+_HTML_OPEN = re.compile(r"<html\b[^<>]*>", re.I)
+_TITLE = re.compile(r"<title\b[^<>]*>[^<]*</title>", re.I)
+
+
+def index_document(html: str) -> str:
+    """What Pagefind reads of a page marked by :func:`mark_entry`, as a small
+    document: the ``<html>`` start tag (the language), the ``<title>`` and the
+    ``data-pagefind-body`` element – about a fifth of an entry page.
+
+    Pagefind indexes only that element, but takes ``data-pagefind-*``
+    attributes from the whole page and, as the result's image, the first
+    ``<img>`` after the title: when the rest of the page has any of these,
+    the whole page is returned, so the index never differs."""
+    m = _first_body_tag(html)
+    if m is None:
+        return html
+    start = m.start()
+    end = _element_end(html, start)
+    if end is None:
+        return html
+    if (html.find("data-pagefind-", 0, start) != -1 or html.find("data-pagefind-", end) != -1
+            or html.find("<img", end) != -1 or html.find("<h1", 0, start) != -1):
+        return html
+    opening = _HTML_OPEN.search(html, 0, start)
+    title = _TITLE.search(html, 0, start)
+    return "".join((opening.group(0) if opening else "<html>",
+                    "<head>", title.group(0) if title else "", "</head><body>",
+                    html[start:end], "</body></html>"))

@@ -7,9 +7,12 @@
   so the plugin answers that lookup itself (read-only; no events registered)
 - on_files: the search page (``/suche/``) unless docs/ has one, script and CSS
 - on_env: ``nahbei_search`` for the templates (URLs, texts)
-- on_post_page: Pagefind attributes on entry pages (records.py, markup.py);
-  every other page is left out of the index
-- on_post_build: run Pagefind on the site folder (indexer.py)
+- on_post_page: Pagefind attributes on entry pages (records.py, markup.py),
+  and each entry page to Pagefind right away (indexer.LiveIndex: Pagefind's
+  Python API; it indexes on the other core while MkDocs renders on); every
+  other page is left out of the index
+- on_post_build: Pagefind writes the bundle to site/pagefind/ (started
+  before the other plugins' on_post_build, waited for after them)
 
 Entry pages are recognised by ``page.meta["nahbei"] = {"kind", "id"}`` or,
 failing that, by the directory plugin's page plan.
@@ -23,7 +26,7 @@ from urllib.parse import urlencode
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from ...i18n import catalog, t
@@ -39,7 +42,6 @@ TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 SCRIPT = "assets/nahbei-search/search.js"
 STYLESHEET = "assets/nahbei-search/search.css"
-PAGEFIND_CSS = indexer.BUNDLE_DIR + "/pagefind-component-ui.css"
 PAGE_TEMPLATE = "nahbei-search/page.html"
 DIRECTORY_PLUGIN = "nahbei/directory"
 MATERIAL_SEARCH = "material/search"
@@ -76,6 +78,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.last_index: indexer.IndexResult | None = None
         self.settings_html = ""
         self.indexed_pages: list[str] = []
+        self.live: indexer.LiveIndex | None = None
+        self.filter_names: set[str] = set()
+        self.whole_pages = 0  # entry pages Pagefind had to get whole (markup.index_document)
+        self.behind = 0  # pages Pagefind had not indexed yet when the last page was written
 
     # -- setup ---------------------------------------------------------------------
 
@@ -108,11 +114,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             script = ExtraScriptValue(SCRIPT)
             script.type = "module"
             config.extra_javascript.append(script)
-        # Pagefind's stylesheet (written by the binary) before ours, in the
-        # page head: mkdocs-material's instant navigation keeps only the
-        # stylesheets every page lists.
-        if self.will_index and PAGEFIND_CSS not in config.extra_css:
-            config.extra_css.append(PAGEFIND_CSS)
+        # Pagefind's own stylesheet is not listed: search.js adds it right
+        # before ours where its UI is used (and again after mkdocs-material's
+        # instant navigation, which keeps only what the next page's head lists).
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         return config
@@ -226,6 +230,27 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_pre_build(self, *, config):
         self.builder = None
         self.indexed_pages = []
+        self._close_index()
+        self.filter_names = set()
+        self.whole_pages = 0
+
+    def _feed(self, url: str, html: str) -> None:
+        """One page to Pagefind. The service starts with the first page: after
+        every plugin's on_env (the directory plugin forks there)."""
+        try:
+            if self.live is None:
+                self.live = indexer.LiveIndex(binary=self.config.binary, timeout=self.config.timeout, config={
+                    "exclude_selectors": list(self.config.exclude_selectors) or None,
+                    **dict(self.config.pagefind_config)})
+            self.live.add(url, html)
+        except indexer.IndexError_ as exc:
+            self._close_index()
+            raise PluginError(f"nahbei/search: {exc}") from exc
+
+    def _close_index(self) -> None:
+        if self.live is not None:
+            self.live.close()
+            self.live = None
 
     def on_post_page(self, output, *, page, config):
         if not self.config.enabled:
@@ -236,34 +261,73 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             output = output.replace("</head>", self.settings_html + "\n</head>", 1)
         builder = self._builder(config)
         if builder is None:  # no directory: index what the templates mark
+            if self.will_index:
+                self._feed("/" + page.url, output)
             return output
         kind, ident = self._entry_of(page, config)
         rec = builder.record(kind, ident) if kind in self.config.kinds and ident else None
         if rec is None:
+            if self.live is not None:
+                self.live.pump()  # pages still waiting for the pipe go on to Pagefind
             return markup.strip_body(output)
         self.indexed_pages.append(page.url)
-        return markup.mark_entry(output, rec)
+        output = markup.mark_entry(output, rec)
+        if self.will_index:
+            # Pagefind gets the marked content, not the whole page (the same index).
+            document = markup.index_document(output)
+            self.whole_pages += document is output
+            self.filter_names.update(name for name, values in rec.filters.items() if values)
+            self._feed("/" + page.url, document)
+        return output
 
     # -- index ----------------------------------------------------------------------
 
-    def on_post_build(self, *, config):
+    # Pagefind builds and writes the bundle while the other plugins'
+    # on_post_build run (feeds, when the directory plugin writes them here);
+    # the build waits for it after them.
+    @event_priority(50)
+    def _on_post_build_write(self, *, config):
         if not self.config.enabled:
             return
         if not self.will_index:
             log.info("Suchindex wird bei 'mkdocs serve' nicht erstellt (index_on_serve: false).")
             return
         try:
-            args = list(self.config.pagefind_args)
-            if self.config.exclude_selectors:
-                args += ["--exclude-selectors", ", ".join(self.config.exclude_selectors)]
-            result = indexer.run(config.site_dir, binary=self.config.binary, extra_args=tuple(args))
+            if self.live is None:  # no entry page: an empty index, so the search page still loads
+                self.live = indexer.LiveIndex(binary=self.config.binary, timeout=self.config.timeout)
+            self.behind = self.live.sent - self.live.answered
+            self.live.write(Path(config.site_dir) / indexer.BUNDLE_DIR)
         except indexer.IndexError_ as exc:
+            self._close_index()
+            raise PluginError(f"nahbei/search: {exc}") from exc
+
+    @event_priority(-100)
+    def _on_post_build_wait(self, *, config):
+        if not self.config.enabled or not self.will_index or self.live is None:
+            return
+        live, self.live = self.live, None
+        try:
+            result = live.wait()
+        except indexer.IndexError_ as exc:
+            live.close()
             raise PluginError(f"nahbei/search: {exc}") from exc
         self.last_index = result
-        log.info(f"Pagefind: {result.pages} Seiten, {result.words} Wörter, {result.filters} Filter "
-                 f"in {result.seconds:.1f} s")
+        cpu = f", Pagefind-Prozess {result.cpu_seconds:.1f} s CPU" if result.cpu_seconds is not None else ""
+        log.info(f"Pagefind: {result.pages} Seiten, {result.words} Wörter, {len(self.filter_names)} Filter "
+                 f"in {result.seconds:.1f} s (Warten am Ende; {self.behind} Seiten standen da noch aus{cpu})")
+        if self.whole_pages:
+            log.info(f"Pagefind: {self.whole_pages} Seiten ganz gesendet (außerhalb des Inhalts stehen "
+                     "data-pagefind-Angaben oder Bilder)")
         if result.pages == 0:
             log.warning("Pagefind indexed no page: the search finds nothing.")
+
+    on_post_build = CombinedEvent(_on_post_build_write, _on_post_build_wait)
+
+    def on_build_error(self, *, error):
+        self._close_index()
+
+    def on_shutdown(self):
+        self._close_index()
 
 
 __all__ = ["SearchPlugin", "KINDS"]

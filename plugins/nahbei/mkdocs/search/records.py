@@ -15,21 +15,19 @@ and an offer in a district is listed under its town and county (ancestors).
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 
+from ...formatting import language_name
 from ...i18n import t
+from ...model.layout import ENTRY_KINDS as KINDS
 
 #: How far ahead to look for an event's next date.
 HORIZON_DAYS = 400
 #: How far back to look for events that started earlier and still run.
 LOOKBACK_DAYS = 60
-
-KINDS = ("offer", "event", "contact", "place")
 
 
 @dataclass
@@ -50,19 +48,6 @@ class SearchRecord:
                 bucket.append(v)
 
 
-@functools.lru_cache(maxsize=None)
-def _locale(lang: str):
-    try:
-        return Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("de")
-
-
-def language_name(code: str, lang: str = "de") -> str:
-    """'ar' -> 'Arabisch' (in the site language); the code itself if unknown."""
-    return _locale(lang).languages.get(code, code)
-
-
 class RecordBuilder:
     """Builds search records from a :class:`nahbei.model.directory.Directory`."""
 
@@ -70,11 +55,6 @@ class RecordBuilder:
         self.d = directory
         self.lang = lang
         self.today: date = directory.today
-        regions = directory.taxonomy.regions
-        self._children: dict[str, list[str]] = {}
-        for rid, term in regions.items():
-            if term.parent:
-                self._children.setdefault(term.parent, []).append(rid)
 
     # -- labels ------------------------------------------------------------------
 
@@ -90,30 +70,11 @@ class RecordBuilder:
 
     # -- regions -----------------------------------------------------------------
 
-    def ancestors(self, rid: str) -> list[str]:
-        out, seen = [], {rid}
-        term = self.d.taxonomy.regions.get(rid)
-        while term is not None and term.parent and term.parent not in seen:
-            out.append(term.parent)
-            seen.add(term.parent)
-            term = self.d.taxonomy.regions.get(term.parent)
-        return out
-
-    def descendants(self, rid: str) -> list[str]:
-        out, stack, seen = [], list(self._children.get(rid, ())), {rid}
-        while stack:
-            c = stack.pop(0)
-            if c in seen:
-                continue
-            seen.add(c)
-            out.append(c)
-            stack.extend(self._children.get(c, ()))
-        return out
-
     def widen(self, region_ids, *, down: bool = True) -> list[str]:
+        tax = self.d.taxonomy
         out: list[str] = []
         for rid in region_ids:
-            for r in [rid, *self.ancestors(rid), *(self.descendants(rid) if down else ())]:
+            for r in [rid, *tax.ancestors("regions", rid), *(tax.descendants("regions", rid) if down else ())]:
                 if r not in out:
                     out.append(r)
         return out
@@ -171,8 +132,7 @@ class RecordBuilder:
         rec = self._base("offer", ident, o.name, self.t("search.kind.offer"), o.get("summary"))
         self.add_terms(rec, "topics", "topic", o.topics)
         self.add_terms(rec, "target_groups", "group", o.target_groups)
-        place_regions = [self.d.places[p].region for p in o.place_ids if p in self.d.places and self.d.places[p].region]
-        self.add_regions(rec, [*o.regions, *place_regions])
+        self.add_regions(rec, self.d.offer_regions(o))
         self.add_languages(rec, o.get("languages", ()))
         appointment = o.get("appointment")
         self.add_features(rec, free=(o.get("cost") or {}).get("free"),
@@ -231,11 +191,10 @@ class RecordBuilder:
         start = occ.start
         if occ.all_day:
             rec.sort["date"] = start.isoformat()
-            rec.meta["date"] = format_date(start, "EEE, d. MMMM y" if self.lang == "de" else "full", locale=self.lang)
+            rec.meta["date"] = format_date(start, self.t("search.date.day"), locale=self.lang)
         else:
             rec.sort["date"] = start.strftime("%Y-%m-%dT%H:%M")
-            rec.meta["date"] = format_datetime(start, "EEE, d. MMMM y, HH:mm" if self.lang == "de" else "medium",
-                                               tzinfo=start.tzinfo, locale=self.lang)
+            rec.meta["date"] = format_datetime(start, self.t("search.date.time"), tzinfo=start.tzinfo, locale=self.lang)
         if status in ("cancelled", "postponed"):
             rec.meta["status"] = self.t(f"search.status.{status}")
         rec.keywords = [" ".join(str(k).split()) for k in e.get("keywords", ()) if str(k).strip()]

@@ -1,6 +1,6 @@
 // nahbei/search: Pagefind's Component UI in the header (search dialog) and on
 // the search page (input, filters, results). Everything comes from this site:
-// <site>/pagefind/ is written by the Pagefind binary at build time.
+// <site>/pagefind/ is written by Pagefind at build time.
 //
 // The Pagefind elements sit in <template>s until the instances are configured
 // (bundle path, base URL, ranking, German texts): Pagefind reads its settings
@@ -15,6 +15,7 @@ const SCRIPT_URL = new URL(import.meta.url);
 const SITE_ROOT = new URL("../../", SCRIPT_URL); // assets/nahbei-search/search.js
 const BUNDLE = new URL("pagefind/", SITE_ROOT);
 const PAGE_INSTANCE = "default";
+const OUR_STYLESHEET = 'link[rel="stylesheet"][href$="assets/nahbei-search/search.css"]';
 
 function readSettings() {
   const el = document.getElementById("nb-search-settings");
@@ -162,17 +163,54 @@ function adaptSearch(instance, settings) {
   pf.__nbAdapted = true;
 }
 
-// Pagefind's Component UI (about 45 KB compressed) loads on first use: when
-// the header button is pointed at, focused or pressed, or on the search page.
+// Pagefind's stylesheet (42 KB) only where its UI is used, right before ours
+// (ours sets its colours and wins ties). mkdocs-material's instant navigation
+// keeps only the head elements the next page lists, so it drops this one:
+// it is put back at once (before the next frame), while the header dialog
+// or the search page may need it.
+let stylesheet = null;
+let stylesheetLoaded = null;
+let headWatch = null;
+function placeStylesheet() {
+  const ours = document.querySelector(OUR_STYLESHEET);
+  if (ours) ours.before(stylesheet);
+  else document.head.append(stylesheet);
+}
+function loadStylesheet() {
+  if (!stylesheet) {
+    stylesheet = document.createElement("link");
+    stylesheet.rel = "stylesheet";
+    stylesheet.href = BUNDLE.pathname + "pagefind-component-ui.css";
+    stylesheetLoaded = new Promise((resolve, reject) => {
+      stylesheet.addEventListener("load", resolve, { once: true });
+      stylesheet.addEventListener("error", reject, { once: true });
+    });
+  }
+  if (!headWatch) {
+    headWatch = new MutationObserver(() => {
+      if (stylesheet && !stylesheet.isConnected) placeStylesheet();
+    });
+    headWatch.observe(document.head, { childList: true });
+  }
+  if (!stylesheet.isConnected) placeStylesheet();
+  return stylesheetLoaded;
+}
+
+// Pagefind's Component UI (about 45 KB compressed) and its stylesheet load on
+// first use: when the header button is pointed at, focused or pressed, or on
+// the search page.
 let uiLoading = null;
 function loadUi() {
   if (!uiLoading) {
-    uiLoading = import(BUNDLE.pathname + "pagefind-component-ui.js").then(() => {
+    const script = import(BUNDLE.pathname + "pagefind-component-ui.js").then(() => {
       if (!window.PagefindComponents) throw new Error("PagefindComponents missing");
       return window.PagefindComponents;
     });
+    uiLoading = Promise.all([script, loadStylesheet()]).then(([components]) => components);
     uiLoading.catch(() => {
       uiLoading = null;
+      stylesheet?.remove();
+      stylesheet = null;
       // No index (e.g. mkdocs serve): the search page says so.
       document.documentElement.classList.add("nb-search-unavailable");
     });
