@@ -46,6 +46,7 @@ check: $(STAMP)
 	$(BIN)/nahbei check
 
 test: $(STAMP) system-deps node_modules/.installed-stamp
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)

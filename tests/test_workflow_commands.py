@@ -87,3 +87,16 @@ def test_nahbei_call_from_workflow_runs(tmp_path, name, call):
     if "freshness" in call:
         assert (runner_temp / "body.md").read_text("utf-8").startswith("<!-- nahbei:freshness -->")
         assert (runner_temp / "count").read_text("utf-8") == "0"
+
+
+def test_make_test_lints_with_ruff_first():
+    """`make test` runs `ruff check` (the rules in pyproject.toml) before pytest;
+    and a lint error would stop it: ruff exits non-zero on a file with one."""
+    recipe = subprocess.run(["make", "-n", "test"], cwd=ROOT, env=ENV, capture_output=True, text=True).stdout
+    lines = [line for line in recipe.splitlines() if "ruff check" in line or "pytest" in line]
+    assert len(lines) == 2 and "ruff check ." in lines[0] and "pytest" in lines[1], recipe
+    ruff = ROOT / ".venv" / "bin" / "ruff"
+    assert subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True).returncode == 0
+    bad = subprocess.run([str(ruff), "check", "--stdin-filename", "plugins/nahbei/x.py", "-"], cwd=ROOT,
+                         input=b"import os\n", capture_output=True)
+    assert bad.returncode == 1 and b"F401" in bad.stdout, bad.stdout

@@ -394,7 +394,7 @@ def test_site_builds_check_out_the_whole_history():
 
 def test_setup_python_caches_pip_by_the_lock_file():
     count = 0
-    for wf, _job, _i, step in all_steps():
+    for _wf, _job, _i, step in all_steps():
         if str(step.get("uses", "")).startswith("actions/setup-python@"):
             count += 1
             with_ = step["with"]
