@@ -1,0 +1,104 @@
+"""Site-wide helpers for templates (Jinja global ``nahbei``) and the text helpers
+that order names (German alphabetical order, initials)."""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from ... import formatting as fmt
+from ...i18n import t
+from ...urls import Urls
+from ..pages import calendar_path, subscribe_help_path
+
+__all__ = ["Site", "initial", "sort_key"]
+
+
+@dataclass
+class Site:
+    """Site-wide helpers for templates (Jinja global ``nahbei``)."""
+
+    urls: Urls
+    lang: str
+    site_name: str
+    site_url: str | None
+    legal: object  # LegalConfig
+    repo_url: str | None = None
+    edit_uri: str = "edit/main/"
+    issue_template: str = "aenderung-melden.yml"
+    search_path: str | None = None  # set when a search page exists
+    today: date | None = None
+    feeds: dict | None = None  # nahbei.feeds catalog; None: link every feed path
+    extra: dict = field(default_factory=dict)
+
+    def t(self, key: str, **params) -> str:
+        return t(key, self.lang, **params)
+
+    def page(self, kind: str, ident: str) -> str:
+        return self.urls.page(kind, ident)
+
+    def index(self, kind: str) -> str:
+        return self.urls.index(kind)
+
+    def feed(self, scope: str, ident: str | None = None) -> str | None:
+        """Path of an .ics feed, or None when nahbei.feeds writes no such feed
+        (``feeds`` is its catalog: {(scope, ident): Feed})."""
+        if self.feeds is not None and (scope, ident) not in self.feeds:
+            return None
+        return self.urls.feed(scope, ident)
+
+    def calendar(self, vocab: str | None = None, term: str | None = None) -> str:
+        return calendar_path(self.urls, vocab, term)
+
+    @property
+    def subscribe_help(self) -> str | None:
+        """The help page "Kalender abonnieren", when feeds are written."""
+        return subscribe_help_path(self.urls) if self.feeds is None or self.feeds else None
+
+    @property
+    def today_label(self) -> str:
+        return fmt.format_date_long(self.today, self.lang) if self.today else ""
+
+    def absolute(self, path: str) -> str | None:
+        return self.site_url.rstrip("/") + "/" + path if self.site_url else None
+
+    def webcal(self, path: str) -> str | None:
+        """webcal:// address of a feed (calendar apps subscribe to it); needs site_url."""
+        url = self.absolute(path)
+        return "webcal://" + url.split("://", 1)[1] if url else None
+
+    @property
+    def legal_links(self) -> list[dict]:
+        return [{"label": self.t(f"ui.legal.{k}"), "path": self.urls.index(k)}
+                for k in ("imprint", "privacy", "accessibility")]
+
+    def change_url(self, entry, path: str) -> str | None:
+        """A prefilled GitHub issue form "Änderung melden" for this entry."""
+        if not self.repo_url:
+            return None
+        title = self.t("ui.change.issue_title", name=entry.name)
+        query = urlencode({"template": self.issue_template, "title": title,
+                           "entry": self.absolute(path) or entry.id})
+        return f"{self.repo_url.rstrip('/')}/issues/new?{query}"
+
+    def edit_url(self, source: str) -> str | None:
+        if not self.repo_url:
+            return None
+        return f"{self.repo_url.rstrip('/')}/{self.edit_uri.strip('/')}/{source}"
+
+
+@functools.lru_cache(maxsize=None)  # the same names are sorted on many index pages
+def sort_key(text: str) -> str:
+    """German alphabetical order: Ä with A, ß as ss, case and quotes ignored."""
+    s = text.casefold().replace("ß", "ss")
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return "".join(ch for ch in s if ch.isalnum() or ch == " ").strip()
+
+
+def initial(text: str) -> str:
+    key = sort_key(text)
+    ch = key[:1].upper()
+    return ch if ch.isalpha() else "#"
