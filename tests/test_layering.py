@@ -131,3 +131,38 @@ def test_every_url_segment_comes_from_the_one_table():
     assert paths == ["x-calendar/x-feed_all.ics", "x-calendar/x-feed_event/e.ics", "x-calendar/x-feed_organiser/c.ics",
                      "x-calendar/x-topics/t.ics", "x-calendar/x-place/p.ics", "x-offer/o/", "x-search/"]
     assert make_urls().feed("contact", "c") == "kalender/veranstalter/c.ics"  # the German defaults
+
+
+def test_the_search_plugin_reads_the_directory_only_through_its_public_source():
+    """nahbei/search asks the directory plugin for ``source()`` (a read-only
+    DirectorySource) and reads no other attribute of it: no getattr on a plugin."""
+    path = PLUGINS / "nahbei" / "mkdocs" / "search" / "plugin.py"
+    tree = ast.parse(path.read_text("utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+             and n.func.id == "getattr"]
+    assert calls == [], [ast.unparse(c) for c in calls]
+    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name) and n.value.id == "plugin"}
+    assert used == {"source"}, used
+
+
+def test_the_directory_source_is_built_once_per_build_and_names_entry_pages(tmp_path):
+    """After on_files: the directory, its URL segments, and which page shows which entry."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from nahbei.mkdocs.plugin import DirectoryPlugin
+
+    repo = PLUGINS.parent
+    config = load_config(str(repo / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    plugin = config.plugins["nahbei/directory"]
+    assert isinstance(plugin, DirectoryPlugin) and plugin.source() is None  # before on_files
+    plugin.on_files(Files([]), config=config)
+    source = plugin.source()
+    assert source is plugin.source() and source.directory is plugin.directory
+    assert source.segments["search"] == "suche" and source.lang == "de"
+    offer = next(iter(plugin.directory.offers))
+    assert source.entry_of(f"angebote/{offer}/index.md") == ("offer", offer)
+    assert source.entry_of("impressum.md") is None

@@ -40,6 +40,7 @@ from .frames import FrameMismatch, FrameRenderer
 from .pages import PageSpec, make_urls, plan
 from .prefetch import PagePrefetch
 from .preview import KINDS, Preview
+from .source import DirectorySource
 from .theme import ThemeManager, icon
 from .views import Site, Views
 
@@ -85,12 +86,29 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.preview: Preview | None = None
         self.frames: FrameRenderer | None = None
         self.ordinals: dict[str, int] = {}  # framed page (src_uri): its place among its kind's pages
+        self._source: DirectorySource | None = None  # what source() gives, once per build
         self.prefetch = PagePrefetch()
         self.serving = False
         self.may_fork = False  # the command's go-ahead for a second process (on_startup)
         self.env = None
         self.prefetched = 0  # pages of this build rendered by the second process
         self.nav = None
+
+    def source(self) -> DirectorySource | None:
+        """This build's directory for other plugins (nahbei/search); None before
+        on_files or when the plugin is off."""
+        if not self.config.enabled or self.directory is None or self.urls is None:
+            return None
+        if self._source is not None:
+            return self._source
+        def entry_of(src_uri: str) -> tuple[str, str] | None:
+            spec = self.pages.get(src_uri)
+            return (spec.kind, spec.ident) if spec is not None else None
+
+        self._source = DirectorySource(directory=self.directory, lang=self.lang, segments=dict(self.urls.segments),
+                                       entry_of=entry_of, repo_url=self.config.repo_url,
+                                       issue_template=self.config.issue_template)
+        return self._source
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
@@ -152,7 +170,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if not self.config.enabled:
             return files
         # the last build's pages, nav, views and templates go (see the freeze below)
-        self.nav = self.views = self.site = self.frames = None
+        self.nav = self.views = self.site = self.frames = self._source = None
         self.directory = self._check()
         # The model lives for the whole build: Python's cycle collector need not
         # scan its ~10^6 objects again at every full collection (0.3 s each on

@@ -15,7 +15,8 @@
   before the other plugins' on_post_build, waited for after them)
 
 Entry pages are recognised by ``page.meta["nahbei"] = {"kind", "id"}`` or,
-failing that, by the directory plugin's page plan.
+failing that, by the directory plugin's page plan: the directory plugin's one
+public call, ``source()`` (nahbei.mkdocs.source.DirectorySource).
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from ...i18n import catalog, t
 from ...urls import DEFAULT_SEGMENTS
+from ..plugin import DirectoryPlugin
+from ..source import DirectorySource
 from . import indexer, markup
 from .config import SearchConfig
 from .records import KINDS, RecordBuilder
@@ -92,8 +95,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def will_index(self) -> bool:
         return bool(self.config.enabled) and (not self.serving or self.config.index_on_serve)
 
-    def _directory_plugin(self, config):
-        return config.plugins.get(DIRECTORY_PLUGIN)
+    @staticmethod
+    def _source(config) -> DirectorySource | None:
+        """The directory of this build (None without the directory plugin, or before its on_files)."""
+        plugin = config.plugins.get(DIRECTORY_PLUGIN)
+        return plugin.source() if isinstance(plugin, DirectoryPlugin) else None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -124,9 +130,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     # -- files ---------------------------------------------------------------------
 
     def _segments(self, config) -> dict:
-        plugin = self._directory_plugin(config)
-        urls = getattr(plugin, "urls", None)
-        return dict(getattr(urls, "segments", None) or DEFAULT_SEGMENTS)
+        source = self._source(config)
+        return dict(source.segments if source is not None else DEFAULT_SEGMENTS)
 
     @event_priority(-50)  # after the directory plugin planned its pages
     def on_files(self, files, *, config):
@@ -154,12 +159,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     # -- templates ------------------------------------------------------------------
 
     def feedback_url(self, config) -> str | None:
-        plugin = self._directory_plugin(config)
-        pcfg = getattr(plugin, "config", None) or {}
-        repo = self.config.repo_url or pcfg.get("repo_url") or config.repo_url
+        source = self._source(config)
+        repo = self.config.repo_url or (source and source.repo_url) or config.repo_url
         if not repo or "github.com" not in repo:
             return None
-        template = self.config.feedback_template or pcfg.get("issue_template") or "aenderung-melden.yml"
+        template = self.config.feedback_template or (source and source.issue_template) or "aenderung-melden.yml"
         query = urlencode({"template": template, "title": t("search.feedback.issue_title", self.lang, query="")})
         return f"{repo.rstrip('/')}/issues/new?{query}"
 
@@ -213,18 +217,16 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         meta = page.meta.get("nahbei") if page.meta else None
         if isinstance(meta, dict) and meta.get("kind"):
             return meta.get("kind"), meta.get("id")
-        plugin = self._directory_plugin(config)
-        spec = (getattr(plugin, "pages", None) or {}).get(page.file.src_uri)
-        if spec is not None:
-            return spec.kind, spec.ident
-        return None, None
+        source = self._source(config)
+        entry = source.entry_of(page.file.src_uri) if source is not None else None
+        return entry if entry is not None else (None, None)
 
     def _builder(self, config) -> RecordBuilder | None:
-        directory = getattr(self._directory_plugin(config), "directory", None)
-        if directory is None:
+        source = self._source(config)
+        if source is None:
             return None
-        if self.builder is None or self.builder.d is not directory:
-            self.builder = RecordBuilder(directory, getattr(self._directory_plugin(config), "lang", self.lang))
+        if self.builder is None or self.builder.d is not source.directory:
+            self.builder = RecordBuilder(source.directory, source.lang)
         return self.builder
 
     def on_pre_build(self, *, config):
