@@ -102,12 +102,10 @@ class EntryPages(Parts):
             "jsonld": _jsonld_script(self.ld.event(e, dates)),
         }
 
-    def _contact(self, spec: PageSpec) -> dict:
-        c = self.d.contacts[spec.ident]
-        offers = [self.offer_card(oid) for oid in self.d.offers_by_contact.get(c.id, ())]
-        offers.sort(key=lambda x: (x["ended"], sort_key(x["name"])))
+    def _next_of(self, eids) -> list[dict]:
+        """The next date of each of these events (not the derived ones), soonest first."""
         events = []
-        for eid in self.d.events_by_contact.get(c.id, ()):
+        for eid in eids:
             e = self.d.events[eid]
             if e.derived_from:
                 continue
@@ -115,6 +113,13 @@ class EntryPages(Parts):
             if dates:
                 events.append(self.occurrence(dates[0]))
         events.sort(key=lambda x: x["iso"])
+        return events
+
+    def _contact(self, spec: PageSpec) -> dict:
+        c = self.d.contacts[spec.ident]
+        offers = [self.offer_card(oid) for oid in self.d.offers_by_contact.get(c.id, ())]
+        offers.sort(key=lambda x: (x["ended"], sort_key(x["name"])))
+        events = self._next_of(self.d.events_by_contact.get(c.id, ()))
         children = [self.contact_ref(x) for x in self.d.children_of.get(c.id, ())]
         children.sort(key=lambda x: sort_key(x["name"]))
         address = c.get("address")
@@ -151,15 +156,7 @@ class EntryPages(Parts):
                     break
             offers.append(card)
         offers.sort(key=lambda x: (x["ended"], sort_key(x["name"])))
-        events = []
-        for eid in self.d.events_by_place.get(p.id, ()):
-            e = self.d.events[eid]
-            if e.derived_from:
-                continue
-            dates = self.next_dates(e, 1)
-            if dates:
-                events.append(self.occurrence(dates[0]))
-        events.sort(key=lambda x: x["iso"])
+        events = self._next_of(self.d.events_by_place.get(p.id, ()))
         contacts = [self.contact_ref(x) for x in self.contacts_by_place.get(p.id, ())]
         return {
             "entry": p, "id": p.id, "name": p.name, **self.place_ref(p.id),
