@@ -580,14 +580,26 @@ def test_live_index_works_where_the_thread_already_runs_an_event_loop(tmp_path):
     async def inside_a_loop():
         return bundle(tmp_path / "in-loop" / "pagefind")
 
-    # in a thread of its own: this test's thread may run a loop already (Playwright in this worker)
-    done = {}
-    worker = threading.Thread(target=lambda: done.update(out=bundle(tmp_path / "plain" / "pagefind")))
-    worker.start()
-    worker.join(120)
-    plain, threaded = done["out"]
+    def in_thread(func):
+        # a fresh thread: this test's own may run a loop already (Playwright in this worker)
+        done = {}
+
+        def run():
+            try:
+                done["out"] = func()
+            except BaseException as exc:  # noqa: BLE001 - raised below, in the test's thread
+                done["error"] = exc
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join(120)
+        if "error" in done:
+            raise done["error"]
+        return done["out"]
+
+    plain, threaded = in_thread(lambda: bundle(tmp_path / "plain" / "pagefind"))
     assert not threaded
-    in_loop, threaded = asyncio.run(inside_a_loop())
+    in_loop, threaded = in_thread(lambda: asyncio.run(inside_a_loop()))
     assert threaded and in_loop == plain and len(plain) > 40
 
 
