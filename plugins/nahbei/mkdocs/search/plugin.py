@@ -236,15 +236,19 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.filter_names = set()
         self.whole_pages = 0
 
-    def _feed(self, url: str, html: str) -> None:
-        """One page to Pagefind. The service starts with the first page: after
+    def _live(self) -> indexer.LiveIndex:
+        """The index of this build. The service starts with the first page: after
         every plugin's on_env (the directory plugin forks there)."""
+        if self.live is None:
+            self.live = indexer.LiveIndex(binary=self.config.binary, timeout=self.config.timeout, config={
+                "exclude_selectors": list(self.config.exclude_selectors) or None,
+                **dict(self.config.pagefind_config)})
+        return self.live
+
+    def _feed(self, url: str, html: str) -> None:
+        """One page to Pagefind."""
         try:
-            if self.live is None:
-                self.live = indexer.LiveIndex(binary=self.config.binary, timeout=self.config.timeout, config={
-                    "exclude_selectors": list(self.config.exclude_selectors) or None,
-                    **dict(self.config.pagefind_config)})
-            self.live.add(url, html)
+            self._live().add(url, html)
         except indexer.IndexError_ as exc:
             self._close_index()
             raise PluginError(f"nahbei/search: {exc}") from exc
@@ -295,10 +299,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             log.info("Suchindex wird bei 'mkdocs serve' nicht erstellt (index_on_serve: false).")
             return
         try:
-            if self.live is None:  # no entry page: an empty index, so the search page still loads
-                self.live = indexer.LiveIndex(binary=self.config.binary, timeout=self.config.timeout)
-            self.behind = self.live.sent - self.live.answered
-            self.live.write(Path(config.site_dir) / indexer.BUNDLE_DIR)
+            live = self._live()  # without any entry page: an empty index, so the search page still loads
+            self.behind = live.sent - live.answered
+            live.write(Path(config.site_dir) / indexer.BUNDLE_DIR)
         except indexer.IndexError_ as exc:
             self._close_index()
             raise PluginError(f"nahbei/search: {exc}") from exc
