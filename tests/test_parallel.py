@@ -192,6 +192,60 @@ def test_fork_map_kills_a_child_that_hangs_and_computes_its_half(two_cpus, monke
     assert [code for _, code in exits] == [-9]  # killed (SIGKILL) at the deadline
 
 
+def open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+def no_fork(monkeypatch):
+    def fail():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", fail)
+
+
+def test_fork_map_computes_everything_when_no_process_can_be_had(two_cpus, monkeypatch):
+    monkeypatch.delenv("NAHBEI_WORKERS", raising=False)
+    no_fork(monkeypatch)
+    before = open_fds()
+    assert fork_map(lambda x: x * x, range(30), min_items=10) == [x * x for x in range(30)]
+    assert open_fds() == before  # the pipe is closed again
+
+
+def test_fork_map_does_not_wait_for_the_child_when_this_process_fails(two_cpus, monkeypatch):
+    """An error in this process's half is raised with the child already killed
+    and reaped (no wait for the child's half, which is not wanted any more)."""
+    monkeypatch.delenv("NAHBEI_WORKERS", raising=False)
+    never_r, never_w = os.pipe()
+    parent = os.getpid()
+
+    def square(x):
+        if os.getpid() != parent:
+            os.read(never_r, 1)  # the child hangs: only a kill ends it
+        elif x == 4:
+            raise ValueError("broken entry")
+        return x * x
+
+    exits = record_exits(monkeypatch)
+    try:
+        with pytest.raises(ValueError, match="broken entry"):
+            fork_map(square, range(20), min_items=10, wait=600)
+    finally:
+        os.close(never_r)
+        os.close(never_w)
+    assert [code for _, code in exits] == [-9]
+
+
+def test_the_stream_leaves_everything_to_the_caller_when_no_process_can_be_had(two_cpus, monkeypatch, tmp_path):
+    no_fork(monkeypatch)
+    before = open_fds()
+    first = tmp_path / "first"
+    stream = ForkedStream(lambda x: x, [(x, x) for x in range(60)], first=lambda: first.write_text("ran"))
+    assert stream.pid is None and all(stream.take(x) is None for x in range(60))
+    assert stream.finish() is False and not first.exists()  # the caller does the first work too
+    stream.close()
+    assert open_fds() == before
+
+
 # -- ForkedStream -------------------------------------------------------------------------
 
 CHILD_LOG = "nahbei.test.child"

@@ -165,7 +165,12 @@ def fork_map(func, items, *, min_items: int = 2000, wait: float = MAP_WAIT) -> l
         return [func(x) for x in items]
     theirs_in = items[1::2]
     read_end, write_end = os.pipe()
-    pid = _fork()
+    try:
+        pid = _fork()
+    except OSError:  # no process to be had (memory, process limit): all of it here
+        os.close(read_end)
+        os.close(write_end)
+        return [func(x) for x in items]
     if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
         status = 1
         try:
@@ -181,17 +186,18 @@ def fork_map(func, items, *, min_items: int = 2000, wait: float = MAP_WAIT) -> l
     theirs = None
     try:
         mine = [func(x) for x in items[0::2]]
+        payload = _read_all(read_end, time.monotonic() + max(wait, 2 * (time.monotonic() - started)))
+    except BaseException:
+        _reap(pid, kill=True)  # this process failed: the child's half is not wanted, no waiting for it
+        raise
     finally:
+        os.close(read_end)
+    status = _reap(pid, kill=payload is None)
+    if payload is not None and status == 0:
         try:
-            payload = _read_all(read_end, time.monotonic() + max(wait, 2 * (time.monotonic() - started)))
-        finally:
-            os.close(read_end)
-        status = _reap(pid, kill=payload is None)
-        if payload is not None and status == 0:
-            try:
-                theirs = pickle.loads(payload)
-            except Exception:
-                theirs = None
+            theirs = pickle.loads(payload)
+        except Exception:
+            theirs = None
     if theirs is None or len(theirs) != len(theirs_in):
         theirs = [func(x) for x in theirs_in]
     out = [None] * len(items)
@@ -246,7 +252,14 @@ class ForkedStream:
         self.data = tempfile.TemporaryFile()  # gone when both processes have closed it
         self.offset = 0
         read_end, write_end = os.pipe()
-        self.pid = _fork()
+        try:
+            self.pid = _fork()
+        except OSError:  # no process to be had: no child; the caller does everything (take gives None)
+            os.close(read_end)
+            os.close(write_end)
+            self.data.close()
+            self.pid, self.ended, self.signals = None, True, None
+            return
         if self.pid == 0:
             os.close(read_end)
             self._child(func, items, first, write_end, min_gap, max(lead, min_gap))

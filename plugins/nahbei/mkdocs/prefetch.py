@@ -111,6 +111,8 @@ class PagePrefetch:
         self.urls = {key: p.url for key, p in items}
         self.stream = ForkedStream(render, items, first=first, fatal=self.fatal)
         self.pid = self.stream.pid
+        if self.pid is None:
+            self.refusal, self.stream = "fork failed (no process to be had)", None
 
     def _same_context(self, context) -> bool:
         snapshot = self.snapshot
