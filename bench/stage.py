@@ -83,19 +83,15 @@ def _instrument_build() -> dict:
     try:  # pages the second process rendered (nahbei.mkdocs.prefetch), and whether it wrote the feeds
         from nahbei import parallel
 
-        take, finish = parallel.ForkedStream.take, parallel.ForkedStream.finish
-
-        def counted_take(self, key, **kwargs):
-            out = take(self, key, **kwargs)
-            CALLS["pages from second process"] += out is not None
-            return out
+        finish = parallel.ForkedStream.finish
 
         def counted_finish(self):
             done = finish(self)
+            CALLS["pages from second process"] += self.delivered  # what the build used
             CALLS["second process wrote feeds"] += bool(done)
             return done
 
-        parallel.ForkedStream.take, parallel.ForkedStream.finish = counted_take, counted_finish
+        parallel.ForkedStream.finish = counted_finish
     except (ImportError, AttributeError):
         pass
     try:  # Pagefind indexes while pages are written; the build waits for it only at the end

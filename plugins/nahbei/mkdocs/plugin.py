@@ -33,13 +33,14 @@ from ..feeds import feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
 from ..model.clock import today as clock_today
+from ..model.layout import FOLDERS, entries_of
 from ..model.schemas import Schemas
 from ..urls import Urls
 from .config import DirectoryConfig
 from .frames import FrameMismatch, FrameRenderer
 from .pages import PageSpec, make_urls, plan
 from .prefetch import PagePrefetch
-from .preview import KINDS, Preview
+from .preview import Preview
 from .source import DirectorySource
 from .theme import ThemeManager, icon
 from .views import Site, Views
@@ -91,7 +92,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.serving = False
         self.may_fork = False  # the command's go-ahead for a second process (on_startup)
         self.env = None
-        self.prefetched = 0  # pages of this build rendered by the second process
         self.nav = None
 
     def source(self) -> DirectorySource | None:
@@ -221,8 +221,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def _source_of(self, spec: PageSpec) -> Path | None:
         """The file a generated page is made from (for the preview): the entry's
         YAML file, else the taxonomy (index, term and calendar pages)."""
-        if spec.kind in KINDS:
-            entry = getattr(self.directory, KINDS[spec.kind]).get(spec.ident)
+        if spec.kind in FOLDERS:
+            entry = entries_of(self.directory, spec.kind).get(spec.ident)
             return self.root / entry.source if entry is not None and not getattr(entry, "derived_from", None) else None
         taxonomy = self._path(self.config.content_dir) / "taxonomy.yaml"
         return taxonomy if taxonomy.is_file() else None
@@ -283,7 +283,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return env
         self.theme.on_env(env, self.site, self.views)
         self.frames = FrameRenderer(env)
-        self.prefetched = 0
         env.globals["nahbei_render_framed"] = self._render_framed
         if self.preview:
             env.bytecode_cache = self.preview.bytecode_cache
@@ -335,7 +334,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         except FrameMismatch as e:  # the second process's spot check
             raise self._frame_error(e, page) from None
         if html is not None:
-            self.prefetched += 1
             return Markup(html)
         toc = next(iter(page.toc), None)
         in_nav = page.parent is not None or page.previous_page is not None or page.next_page is not None
@@ -381,7 +379,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if not self.config.enabled or self.directory is None:
             return
         if self.frames is not None:
-            log.debug(f"pages: {self.prefetched} from the second process; here {self.frames.fast} "
+            log.debug(f"pages: {self.prefetch.delivered or 0} from the second process; here {self.frames.fast} "
                       f"from frames, {self.frames.full} in full; feeds and open data by the second process: "
                       f"{written_by_child}")
             p = self.prefetch

@@ -33,11 +33,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from ..model.changes import affected_entries, affected_terms, calendar_events, changed_entries
 from ..model.check import LoadCache
-from ..model.layout import ENTRY_KINDS as _ENTRY_KINDS
-from ..model.layout import FOLDERS, entries_of
-
-KINDS = FOLDERS  # kind -> the Directory's collection (model.layout); plugin.py reads it from here
-ENTRY_KINDS = frozenset(_ENTRY_KINDS)
+from ..model.layout import ENTRY_KINDS, entries_of
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
