@@ -192,6 +192,14 @@ def test_new_twice_gives_a_second_id(site):
         assert len(lines) == len(PLACEHOLDERS["offer"]) and all("Platzhalter" in x for x in lines), lines
 
 
+def test_new_does_not_take_the_id_of_a_yml_entry(site):
+    """An entry written as offers/x.yml holds the id x: nahbei new writes x-2.yaml beside it."""
+    (site / "content/offers/titel-mit-uemlaut.yml").write_text("id: titel-mit-uemlaut\n", "utf-8")
+    proc = nahbei(site, "new", "offer", "Titel mit Ümlaut")
+    assert "content/offers/titel-mit-uemlaut-2.yaml" in proc.stdout
+    assert not (site / "content/offers/titel-mit-uemlaut.yaml").exists()
+
+
 @pytest.mark.parametrize("title, stem", [
     ('„Sprach“: Café \\ "Treff" # 1', "sprach-cafe-treff-1"),
     ("Straße für Ältere", "strasse-fuer-aeltere"),

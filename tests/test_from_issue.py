@@ -108,6 +108,34 @@ def test_new_event_monthly_with_new_organiser_and_existing_place(content):
     assert check(content, today=TODAY, root=content.parent).errors == []
 
 
+def yml_contact(content, ident, name):
+    """A contact written by hand with the other suffix model.layout allows."""
+    (content / "contacts" / f"{ident}.yml").write_text(
+        "# yaml-language-server: $schema=../../schemas/contact.schema.json\n"
+        f"id: {ident}\nkind: organisation\nname: {name}\nlast_reviewed: '2026-11-01'\n", "utf-8")
+
+
+def test_an_existing_yml_entry_takes_its_id(content):
+    """contacts/x.yml holds the id x as contacts/x.yaml would: the new organiser gets x-2."""
+    yml_contact(content, "neuer-familienverein-troisdorf-e-v", "Ein ganz anderer Verein")
+    out = convert("neue-veranstaltung", body("neue-veranstaltung"), content, today=TODAY)
+    assert out.ok, out.messages
+    event = yaml.safe_load((content / "events/spieleabend-fuer-familien.yaml").read_text("utf-8"))
+    assert event["organiser"] == "neuer-familienverein-troisdorf-e-v-2"
+    assert not (content / "contacts/neuer-familienverein-troisdorf-e-v.yaml").exists()
+    assert (content / "contacts/neuer-familienverein-troisdorf-e-v-2.yaml").exists()
+    assert check(content, today=TODAY, root=content.parent).errors == []
+
+
+def test_an_existing_yml_entry_is_found_by_name(content):
+    yml_contact(content, "familienverein", "Neuer Familienverein Troisdorf e.V.")
+    out = convert("neue-veranstaltung", body("neue-veranstaltung"), content, today=TODAY)
+    assert out.ok, out.messages
+    event = yaml.safe_load((content / "events/spieleabend-fuer-familien.yaml").read_text("utf-8"))
+    assert event["organiser"] == "familienverein"
+    assert {p.relative_to(content).as_posix() for p in out.written} == {"events/spieleabend-fuer-familien.yaml"}
+
+
 def test_change_report_is_added_to_the_entry_as_a_comment(content):
     before = (content / "offers/thinka-soemmerda.yaml").read_text("utf-8")
     out = convert("aenderung", body("aenderung"), content, today=TODAY)

@@ -8,20 +8,15 @@ import sys
 from pathlib import Path
 
 from . import cli_extra
-from .i18n import DEFAULT_LANG, t
+from .i18n import cli_help, message_lang, t
 from .model.check import check
 from .model.clock import today as clock_today
-from .model.ids import new_id
-from .model.layout import ENTRY_KINDS, FOLDERS, schema_comment
-
-
-def _lang(args) -> str:
-    """The language of messages: --lang, else NAHBEI_LANG, else German."""
-    return args.lang or os.environ.get("NAHBEI_LANG") or DEFAULT_LANG
+from .model.ids import new_id, unique_id
+from .model.layout import ENTRY_KINDS, FOLDERS, entry_file, schema_comment
 
 
 def cmd_check(args) -> int:
-    lang = _lang(args)
+    lang = message_lang(args.lang)
     content = Path(args.content)
     if not content.is_dir():
         print(t("cli.no_content", lang, path=content), file=sys.stderr)
@@ -65,16 +60,13 @@ def skeleton(kind: str, ident: str, title: str, today: str, lang: str = "de") ->
 
 
 def cmd_new(args) -> int:
-    lang = _lang(args)
+    lang = message_lang(args.lang)
     content = Path(args.content)
     folder = content / FOLDERS[args.kind]
     folder.mkdir(parents=True, exist_ok=True)
-    base = new_id(args.title, lang)
-    ident, n = base, 2
-    while (folder / f"{ident}.yaml").exists():
-        ident, n = f"{base}-{n}", n + 1
+    ident = unique_id(new_id(args.title, lang), folder)
     text = skeleton(args.kind, ident, args.title, clock_today().isoformat(), lang)
-    path = folder / f"{ident}.yaml"
+    path = content / entry_file(args.kind, ident)
     path.write_text(text, "utf-8")
     print(t("cli.new_written", lang, path=path.as_posix()))
     return 0
@@ -84,10 +76,8 @@ def main(argv=None) -> int:
     # The help texts are in the language of the messages: --lang is read first.
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--lang")
-    lang = _lang(early.parse_known_args(argv)[0])
-
-    def h(key):
-        return t("cli.help." + key, lang)
+    lang = message_lang(early.parse_known_args(argv)[0].lang)
+    h = cli_help(lang)
 
     parser = argparse.ArgumentParser(prog="nahbei", description=h("description"))
     parser.add_argument("--lang", help=h("lang"))

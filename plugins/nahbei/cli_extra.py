@@ -5,23 +5,18 @@ modules it loads import the model, never the command line.
 """
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from pathlib import Path
 
 from .contribute.forms import FORMS
-from .i18n import DEFAULT_LANG, t
-
-
-def _lang(args) -> str:
-    return args.lang or os.environ.get("NAHBEI_LANG") or DEFAULT_LANG
+from .i18n import DEFAULT_LANG, cli_help, message_lang, t
 
 
 def cmd_freshness(args) -> int:
     from .contribute.freshness import report
 
-    lang = _lang(args)
+    lang = message_lang(args.lang)
     try:
         body, count = report(Path(args.content), lang=lang, root=Path.cwd())
     except ValueError as exc:  # invalid content: the same messages as nahbei check
@@ -37,8 +32,7 @@ def cmd_freshness(args) -> int:
 
 
 def register(sub, lang: str = DEFAULT_LANG) -> None:
-    def h(key):
-        return t("cli.help." + key, lang)
+    h = cli_help(lang)
 
     p = sub.add_parser("freshness", help=h("freshness"))
     p.add_argument("--content", default="content", help=h("content"))
@@ -65,7 +59,7 @@ def cmd_from_issue(args) -> int:
     from .contribute.issueform import convert
     from .model.clock import today
 
-    lang = _lang(args)
+    lang = message_lang(args.lang)
     try:
         body = Path(args.body_file).read_text("utf-8") if args.body_file != "-" else sys.stdin.read()
         outcome = convert(args.form, body, Path(args.out_dir), today=today(), lang=lang)

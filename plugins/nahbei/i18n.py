@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -41,3 +43,16 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **params) -> str:
     """The text for ``key`` with ``{params}`` filled in; the key itself if unknown."""
     text = catalog(lang).get(key, key)
     return text.format_map(_Keep(params)) if params else text
+
+
+def message_lang(option: str | None = None) -> str:
+    """The language of the command line's messages: the --lang option, else
+    NAHBEI_LANG, else German."""
+    return option or os.environ.get("NAHBEI_LANG") or DEFAULT_LANG
+
+
+def cli_help(lang: str) -> Callable[[str], str]:
+    """The command line's help texts in ``lang``: ``cli_help("en")("check")`` is cli.help.check."""
+    def h(key: str) -> str:
+        return t("cli.help." + key, lang)
+    return h

@@ -26,8 +26,8 @@ from ..formatting import day_label, language_code
 from ..i18n import DEFAULT_LANG, t
 from ..model import loader
 from ..model.check import check
-from ..model.ids import ID_PATTERN, new_id
-from ..model.layout import ENTRY_KINDS, entry_file, schema_comment
+from ..model.ids import ID_PATTERN, new_id, unique_id
+from ..model.layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, entry_file, schema_comment
 from ..model.recurrence import WEEKDAYS
 from .forms import FORMS, RECURRENCE_CHOICES, REQUIRED, choice_labels, form_labels
 
@@ -125,8 +125,9 @@ class _Converter:
     def _existing(self, kind: str) -> dict[str, str]:
         """{lower-case name: id} of existing entries of a kind."""
         out = {}
-        folder = (self.content / entry_file(kind, "x")).parent
-        for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        folder = self.content / FOLDERS[kind]
+        paths = sorted(p for suffix in ENTRY_SUFFIXES for p in folder.glob(f"*{suffix}")) if folder.is_dir() else []
+        for p in paths:
             data = _read(p)
             if not isinstance(data, dict):
                 continue
@@ -136,10 +137,7 @@ class _Converter:
         return out
 
     def _unique_id(self, kind: str, title: str, taken: set) -> str:
-        base = new_id(title, self.lang)
-        ident, n = base, 2
-        while (self.content / entry_file(kind, ident)).exists() or ident in taken:
-            ident, n = f"{base}-{n}", n + 1
+        ident = unique_id(new_id(title, self.lang), self.content / FOLDERS[kind], taken)
         taken.add(ident)
         return ident
 

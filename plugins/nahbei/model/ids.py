@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
+from pathlib import Path
 
 from ..i18n import DEFAULT_LANG, t
+from .layout import ENTRY_SUFFIXES
 
 #: Longest id ``new_id`` makes from a title (file names stay readable).
 MAX_NEW_ID = 60
@@ -29,3 +32,13 @@ def new_id(title: str, lang: str = DEFAULT_LANG) -> str:
     """The id (and file name) a new entry with this title gets: "Café Mittendrin!" ->
     "cafe-mittendrin"; the locale's fallback ("eintrag") when no letter is left."""
     return slugify(title, MAX_NEW_ID) or t("ids.fallback", lang)
+
+
+def unique_id(base: str, folder: Path, taken: Container[str] = ()) -> str:
+    """``base``, else ``base-2``, ``base-3``, …: the first id that no entry file in
+    ``folder`` has (any of ENTRY_SUFFIXES: an existing "x.yml" takes "x") and that
+    ``taken`` (ids given out earlier, not yet written) does not hold."""
+    ident, n = base, 2
+    while ident in taken or any((folder / f"{ident}{suffix}").exists() for suffix in ENTRY_SUFFIXES):
+        ident, n = f"{base}-{n}", n + 1
+    return ident
