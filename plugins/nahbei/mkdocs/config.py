@@ -5,8 +5,7 @@ import phonenumbers
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from ..model.clock import DEFAULT_TZ
-from ..model.directory import DEFAULT_COUNTRY
+from ..model.clock import DEFAULT_COUNTRY, DEFAULT_TZ
 
 
 class LegalConfig(Config):

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..i18n import t
+from ..model.layout import VOCABULARIES
 from ..urls import DEFAULT_SEGMENTS, Urls
-
-VOCABULARIES = ("topics", "target_groups", "regions")
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from ..feeds import feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
 from ..model.clock import today as clock_today
-from ..model.layout import FOLDERS, entries_of
+from ..model.layout import FOLDERS, VOCABULARIES, entries_of
 from ..model.schemas import Schemas
 from ..urls import Urls
 from .config import DirectoryConfig
@@ -288,7 +288,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             env.bytecode_cache = self.preview.bytecode_cache
         self.views.icons = {
             (vocab, tid): icon(env, term.icon)
-            for vocab in ("topics", "target_groups", "regions")
+            for vocab in VOCABULARIES
             for tid, term in self.directory.taxonomy.vocabulary(vocab).items() if term.icon
         }
         search = self.urls.index("search")

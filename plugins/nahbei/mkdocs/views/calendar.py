@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from ... import formatting as fmt
-from ..pages import VOCABULARIES, PageSpec, calendar_path
+from ...model.layout import VOCABULARIES
+from ..pages import PageSpec, calendar_path
 from .parts import Parts
 
 

@@ -157,7 +157,7 @@ class EntryPages(Parts):
             offers.append(card)
         offers.sort(key=lambda x: (x["ended"], sort_key(x["name"])))
         events = self._next_of(self.d.events_by_place.get(p.id, ()))
-        contacts = [self.contact_ref(x) for x in self.contacts_by_place.get(p.id, ())]
+        contacts = [self.contact_ref(x) for x in self.d.contacts_by_place.get(p.id, ())]
         return {
             "entry": p, "id": p.id, "name": p.name, **self.place_ref(p.id),
             "description": self.description("place", p.id),

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from ... import formatting as fmt
 from ... import safe_markdown
+from ...model.layout import entries_of
 from .shared import Shared
 
 
@@ -28,7 +29,7 @@ class Parts(Shared):
     def description(self, kind: str, ident: str) -> Markup:
         key = (kind, ident)
         if key not in self._descriptions:
-            entry = getattr(self.d, {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}[kind])[ident]
+            entry = entries_of(self.d, kind)[ident]
             self._descriptions[key] = Markup(safe_markdown.render(entry.get("description")))
         return self._descriptions[key]
 

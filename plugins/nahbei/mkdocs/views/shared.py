@@ -10,7 +10,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from ... import jsonld
-from ..pages import VOCABULARIES
+from ...model.layout import VOCABULARIES
 from .site import Site
 
 
@@ -63,14 +63,6 @@ class Shared:
         return [upcoming[i] for i in sorted(positions)]
 
     @functools.cached_property
-    def contacts_by_place(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for c in self.d.contacts.values():
-            if c.get("place"):
-                out[c.get("place")].append(c.id)
-        return out
-
-    @functools.cached_property
     def ended_ids(self) -> frozenset:
         return frozenset(o.id for o in self.d.ended_offers())
 
@@ -90,7 +82,7 @@ class Shared:
     def warm(self) -> None:
         """Compute what many pages share now, before a second process starts
         rendering pages (nahbei.mkdocs.prefetch): both then have it."""
-        for name in ("upcoming", "upcoming_by_term", "contacts_by_place", "ended_ids", "current_offer_count"):
+        for name in ("upcoming", "upcoming_by_term", "ended_ids", "current_offer_count"):
             getattr(self, name)
         for e in self.d.events.values():
             self.next_dates(e)
