@@ -111,3 +111,19 @@ def test_real_entries_leave_out_the_example_entries_they_refer_to():
         "place": "beispielsaal"}))
     person = ld.contact(child)
     assert person["name"] == "Frau Beispiel" and "worksFor" not in person and "address" not in person
+
+
+def test_series_starts_on_its_first_date_by_the_rule():
+    """A monthly "first Tuesday" series whose start (Wednesday 7 January) is off its
+    pattern: its first date is 3 February, as on its page and in its feed; the
+    schedule's startDate says so too, not the start as written."""
+    e = event("monatlich", "2026-01-07 18:00", end="2026-01-07 20:00",
+              recurrence={"frequency": "monthly", "weekday": "di", "nth": 1, "count": 3})
+    directory = Directory.build({}, {e.id: e}, CONTACTS, PLACES, TAXONOMY, TODAY)
+    data = json.loads(dumps(JsonLd(directory, Urls(), SITE, "de").event(directory.events[e.id])))
+    assert e.series.first.date().isoformat() == "2026-02-03"
+    assert data["startDate"].startswith("2026-02-03T18:00")
+    schedule = data["eventSchedule"]
+    assert schedule["startDate"] == "2026-02-03"
+    assert schedule["byDay"] == ["https://schema.org/Tuesday"] and schedule["byMonthWeek"] == 1
+    assert schedule["startTime"] == "18:00" and schedule["repeatCount"] == 3

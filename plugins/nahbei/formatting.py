@@ -15,8 +15,8 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_day_names
 
-from .i18n import t
-from .model.directory import DEFAULT_COUNTRY
+from .i18n import DEFAULT_LANG, t
+from .model.clock import DEFAULT_COUNTRY
 from .model.recurrence import WEEKDAYS
 
 __all__ = [
@@ -222,7 +222,7 @@ def _language_codes(lang: str) -> dict[str, str]:
     return {name.lower(): code for code, name in names.items() if len(code) in (2, 3) and "_" not in code}
 
 
-def language_code(text: str, lang: str = "de") -> str | None:
+def language_code(text: str, lang: str = DEFAULT_LANG) -> str | None:
     """The reverse of ``language_name``: 'Arabisch' (or 'ar') -> 'ar'; None if unknown."""
     text = text.strip().lower()
     by_name = _language_codes(lang)

@@ -252,10 +252,12 @@ class JsonLd:
         if rec is None:
             return None
         unit = {"daily": "D", "weekly": "W", "monthly": "M"}[rec.frequency]
-        start_day = e.start.date() if isinstance(e.start, datetime) else e.start
+        # the series' first date by the rule, as pages and feeds (a start off the pattern is not one)
+        first = e.series.first
+        start_day = local_day(first if first is not None else e.start)
         by_day = None
         if rec.frequency == "weekly":
-            by_day = [_day(d) for d in (rec.weekdays or (WEEKDAYS[start_day.weekday()],))]
+            by_day = [_day(d) for d in rec.weekly_days(e.start)]
         elif rec.weekday:
             by_day = [_day(rec.weekday)]
         return _clean({

@@ -20,11 +20,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .formatting import iso
+from .model.layout import ENTRY_KINDS, FOLDERS, VOCABULARIES, entries_of
 from .urls import Urls
 
 __all__ = ["build", "thaw", "write"]
-
-FILES = {"offers": "offer", "events": "event", "contacts": "contact", "places": "place"}
 
 
 def thaw(value):
@@ -53,10 +52,11 @@ def build(directory, urls: Urls | None = None, days: int = 56) -> dict[str, dict
     today = d.today
     end = today + timedelta(days=days)
     docs: dict[str, dict] = {}
-    for name, kind in FILES.items():
+    for kind in ENTRY_KINDS:  # one file per folder, named like it: offers.json …
+        entries = entries_of(d, kind)
         items = []
-        for ident in sorted(getattr(d, name)):
-            entry = getattr(d, name)[ident]
+        for ident in sorted(entries):
+            entry = entries[ident]
             # consultation hours have no page of their own: their url is their offer's page
             page = entry.shown_on if kind == "event" else (kind, ident)
             item = {"id": ident, "url": urls.page(*page), **thaw(entry.data)}
@@ -69,7 +69,7 @@ def build(directory, urls: Urls | None = None, days: int = 56) -> dict[str, dict
                 if entry.derived_from:
                     item["derived_from"] = entry.derived_from
             items.append(item)
-        docs[name] = {"generated": today.isoformat(), "count": len(items), "items": items}
+        docs[FOLDERS[kind]] = {"generated": today.isoformat(), "count": len(items), "items": items}
     tax = d.taxonomy
     docs["taxonomy"] = {
         "generated": today.isoformat(),
@@ -77,7 +77,7 @@ def build(directory, urls: Urls | None = None, days: int = 56) -> dict[str, dict
                                            ("description", term.description), ("parent", term.parent),
                                            ("url", urls.page(vocab, tid))) if v}
                    for tid, term in tax.vocabulary(vocab).items()}
-           for vocab in ("topics", "target_groups", "regions")},
+           for vocab in VOCABULARIES},
     }
     return docs
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..i18n import t
 from ..model.check import check
-from ..model.review import review_due
+from ..model.review import overdue
 
 MARKER = "<!-- nahbei:freshness -->"
 
@@ -75,13 +75,11 @@ def stale_entries(directory) -> list[Stale]:
 
     for kind, entries in (("offer", directory.offers), ("contact", directory.contacts)):
         for e in entries.values():
-            if kind == "offer" and e.status == "ended":
-                continue
-            due = review_due(e)
-            if due is not None and due < today:
+            due = overdue(e, today)
+            if due is not None:
                 out.append(Stale(due.isoformat(), kind, e.id, e.source, "review", e.name,
                                  responsible(e) if kind == "offer" else e.name))
-            if kind == "offer" and e.until is not None and e.until < today:
+            if kind == "offer" and e.status != "ended" and e.until is not None and e.until < today:
                 out.append(Stale(e.until.isoformat(), kind, e.id, e.source, "ended", e.name, responsible(e)))
     return sorted(out)
 

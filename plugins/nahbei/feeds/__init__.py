@@ -116,7 +116,7 @@ def render_feeds(directory: Directory, site_url: str, urls: Urls, *, versions=No
 
     def keep(eid):
         if eid not in retained:
-            last = cal.last_day(eid)
+            last = directory.events[eid].last_day()
             retained[eid] = last is None or (directory.today - last).days <= RETENTION_DAYS
         return retained[eid]
 

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 
 from ..i18n import t
 from ..model.directory import Directory
+from ..model.layout import VOCABULARIES
 from ..urls import Urls
 
 __all__ = ["Feed", "RETENTION_DAYS", "SCOPES", "VOCABULARIES", "feed_catalog", "feed_members"]
 
 RETENTION_DAYS = 90
-VOCABULARIES = ("topics", "target_groups", "regions")
 SCOPES = ("all", *VOCABULARIES, "offer", "contact", "place", "event")
 
 
@@ -78,7 +78,7 @@ def feed_members(directory: Directory, urls: Urls, lang: str = "de",
                                   ("contact", d.events_by_contact, d.contacts),
                                   ("place", d.events_by_place, d.places)):
         for ident in sorted(index):
-            if scope == "offer" and len(set(index[ident])) < 2:
+            if scope == "offer" and len(index[ident]) < 2:
                 continue  # one event: its own feed is the offer's calendar (the page links that one)
             entry = entries.get(ident)
             add(scope, ident, entry.name if entry else ident, index[ident])

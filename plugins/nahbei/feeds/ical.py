@@ -41,7 +41,7 @@ file whose facts its VEVENT shows (``shown_files``, ``versions``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -53,7 +53,7 @@ from .. import formatting as fmt
 from ..i18n import t
 from ..model.directory import Directory, Event
 from ..model.layout import taxonomy_source
-from ..model.recurrence import WEEKDAYS
+from ..model.recurrence import WEEKDAYS, local_day
 from ..parallel import fork_map
 from ..urls import Urls
 from .catalog import Feed
@@ -185,10 +185,6 @@ class Built:
     first_year: int  # of the earliest date in it: its VTIMEZONE must reach back so far
 
 
-def _day(x) -> date:
-    return x.date() if isinstance(x, datetime) else x
-
-
 class EventCalendar:
     """Serialises events and assembles feeds for one build."""
 
@@ -204,7 +200,6 @@ class EventCalendar:
         self.lang = lang
         self.site_name = site_name
         self._built: dict[str, Built] = {}
-        self._last_day: dict[str, date | None] = {}
         self._cache: dict[tuple, bytes] = {}
         self._when: dict[str | None, _When] = {}
         self._dtstamp = line("DTSTAMP", _utc(self.stamp))
@@ -236,11 +231,6 @@ class EventCalendar:
             built = self._built[eid] = self._build(self.d.events[eid])
         return built
 
-    def last_day(self, eid: str) -> date | None:
-        if eid not in self._last_day:
-            self._last_day[eid] = self.d.events[eid].last_day()
-        return self._last_day[eid]
-
     def uid(self, event: Event) -> str:
         return f"{event.id}@{self.host}"
 
@@ -259,14 +249,14 @@ class EventCalendar:
 
         def at(naive):
             """A series date as written in RRULE terms: local wall time with TZID (or a DATE)."""
-            return _day(naive) if all_day else naive.replace(tzinfo=tz)
+            return local_day(naive) if all_day else naive.replace(tzinfo=tz)
 
         def exact(naive):
             """A start or end every parser reads as the same instant: a local time that does
             not exist (spring gap) or exists twice (autumn) is written in UTC instead; the
             model reads it like RFC 5545 and zoneinfo (fold=0: the offset before the change)."""
             if all_day:
-                return _day(naive)
+                return local_day(naive)
             aware = naive.replace(tzinfo=tz)
             back = aware.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
             if back != naive or naive.replace(fold=1, tzinfo=tz).utcoffset() != aware.utcoffset():
@@ -275,7 +265,7 @@ class EventCalendar:
 
         def end_of(start_naive, end_naive=None):
             if all_day:
-                return _day(start_naive) + (dur or timedelta(days=1))
+                return local_day(start_naive) + (dur or timedelta(days=1))
             if end_naive is not None:
                 return exact(end_naive)
             return exact(start_naive + dur) if dur is not None else None
@@ -291,11 +281,11 @@ class EventCalendar:
         categories, geo, location, organizer = self._shared_lines(e)
         url = self._cached(("URL", e.id), lambda: line("URL", _str(vUri(self.page_url(e)).to_ical())))
         status = e.status
-        years: list[int] = [_day(e.start).year]
+        years: list[int] = [local_day(e.start).year]
 
         def component(start, end, st, recurrence_id=None, notes=(), series=b"", duration=None):
             prefix = t(f"ui.status.{st}", self.lang) + ": " if st in ("cancelled", "postponed") else ""
-            years.append(_day(start).year)
+            years.append(local_day(start).year)
             return b"".join((
                 b"BEGIN:VEVENT\r\n",
                 self._cached(("SUMMARY", prefix + e.title), lambda: text_line("SUMMARY", prefix + e.title)),
@@ -335,7 +325,7 @@ class EventCalendar:
             series.append(line("RRULE", _str(vRecur(self._rrule(rec, first, tz, all_day)).to_ical())))
         if extras:
             series.append(when.list_line("RDATE", [at(x) for x in extras]))
-            years.extend(_day(x).year for x in extras)
+            years.extend(local_day(x).year for x in extras)
         if resolved.excluded:
             series.append(when.list_line("EXDATE", [at(x) for x in resolved.excluded]))
         overrides = []
@@ -349,7 +339,7 @@ class EventCalendar:
         for original in resolved.cancelled:
             overridden.add(original)
             overrides.append((original, component(exact(original), end_of(original), "cancelled", original)))
-        excluded = {_day(x) for x in resolved.excluded}
+        excluded = {local_day(x) for x in resolved.excluded}
         crossing = self._dst_crossings(e, tzid, rule, first, extras, dtstart) if dur and not all_day else ()
         for start in crossing:
             if start not in overridden and start.date() not in excluded:
@@ -376,9 +366,9 @@ class EventCalendar:
         model's times. Open series: up to two years after today."""
         dur = e.duration
         tz = ZoneInfo(tzid)
-        last = self.last_day(e.id)
+        last = e.last_day()
         if last is None:
-            last = max(self.d.today, _day(dtstart)) + timedelta(days=730)
+            last = max(self.d.today, local_day(dtstart)) + timedelta(days=730)
         starts = set()
 
         def clear(naive):  # the wall time exists exactly once
@@ -391,7 +381,7 @@ class EventCalendar:
             b = (s + dur).replace(tzinfo=tz).astimezone(timezone.utc)
             return b - a != dur or not clear(s) or not clear(s + dur)
 
-        lo = datetime.combine(_day(dtstart), time()) - dur
+        lo = datetime.combine(local_day(dtstart), time()) - dur
         hi = datetime.combine(last, time()) + timedelta(days=1)
         if first is not None:
             t0 = first.time()
@@ -420,8 +410,7 @@ class EventCalendar:
         if rec.interval != 1:
             r["INTERVAL"] = rec.interval
         if rec.frequency == "weekly":
-            days = rec.weekdays or (WEEKDAYS[first.weekday()],)
-            r["BYDAY"] = [_BYDAY[i] for i in sorted(WEEKDAYS.index(x) for x in days)]
+            r["BYDAY"] = [_BYDAY[i] for i in sorted(WEEKDAYS.index(x) for x in rec.weekly_days(first))]
             if rec.interval != 1:
                 r["WKST"] = "MO"
         elif rec.frequency == "monthly":

@@ -62,7 +62,7 @@ def neighbours(d: Directory, kind: str, ident: str) -> set[tuple[str, str]]:
     elif kind == "place":
         out.update(("offer", x) for x in d.offers_by_place.get(ident, ()))
         out.update(("event", x) for x in d.events_by_place.get(ident, ()))
-        out.update(("contact", c.id) for c in d.contacts.values() if c.get("place") == ident)
+        out.update(("contact", x) for x in d.contacts_by_place.get(ident, ()))
     return out
 
 

@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from ..gcpolicy import paused as gc_paused
+from ..i18n import DEFAULT_LANG
 from . import loader
 from .cache import LoadCache
-from .clock import DEFAULT_TZ
+from .clock import DEFAULT_COUNTRY, DEFAULT_TZ
 from .clock import today as clock_today
-from .directory import DEFAULT_COUNTRY, Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
+from .directory import Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
 from .ids import ID_PATTERN, new_id
 from .layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, TAXONOMY_FILE
 from .placeholders import find_placeholders, placeholder_problems, reference_examples, term_examples
@@ -75,7 +76,7 @@ def discover(content: Path) -> list[tuple[str | None, Path]]:
 
 
 def check(content: Path | str, *, schemas: Schemas | None = None, today: date | None = None,
-          tz: str = DEFAULT_TZ, lang: str = "de", root: Path | None = None, country: str = DEFAULT_COUNTRY,
+          tz: str = DEFAULT_TZ, lang: str = DEFAULT_LANG, root: Path | None = None, country: str = DEFAULT_COUNTRY,
           cache: LoadCache | None = None) -> Result:
     # Loading creates millions of small objects and no reference cycles: the
     # cyclic garbage collector would only rescan them over and over (~1 s at
@@ -194,7 +195,7 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
     return Result(problems, directory, len(records), by_kind)
 
 
-def build_directory(by_kind, today, tz, reuse: dict | None = None, *, lang: str = "de",
+def build_directory(by_kind, today, tz, reuse: dict | None = None, *, lang: str = DEFAULT_LANG,
                     country: str = DEFAULT_COUNTRY) -> Directory:
     """The Directory of the checked records. ``reuse`` (LoadCache.model): entries of
     unchanged files are taken from the last build instead of made again."""

@@ -6,6 +6,9 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Europe/Berlin"
+#: ISO 3166 country of the directory: phone numbers without a country code are
+#: read as this country's (phonenumbers region), addresses are in it (JSON-LD).
+DEFAULT_COUNTRY = "DE"
 
 
 def now(tz: str = DEFAULT_TZ, environ=os.environ) -> datetime:

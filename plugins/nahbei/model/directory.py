@@ -19,8 +19,9 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from ..i18n import t
-from .clock import DEFAULT_TZ
+from ..i18n import DEFAULT_LANG, t
+from .clock import DEFAULT_COUNTRY, DEFAULT_TZ
+from .layout import VOCABULARIES
 from .recurrence import (
     CANCELLED,
     WEEKDAYS,
@@ -263,6 +264,8 @@ class Event(Entry):
     # for several windows of the same event; the series is expanded once for them.
     _dates: list = field(default_factory=lambda: [None, None, ()], init=False, repr=False, compare=False)
     _series: list = field(default_factory=lambda: [None], init=False, repr=False, compare=False)
+    # [last_day()] once computed (a count series walks its whole rule; views ask several times)
+    _last_day: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -332,7 +335,7 @@ class Event(Entry):
 
         def make(naive_start, st, original=None, end_override=None, note=None):
             if self.all_day:
-                start = naive_start if isinstance(naive_start, date) and not isinstance(naive_start, datetime) else naive_start.date()
+                start = local_day(naive_start)
                 end = start + (dur or timedelta(days=1))
                 return Occurrence(self.id, start, end, True, st, original, note)
             start = localize(naive_start, tz)
@@ -372,7 +375,12 @@ class Event(Entry):
     def last_day(self) -> date | None:
         """The last local day the event takes place (cancelled dates included);
         None for a series without end (no until, no count). Feeds keep an event
-        for a while after it (retention); pages move it to the archive."""
+        for a while after it (retention); pages move it to the archive. Computed once."""
+        if not self._last_day:
+            self._last_day.append(self._find_last_day())
+        return self._last_day[0]
+
+    def _find_last_day(self) -> date | None:
         dur = self.duration
         rec = self.recurrence
 
@@ -385,7 +393,8 @@ class Event(Entry):
             return finish(self.start)
         if rec.until is None and rec.count is None:
             return None
-        days = [finish(x) for x in rec.extra]
+        series = self.series  # the extra and moved dates as the model resolved them
+        days = [finish(x) for x in series.extra]
         if rec.until is not None:
             days.append(finish(rec.until if self.all_day else datetime.combine(rec.until, self.start.time())))
         else:
@@ -393,7 +402,7 @@ class Event(Entry):
             last = next(iter(deque(series_dates(rec, self.start), maxlen=1)), None)
             if last is not None:
                 days.append(finish(last))
-        days.extend(local_day(m.end) if m.end else finish(m.to) for m in rec.moved)
+        days.extend(local_day(m.end) if m.end else finish(m.to) for _, m in series.moved)
         return max(days) if days else local_day(self.start)
 
     @property
@@ -415,11 +424,7 @@ def occurrence_sort_key(tz: str):
     return key
 
 
-#: ISO 3166 country of the directory: phone numbers without a country code are
-#: read as this country's (phonenumbers region), addresses are in it (JSON-LD).
-DEFAULT_COUNTRY = "DE"
-
-_NO_TERMS = MappingProxyType({"topics": (), "target_groups": (), "regions": ()})
+_NO_TERMS = MappingProxyType({vocab: () for vocab in VOCABULARIES})
 
 
 @dataclass(frozen=True)
@@ -435,6 +440,7 @@ class Directory:
     # reverse references, computed once
     offers_by_place: MappingProxyType = None
     events_by_place: MappingProxyType = None
+    contacts_by_place: MappingProxyType = None  # contacts whose seat (``place``) it is
     offers_by_contact: MappingProxyType = None
     events_by_contact: MappingProxyType = None
     events_by_offer: MappingProxyType = None
@@ -445,7 +451,7 @@ class Directory:
 
     @classmethod
     def build(cls, offers, events, contacts, places, taxonomy, today, tz=DEFAULT_TZ, *,
-              country: str = DEFAULT_COUNTRY, lang: str = "de") -> "Directory":
+              country: str = DEFAULT_COUNTRY, lang: str = DEFAULT_LANG) -> "Directory":
         """``lang``: the site's language (the title of consultation hours published as events)."""
         events = dict(events)
         for offer in offers.values():
@@ -461,7 +467,7 @@ class Directory:
             return MappingProxyType({k: tuple(v) for k, v in out.items()})
 
         def pairs(terms):
-            for vocab in ("topics", "target_groups", "regions"):
+            for vocab in VOCABULARIES:
                 for x in terms[vocab]:
                     yield vocab, x
 
@@ -471,6 +477,7 @@ class Directory:
             d,
             offers_by_place=group((p, o.id) for o in offers.values() for p in dict.fromkeys(o.place_ids)),
             events_by_place=group((e.place, e.id) for e in events.values() if e.place),
+            contacts_by_place=group((c.get("place"), c.id) for c in contacts.values() if c.get("place")),
             offers_by_contact=group(
                 (c, o.id) for o in offers.values()
                 for c in dict.fromkeys((o.provider, *o.data.get("contacts", ())))
@@ -552,7 +559,7 @@ class Directory:
 UNDATED_ANCHOR = date(2000, 1, 3)
 
 
-def consultation_events(offer: Offer, tz: str, lang: str = "de"):
+def consultation_events(offer: Offer, tz: str, lang: str = DEFAULT_LANG):
     """An offer's regular hours at a place, published as weekly event series
     when the place entry sets ``publish_as_events: true``. They start with the
     offer's period, else with its last review, else at UNDATED_ANCHOR."""

@@ -15,9 +15,9 @@ from pathlib import PurePosixPath
 ENTRY_KINDS = ("offer", "event", "contact", "place")
 #: kind -> its folder in content/ (and its collection in the Directory).
 FOLDERS = {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}
-#: folder -> kind.
-KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 TAXONOMY_FILE = "taxonomy.yaml"
+#: The vocabularies of taxonomy.yaml (and the Directory's ``Taxonomy``), in the order pages list them.
+VOCABULARIES = ("topics", "target_groups", "regions")
 #: File endings of an entry file.
 ENTRY_SUFFIXES = (".yaml", ".yml")
 

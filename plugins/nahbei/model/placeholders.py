@@ -8,6 +8,7 @@ import re
 from ..i18n import LOCALES, catalog
 from . import loader
 from .ids import ID_PATTERN
+from .layout import VOCABULARIES
 from .problems import Problem, problem
 
 
@@ -30,7 +31,7 @@ def reference_examples(found) -> dict:
 def term_examples(data) -> dict:
     """Example values for messages from a taxonomy: the first term of each vocabulary."""
     out = {}
-    for vocab in ("topics", "target_groups", "regions"):
+    for vocab in VOCABULARIES:
         terms = data.get(vocab)
         if isinstance(terms, dict) and terms:
             out[vocab] = f"[{next(iter(terms))}]"

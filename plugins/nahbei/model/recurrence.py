@@ -71,13 +71,16 @@ class Recurrence:
             moved=moved,
         )
 
+    def weekly_days(self, start) -> tuple[str, ...]:
+        """The weekdays of a weekly rule: its ``weekdays``, or, with none, the weekday of ``start``."""
+        return self.weekdays or (WEEKDAYS[start.weekday()],)
+
     def rule(self, start) -> rrule.rrule:
         """The plain rule (no exceptions), dtstart as naive local datetime."""
         dtstart = start if isinstance(start, datetime) else datetime.combine(start, time())
         kwargs = {"dtstart": dtstart, "interval": self.interval}
         if self.frequency == "weekly":
-            days = self.weekdays or (WEEKDAYS[dtstart.weekday()],)
-            kwargs["byweekday"] = [_RR_DAYS[WEEKDAYS.index(d)] for d in days]
+            kwargs["byweekday"] = [_RR_DAYS[WEEKDAYS.index(d)] for d in self.weekly_days(dtstart)]
         elif self.frequency == "monthly":
             if self.weekday:
                 kwargs["byweekday"] = [_RR_DAYS[WEEKDAYS.index(self.weekday)](self.nth or 1)]

@@ -1,7 +1,7 @@
 """When an entry is due for its next review (last_reviewed + review_interval_months).
 
 The one rule that ``nahbei check`` (the overdue warning) and ``nahbei freshness``
-(the weekly issue) both read, so they always name the same entries.
+(the weekly issue) both read (``overdue``), so they always name the same entries.
 """
 from __future__ import annotations
 
@@ -25,3 +25,12 @@ def review_due(entry) -> date | None:
         return None
     months = entry.get("review_interval_months", DEFAULT_INTERVAL_MONTHS)
     return date.fromisoformat(reviewed) + relativedelta(months=months)
+
+
+def overdue(entry, today: date) -> date | None:
+    """The day the entry's review fell due when that is before ``today``, else None.
+    An ended offer (``status: ended``) is never overdue: nobody reviews it any more."""
+    if entry.get("status") == "ended":
+        return None
+    due = review_due(entry)
+    return due if due is not None and due < today else None

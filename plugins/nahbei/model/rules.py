@@ -6,18 +6,19 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
 from ..i18n import t
 from . import loader
-from .directory import DEFAULT_COUNTRY, Event
-from .layout import ENTRY_KINDS, FOLDERS
+from .clock import DEFAULT_COUNTRY
+from .directory import Event
+from .layout import ENTRY_KINDS, FOLDERS, VOCABULARIES
 from .problems import ERROR, WARNING, Problem, problem
-from .recurrence import WEEKDAYS, Recurrence, parse_when
-from .review import DEFAULT_INTERVAL_MONTHS, review_due
+from .recurrence import WEEKDAYS, Recurrence, local_day, parse_when
+from .review import DEFAULT_INTERVAL_MONTHS, overdue
 from .schemas import calendar_reason, closest, did_you_mean
 
 _HTML = re.compile(r"<\s*(/?[A-Za-z][A-Za-z0-9-]*|!--)")
@@ -84,7 +85,7 @@ class CrossRules:
         self.tz = tz
         self.country = country  # the phone numbers' region (Directory.country)
         tax = by_kind["taxonomy"].get("taxonomy")
-        self.vocab = {v: set((tax.data.get(v) or {}) if tax and tax.ok else ()) for v in ("topics", "target_groups", "regions")}
+        self.vocab = {v: set((tax.data.get(v) or {}) if tax and tax.ok else ()) for v in VOCABULARIES}
         self.have_taxonomy = bool(tax and tax.ok)
         self.out: list[Problem] = []
 
@@ -240,8 +241,8 @@ class CrossRules:
                          opens=e["opens"], closes=e["closes"])
 
     def _review(self, r):
-        due = review_due(r.data)
-        if due is not None and due < self.today:
+        due = overdue(r.data, self.today)
+        if due is not None:
             self.add(r, ["last_reviewed"], "review.overdue", WARNING, date=r.data["last_reviewed"], due=due.isoformat(),
                      months=r.data.get("review_interval_months", DEFAULT_INTERVAL_MONTHS), today=self.today.isoformat())
 
@@ -258,8 +259,7 @@ class CrossRules:
         for i, p in enumerate(d.get("places", ())):
             if p.get("hours"):
                 self._hours(r, p["hours"], ["places", i, "hours"])
-        if d["status"] != "ended":
-            self._review(r)
+        self._review(r)
 
     def _contact(self, r):
         if r.data.get("hours"):
@@ -392,7 +392,7 @@ class CrossRules:
         if data.get("until") and data.get("count"):
             self.add(r, base + ["count"], "recurrence.until_and_count", until=data["until"], count=data["count"])
             return
-        start_day = start if not isinstance(start, datetime) else start.date()
+        start_day = local_day(start)
         if data.get("until") and date.fromisoformat(data["until"]) < start_day:
             self.add(r, base + ["until"], "recurrence.until_before_start", until=data["until"], start=start_day.isoformat(),
                      example=(start_day + timedelta(days=182)).isoformat())
