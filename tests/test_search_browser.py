@@ -10,6 +10,7 @@ JavaScript and with mkdocs-material's instant navigation.
 """
 from __future__ import annotations
 
+import shutil
 import socket
 import sys
 from pathlib import Path
@@ -32,6 +33,7 @@ from tests.support.browser import (
 )
 from tests.support.server import SiteServer, serve_directory
 from tests.test_search_build import (
+    REPO,
     binary_over_site,
     build_example_site,
     example_directory,
@@ -425,6 +427,97 @@ def test_pagefind_stylesheet_loads_only_when_used(browser, site):
         server.stop()
 
 
+# -- nothing of the search in a page view that does not search ---------------------------------
+
+SETTINGS = "/assets/nahbei-search/settings.json"
+
+
+def test_page_view_without_search_loads_nothing_of_it(browser, site):
+    """Pages carry neither the dialog nor search.js's settings: a page view
+    without searching fetches no settings.json and no Pagefind file; the first
+    use brings them, once, and the dialog search.js builds finds an entry."""
+    server = SiteServer(site).start()
+    try:
+        page = new_page(browser, server.base_url)
+        seen: list[str] = []
+        page.on("request", lambda r: seen.append(urlsplit(r.url).path))
+        page.goto(server.base_url + "/angebote/thinka-soemmerda/")
+        page.locator("button.nb-header-search__button").wait_for(timeout=TIMEOUT)  # search.js ran
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT)
+        assert "/assets/nahbei-search/search.js" in seen, seen
+        for paths in (seen, server.requests):
+            assert not [p for p in paths if p == SETTINGS or p.startswith("/pagefind/")], paths
+        assert page.locator(".nb-header-search template, pagefind-modal").count() == 0
+        # the first use: the dialog, built by search.js, finds an entry
+        assert type_in_dialog(page, "Isolation") == ["/angebote/mittendrin-troisdorf/"]
+        more = page.locator(f"{MODAL} a[data-nb-search-more]")
+        assert more.inner_text().strip() == "Mit Filtern suchen"
+        assert urlsplit(more.get_attribute("href")).path == "/suche/"  # absolute (instant navigation)
+        feedback = page.locator(f"{MODAL} a[data-nb-feedback]")
+        assert feedback.inner_text().strip() == "Nichts gefunden? Sagen Sie uns, was Sie suchen"
+        assert "Isolation" in parse_qs(urlsplit(feedback.get_attribute("href")).query)["title"][0]
+        assert server.requests.count(SETTINGS) == 1, server.requests
+        # closed and opened again: the same dialog, nothing fetched twice
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !document.querySelector('pagefind-modal dialog[open]')", timeout=TIMEOUT)
+        open_dialog(page)
+        assert page.locator(MODAL).count() == 1
+        assert server.requests.count(SETTINGS) == 1, server.requests
+        assert not page.foreign_requests and not page.console_errors, (page.foreign_requests, page.console_errors)
+        close_page(page)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def own_dialog_base_url(tmp_path_factory):
+    """The example site with a site's own header search (overrides/partials/search.html)
+    that brings its dialog as <template data-nb-search-ui>, as before settings.json."""
+    root = tmp_path_factory.mktemp("search-own-dialog")
+    overrides = root / "overrides"
+    if (REPO / "overrides").is_dir():
+        shutil.copytree(REPO / "overrides", overrides)
+    (overrides / "partials").mkdir(parents=True, exist_ok=True)
+    (overrides / "partials" / "search.html").write_text("""\
+{%- set s = nahbei_search %}
+<div class="nb-header-search">
+<a class="nb-header-search__link md-header__button" href="{{ s.page_url | url }}">Suche</a>
+<template data-nb-search-ui>
+<pagefind-modal instance="{{ s.header_instance }}" reset-on-close>
+<pagefind-modal-header><pagefind-input instance="{{ s.header_instance }}"></pagefind-input></pagefind-modal-header>
+<pagefind-modal-body>
+<pagefind-summary instance="{{ s.header_instance }}"></pagefind-summary>
+<pagefind-results instance="{{ s.header_instance }}" hide-sub-results></pagefind-results>
+</pagefind-modal-body>
+<pagefind-modal-footer><a href="{{ s.page_url | url }}" data-nb-search-more>Eigene erweiterte Suche</a></pagefind-modal-footer>
+</pagefind-modal>
+</template>
+</div>
+""", "utf-8")
+    site = build_example_site(root, overrides_dir=overrides)
+    with serve_directory(site) as base:
+        yield base
+
+
+def test_a_sites_own_dialog_template_is_used(browser, own_dialog_base_url):
+    base = own_dialog_base_url
+    page = new_page(browser, base)
+    try:
+        page.goto(base + "/angebote/thinka-soemmerda/")
+        assert type_in_dialog(page, "Isolation") == ["/angebote/mittendrin-troisdorf/"]
+        more = page.locator(f"{MODAL} a[data-nb-search-more]")
+        assert more.inner_text().strip() == "Eigene erweiterte Suche"
+        assert urlsplit(more.get_attribute("href")).path == "/suche/"
+        assert page.locator(f"{MODAL} a[data-nb-feedback]").count() == 0  # the site's dialog has none
+        assert page.locator(MODAL).count() == 1
+        more.click()
+        page.wait_for_url("**/suche/?q=Isolation", timeout=TIMEOUT)
+        assert wait_for_results(page, PAGE, "n === 1") == ["/angebote/mittendrin-troisdorf/"]
+        assert not page.foreign_requests and not page.console_errors, (page.foreign_requests, page.console_errors)
+    finally:
+        close_page(page)
+
+
 # -- keyboard -------------------------------------------------------------------------------
 
 def test_keyboard_search_from_any_page(page, base_url):
@@ -500,7 +593,7 @@ def test_without_javascript_links_lead_to_every_offer(browser, base_url, directo
         page.goto(base_url + "/")
         link = page.locator("a.nb-header-search__link")
         assert link.is_visible()
-        assert page.locator("pagefind-modal").count() == 0  # still inside <template>
+        assert page.locator("pagefind-modal").count() == 0  # search.js builds the dialog
         link.click()
         page.wait_for_url("**/suche/")
         fallback = page.locator(".nb-search-fallback")

@@ -208,7 +208,7 @@ def test_bundle_is_complete(site):
 
 def test_pagefind_gets_the_content_not_the_page(site):
     """What the plugin sends for an entry page: the <html> tag (language), the
-    title and the element with data-pagefind-body – a fraction of the page."""
+    title and the element with data-pagefind-body – not the page's frame."""
     from nahbei.mkdocs.search import markup
 
     html = (site / "angebote/thinka-soemmerda/index.html").read_text("utf-8")
@@ -216,7 +216,8 @@ def test_pagefind_gets_the_content_not_the_page(site):
     assert sent.startswith('<html lang="de"') and sent.endswith("</article></body></html>")
     assert sent.count("data-pagefind-body") == 1 and "nb-search-data" in sent
     assert "<header" not in sent and "<footer" not in sent and "<script" not in sent
-    assert len(sent) < len(html) / 2
+    article = html[html.index("<article"):html.index("</article>") + len("</article>")]
+    assert len(sent) < len(article) + 500 < len(html)  # the content, the <html> tag and the title
     # anything Pagefind would read outside the content: the whole page
     for extra in ('<span data-pagefind-meta="image:/x.png"></span>', '<img src="/logo.png" alt="">'):
         changed = html.replace("</footer>", extra + "</footer>", 1)
@@ -324,26 +325,55 @@ def test_pages_carry_body_only_on_entries(site):
 
 
 def test_header_search_replaces_material_search(site):
-    for path in ("", "angebote/mittendrin-troisdorf", "suche"):
+    sprite = (site / "assets" / "nahbei" / "icons.svg").read_text("utf-8")
+    for path in ("", "angebote/mittendrin-troisdorf", "orte/jobcenter-soemmerda", "suche"):
         html = (site / path / "index.html").read_text("utf-8")
         doc = parse_html(site / path / "index.html")
-        link = doc.html.find("a", class_="nb-header-search__link")
+        header = doc.html.find("header")
+        header_html = html[html.index("<header"):html.index("</header>")]
+        link = header.find("a", class_="nb-header-search__link")
         assert link is not None, path
         assert urljoin(f"/{path}/".replace("//", "/"), link.get("href")) == "/suche/", link.get("href")
         assert 'data-md-component="search"' not in html  # mkdocs-material's search UI
+        assert 'for="__search"' not in html  # ... and its toggle
         assert re.search(r'<script src="[^"]*assets/nahbei-search/search\.js" type="module">', html)
-        assert "<template data-nb-search-ui>" in html
-        head = html[:html.index("</head>")]
-        settings = json.loads(re.search(r'<script type="application/json" id="nb-search-settings">(.*?)</script>',
-                                        head).group(1))
-        assert settings["strings"]["placeholder"] == "Suchwort, z. B. Schulden"
-        assert settings["browseTerm"] and settings["keywordWeight"] == 3.0
+        # the dialog and search.js's settings are not in the page (search.js
+        # builds the one and fetches the other on first use: settings.json)
+        assert "data-nb-search-ui" not in header_html, path
+        assert "nb-search-settings" not in html and "settings.json" not in html, path
+        assert "<pagefind-" not in header_html, path
+        # menu and magnify icons from the sprite, none inline in the header
+        menu = header.find("label", **{"for": "__drawer"})
+        for button, ident in ((menu, "nb-material-menu"), (link, "nb-material-magnify")):
+            use = button.find("use")
+            assert use is not None and use.get("xlink:href").endswith(f"assets/nahbei/icons.svg#{ident}"), (path, ident)
+            assert f'<symbol id="{ident}"' in sprite
+        assert "<path" not in header_html, path
         # our stylesheet in the head; Pagefind's (42 KB) only where its UI is
         # used: search.js adds it (test_search_browser.py)
         css = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
         assert any(h.endswith("assets/nahbei-search/search.css") for h in css), css
         assert "pagefind-component-ui.css" not in html
     assert not (site / "search" / "search_index.json").exists()
+
+
+def test_search_settings_are_one_file(site):
+    """What search.js needs besides the page, once per site: texts, ranking,
+    the header dialog's links (next to search.js, which fetches it)."""
+    assert (site / "assets" / "nahbei-search" / "search.js").is_file()
+    settings = json.loads((site / "assets" / "nahbei-search" / "settings.json").read_text("utf-8"))
+    assert set(settings) == {"strings", "keywordWeight", "headerInstance", "searchPage", "feedbackUrl",
+                             "feedbackTitle", "labels", "eventsFilter", "browseTerm"}
+    assert settings["strings"]["placeholder"] == "Suchwort, z. B. Schulden"
+    assert settings["browseTerm"] and settings["keywordWeight"] == 3.0
+    assert settings["headerInstance"] == "nb-header" and settings["searchPage"] == SEARCH_PATH
+    assert settings["labels"] == {"nextDate": "Nächster Termin:", "more": "Mit Filtern suchen",
+                                  "feedback": "Nichts gefunden? Sagen Sie uns, was Sie suchen"}
+    assert settings["eventsFilter"] == {"name": "Art", "value": "Veranstaltung"}
+    assert settings["feedbackTitle"] == "[Gesucht]: {query}"
+    url = urlsplit(settings["feedbackUrl"])
+    assert (url.netloc, url.path) == ("github.com", "/nahbei/nahbei/issues/new")
+    assert parse_qs(url.query)["template"] == ["aenderung-melden.yml"]
 
 
 def test_search_page_works_without_javascript(site, directory):
@@ -631,6 +661,20 @@ def test_disabled_plugin_writes_no_index(tmp_path):
     assert "nb-header-search" not in (site / "index.html").read_text("utf-8")
 
 
+def test_material_search_as_well_warns_and_the_header_stays_ours(tmp_path, caplog):
+    config = project_config(tmp_path / "project")
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("  - nahbei/search\n", "  - search\n  - nahbei/search\n", 1), "utf-8")
+    site = tmp_path / "site"
+    with caplog.at_level("WARNING"):
+        _build_in_process(config, site, "build")
+    assert any("remove 'search' from plugins" in r.getMessage() for r in caplog.records), caplog.text
+    html = (site / "index.html").read_text("utf-8")
+    header = html[html.index("<header"):html.index("</header>")]
+    assert header.count('class="nb-header-search"') == 1
+    assert 'for="__search"' not in html and 'data-md-component="search"' not in html
+
+
 def test_hand_written_search_page_wins(tmp_path):
     import shutil
 
@@ -660,6 +704,7 @@ def test_site_overrides_win_over_the_plugin_templates(tmp_path):
     html = (site / "index.html").read_text("utf-8")
     assert '<a class="eigene-suche" href="suche/">Eigene Suche</a>' in html
     assert "nb-header-search" not in html
-    assert html.count('id="nb-search-settings"') == 1  # search.js settings do not depend on the partial
+    # search.js's settings do not depend on the partial
+    assert json.loads((site / "assets" / "nahbei-search" / "settings.json").read_text("utf-8"))["strings"]
     # the search page itself still comes from the plugin
     assert "<nahbei-search-page" in (site / SEARCH_PATH / "index.html").read_text("utf-8")

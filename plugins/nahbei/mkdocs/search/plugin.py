@@ -2,10 +2,12 @@
 
 - on_startup: remember whether this is ``mkdocs serve``
 - on_config: template folder (after overrides/, before the theme), the
-  script and stylesheet, and the header hook: mkdocs-material's header only
-  includes ``partials/search.html`` when ``material/search`` is configured,
-  so the plugin answers that lookup itself (read-only; no events registered)
-- on_files: the search page (``/suche/``) unless docs/ has one, script and CSS
+  script and stylesheet (nahbei's partials/header.html includes our
+  ``partials/search.html`` when ``nahbei_search`` is set)
+- on_files: the search page (``/suche/``) unless docs/ has one, script and
+  CSS, and search.js's settings (texts, weights, the dialog's links) as one
+  file, ``assets/nahbei-search/settings.json``: search.js fetches it on first
+  use, so pages carry none of it
 - on_env: ``nahbei_search`` for the templates (URLs, texts)
 - on_post_page: Pagefind attributes on entry pages (records.py, markup.py),
   and each entry page to Pagefind right away (indexer.LiveIndex: Pagefind's
@@ -45,27 +47,12 @@ TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 SCRIPT = "assets/nahbei-search/search.js"
 STYLESHEET = "assets/nahbei-search/search.css"
+# search.js's settings, next to it (it resolves "settings.json" against its own URL)
+SETTINGS = "assets/nahbei-search/settings.json"
 PAGE_TEMPLATE = "nahbei-search/page.html"
 DIRECTORY_PLUGIN = "nahbei/directory"
 MATERIAL_SEARCH = "material/search"
 HEADER_INSTANCE = "nb-header"
-
-
-class _HeaderHook:
-    """What mkdocs-material's header asks of ``config.plugins["material/search"]``:
-    only ``.config.enabled``. Stored with ``dict.__setitem__`` so MkDocs
-    registers no events for it."""
-
-    class _Cfg(dict):
-        def __init__(self, enabled: bool):
-            super().__init__(enabled=enabled)
-            self.enabled = enabled
-
-    def __init__(self, enabled: bool):
-        self.config = self._Cfg(enabled)
-
-    def __repr__(self):
-        return "<nahbei/search header hook>"
 
 
 class SearchPlugin(BasePlugin[SearchConfig]):
@@ -79,7 +66,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.page_generated = False
         self.builder: RecordBuilder | None = None
         self.last_index: indexer.IndexResult | None = None
-        self.settings_html = ""
         self.indexed_pages: list[str] = []
         self.live: indexer.LiveIndex | None = None
         self.filter_names: set[str] = set()
@@ -114,8 +100,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if MATERIAL_SEARCH in config.plugins:
             log.warning("mkdocs.yml: remove 'search' from plugins – nahbei/search replaces "
                         "mkdocs-material's search (its index would be built for nothing).")
-        elif self.config.header:
-            dict.__setitem__(config.plugins, MATERIAL_SEARCH, _HeaderHook(True))
         if not any(str(s) == SCRIPT for s in config.extra_javascript):
             script = ExtraScriptValue(SCRIPT)
             script.type = "module"
@@ -141,6 +125,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             if files.get_file_from_path(rel) is None:
                 files.append(File.generated(config, rel, abs_src_path=str(ASSETS / Path(rel).name)))
         self.search_path = self._segments(config).get("search", DEFAULT_SEGMENTS["search"]) + "/"
+        if files.get_file_from_path(SETTINGS) is None:
+            files.append(File.generated(config, SETTINGS, content=self.settings_json(config)))
         self.page_generated = False
         if self.config.page:
             # a hand-written page at the search URL (a lookup, not a scan of ~10,000 files)
@@ -167,6 +153,27 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         query = urlencode({"template": template, "title": t("search.feedback.issue_title", self.lang, query="")})
         return f"{repo.rstrip('/')}/issues/new?{query}"
 
+    def settings(self, config) -> dict:
+        """What search.js needs besides the page (settings.json): Pagefind's
+        texts and ranking, the header dialog's links, result labels."""
+        return {
+            "strings": {k[len("search.pagefind."):]: v for k, v in catalog(self.lang).items()
+                        if k.startswith("search.pagefind.")},
+            "keywordWeight": float(self.config.keyword_weight),
+            "headerInstance": HEADER_INSTANCE,
+            "searchPage": self.search_path,
+            "feedbackUrl": self.feedback_url(config),
+            "feedbackTitle": t("search.feedback.issue_title", self.lang, query="{query}"),
+            "labels": {"nextDate": t("search.result.next_date", self.lang),
+                       "more": t("search.header.more", self.lang),
+                       "feedback": t("search.feedback.link", self.lang)},
+            "eventsFilter": {"name": t("search.filter.kind", self.lang), "value": t("search.kind.event", self.lang)},
+            "browseTerm": markup.BROWSE_TERM,
+        }
+
+    def settings_json(self, config) -> str:
+        return json.dumps(self.settings(config), ensure_ascii=False, separators=(",", ":")) + "\n"
+
     def on_env(self, env, *, config, files):
         if not self.config.enabled:
             return env
@@ -178,8 +185,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return previous(name) if callable(previous) else previous
 
         env.autoescape = autoescape
-        strings = {k[len("search.pagefind."):]: v for k, v in catalog(self.lang).items()
-                   if k.startswith("search.pagefind.")}
         segments = self._segments(config)
         browse = []
         for kind, key in (("az", "az"), ("topics", "topics"), ("target_groups", "target_groups"),
@@ -187,19 +192,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             path = segments.get(kind, DEFAULT_SEGMENTS.get(kind)) + "/"
             if any(f.url == path for f in files.documentation_pages(inclusion=InclusionLevel.all)):
                 browse.append({"url": path, "label": t(f"search.browse.{key}", self.lang)})
-        settings = {
-            "strings": strings,
-            "keywordWeight": float(self.config.keyword_weight),
-            "headerInstance": HEADER_INSTANCE,
-            "feedbackTitle": t("search.feedback.issue_title", self.lang, query="{query}"),
-            "labels": {"nextDate": t("search.result.next_date", self.lang)},
-            "eventsFilter": {"name": t("search.filter.kind", self.lang), "value": t("search.kind.event", self.lang)},
-            "browseTerm": markup.BROWSE_TERM,
-        }
-        settings_json = json.dumps(settings, ensure_ascii=False)
-        for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-            settings_json = settings_json.replace(ch, esc)
-        self.settings_html = f'<script type="application/json" id="nb-search-settings">{settings_json}</script>'
         env.globals["nahbei_search"] = {
             "page_url": self.search_path,
             "header": self.config.header,
@@ -261,10 +253,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_post_page(self, output, *, page, config):
         if not self.config.enabled:
             return output
-        # Settings for search.js (texts, weights) in every page's head, whatever
-        # the templates (and their overrides) render.
-        if self.settings_html and 'id="nb-search-settings"' not in output:
-            output = output.replace("</head>", self.settings_html + "\n</head>", 1)
         builder = self._builder(config)
         if builder is None:  # no directory: index what the templates mark
             if self.will_index:

@@ -2,10 +2,15 @@
 // the search page (input, filters, results). Everything comes from this site:
 // <site>/pagefind/ is written by Pagefind at build time.
 //
-// The Pagefind elements sit in <template>s until the instances are configured
-// (bundle path, base URL, ranking, German texts): Pagefind reads its settings
-// when an element connects. Without JavaScript the plain link to the search
-// page and, there, the list of browse pages stay.
+// Pages carry no settings and no dialog: on first use (the header button
+// pointed at, focused or pressed; the search page) this loads Pagefind's UI,
+// its stylesheet and settings.json (texts, ranking, the dialog's links; written
+// once per build by the plugin, next to this script), then builds the header
+// dialog. A page view without searching makes no request for any of them.
+// The Pagefind elements are put in place only after their instances are
+// configured (bundle path, base URL, ranking, German texts): Pagefind reads
+// its settings when an element connects. Without JavaScript the plain link to
+// the search page and, there, the list of browse pages stay.
 //
 // mkdocs-material's instant navigation swaps the page content: the search page
 // is the custom element <nahbei-search-page>, so it starts again whenever it
@@ -14,18 +19,10 @@
 const SCRIPT_URL = new URL(import.meta.url);
 const SITE_ROOT = new URL("../../", SCRIPT_URL); // assets/nahbei-search/search.js
 const BUNDLE = new URL("pagefind/", SITE_ROOT);
+const SETTINGS = new URL("settings.json", SCRIPT_URL);
 const PAGE_INSTANCE = "default";
+const HEADER_INSTANCE = "nb-header";
 const OUR_STYLESHEET = 'link[rel="stylesheet"][href$="assets/nahbei-search/search.css"]';
-
-function readSettings() {
-  const el = document.getElementById("nb-search-settings");
-  if (!el) return {};
-  try {
-    return JSON.parse(el.textContent || "{}");
-  } catch (e) {
-    return {};
-  }
-}
 
 function configure(components, name, settings) {
   const manager = components.getInstanceManager();
@@ -101,28 +98,58 @@ function useTemplates(root, settings, instance) {
   }
 }
 
-function feedbackUpdater(settings) {
-  return (term) => {
-    for (const a of document.querySelectorAll("a[data-nb-feedback]")) {
-      try {
-        const url = new URL(a.href);
-        const title = (settings.feedbackTitle || "{query}").replace("{query}", term || "");
-        url.searchParams.set("title", title.trim());
-        a.href = url.toString();
-      } catch (e) {
-        /* leave the link as it is */
-      }
+function updateFeedback(settings, term) {
+  for (const a of document.querySelectorAll("a[data-nb-feedback]")) {
+    try {
+      const url = new URL(a.href);
+      const title = (settings.feedbackTitle || "{query}").replace("{query}", term || "");
+      url.searchParams.set("title", title.trim());
+      a.href = url.toString();
+    } catch (e) {
+      /* leave the link as it is */
     }
-  };
+  }
 }
 
 let SEARCH_PAGE = null; // absolute URL of the search page, set from the header link
 
-function searchPageUrl(term) {
-  const url = new URL(SEARCH_PAGE || new URL("suche/", SITE_ROOT).href);
+function searchPageUrl(settings, term) {
+  const url = new URL(SEARCH_PAGE || new URL(settings.searchPage || "suche/", SITE_ROOT).href);
   if (term) url.searchParams.set("q", term);
   else url.searchParams.delete("q");
   return url;
+}
+
+// The header dialog, as a <template> like a site's own (partials/search.html
+// override): Pagefind's modal with its input, summary and results, and the
+// links to the search page and to "Nichts gefunden?". Built in the template's
+// inert document, so Pagefind's elements connect only when put in place.
+// Links are absolute: the header stays across instant navigation.
+function headerTemplate(settings, instance) {
+  const template = document.createElement("template");
+  template.setAttribute("data-nb-search-ui", "");
+  const doc = template.content.ownerDocument;
+  const make = (tag, attributes, ...children) => {
+    const node = doc.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    node.append(...children);
+    return node;
+  };
+  const labels = settings.labels || {};
+  const links = make("div", { class: "nb-search-links" },
+    make("a", { href: searchPageUrl(settings, "").href, "data-nb-search-more": "" }, labels.more || ""));
+  if (settings.feedbackUrl) {
+    links.append(make("a", { href: new URL(settings.feedbackUrl, document.baseURI).href, "data-nb-feedback": "",
+                             rel: "noopener" }, labels.feedback || ""));
+  }
+  template.content.append(
+    make("pagefind-modal", { instance, "reset-on-close": "" },
+      make("pagefind-modal-header", {}, make("pagefind-input", { instance })),
+      make("pagefind-modal-body", {},
+        make("pagefind-summary", { instance }),
+        make("pagefind-results", { instance, "hide-sub-results": "" })),
+      make("pagefind-modal-footer", {}, links)));
+  return template;
 }
 
 // The header dialog shows no filters: load Pagefind without its filter index
@@ -196,9 +223,17 @@ function loadStylesheet() {
   return stylesheetLoaded;
 }
 
-// Pagefind's Component UI (about 45 KB compressed) and its stylesheet load on
-// first use: when the header button is pointed at, focused or pressed, or on
-// the search page.
+// The settings (settings.json, about 1 KB): once, with the UI.
+function loadSettings() {
+  return fetch(SETTINGS.href, { credentials: "same-origin" }).then((response) => {
+    if (!response.ok) throw new Error(`${SETTINGS.pathname}: HTTP ${response.status}`);
+    return response.json();
+  });
+}
+
+// Pagefind's Component UI (about 45 KB compressed), its stylesheet and our
+// settings load on first use: when the header button is pointed at, focused
+// or pressed, or on the search page. Resolves to {components, settings}.
 let uiLoading = null;
 function loadUi() {
   if (!uiLoading) {
@@ -206,7 +241,8 @@ function loadUi() {
       if (!window.PagefindComponents) throw new Error("PagefindComponents missing");
       return window.PagefindComponents;
     });
-    uiLoading = Promise.all([script, loadStylesheet()]).then(([components]) => components);
+    uiLoading = Promise.all([script, loadStylesheet(), loadSettings()])
+      .then(([components, , settings]) => ({ components, settings: settings || {} }));
     uiLoading.catch(() => {
       uiLoading = null;
       stylesheet?.remove();
@@ -220,15 +256,16 @@ function loadUi() {
 
 // Header: the link to the search page becomes a button that opens the
 // search dialog; if Pagefind cannot load, it still goes to the search page.
-function enhanceHeader(settings, updateFeedback) {
+function enhanceHeader() {
   const header = document.querySelector(".nb-header-search");
   const link = header && header.querySelector("a.nb-header-search__link");
-  const template = header && header.querySelector("template[data-nb-search-ui]");
-  if (!link || !template) return;
+  if (!link) return;
   // The header stays when mkdocs-material's instant navigation swaps the page:
   // its links must not depend on the page they were written for.
   SEARCH_PAGE = link.href;
-  for (const a of template.content.querySelectorAll("a[href]")) {
+  // A site's own dialog (override of partials/search.html), else ours (headerTemplate).
+  let template = header.querySelector("template[data-nb-search-ui]");
+  for (const a of template ? template.content.querySelectorAll("a[href]") : []) {
     a.setAttribute("href", new URL(a.getAttribute("href"), document.baseURI).href);
   }
   const button = document.createElement("button");
@@ -240,9 +277,14 @@ function enhanceHeader(settings, updateFeedback) {
   link.replaceWith(button);
 
   let modal = null;
-  const build = (components) => {
-    const instance = configure(components, settings.headerInstance || "nb-header", settings);
+  const build = ({ components, settings }) => {
+    const name = settings.headerInstance || HEADER_INSTANCE;
+    const instance = configure(components, name, settings);
     withoutFilters(instance);
+    if (!template) {
+      template = headerTemplate(settings, name);
+      header.append(template);
+    }
     stamp(template);
     useTemplates(header, settings, instance);
     modal = header.querySelector("pagefind-modal");
@@ -253,10 +295,10 @@ function enhanceHeader(settings, updateFeedback) {
         button.focus();
       }
     });
-    instance.on("search", (term) => updateFeedback(term));
+    instance.on("search", (term) => updateFeedback(settings, term));
     const more = header.querySelector("a[data-nb-search-more]");
     more?.addEventListener("click", () => {
-      more.href = searchPageUrl(instance.searchTerm).toString();
+      more.href = searchPageUrl(settings, instance.searchTerm).toString();
       modal.close();
     });
     for (const a of header.querySelectorAll("a[data-nb-feedback]")) {
@@ -264,14 +306,14 @@ function enhanceHeader(settings, updateFeedback) {
     }
   };
   const open = async () => {
-    let components;
+    let ui;
     try {
-      components = await loadUi();
+      ui = await loadUi();
     } catch (e) {
       location.href = SEARCH_PAGE;
       return;
     }
-    if (!modal) build(components);
+    if (!modal) build(ui);
     modal.open();
     button.setAttribute("aria-expanded", "true");
   };
@@ -282,17 +324,15 @@ function enhanceHeader(settings, updateFeedback) {
 }
 
 function main() {
-  const settings = readSettings();
-  const updateFeedback = feedbackUpdater(settings);
-  enhanceHeader(settings, updateFeedback);
+  enhanceHeader();
 
   // Search page.
   let pageInstance = null;
-  const pageSearch = (components) => {
+  const pageSearch = (components, settings) => {
     if (pageInstance) return pageInstance;
     pageInstance = configure(components, PAGE_INSTANCE, settings);
     pageInstance.on("search", (term) => {
-      updateFeedback(term);
+      updateFeedback(settings, term);
       if (!document.querySelector("nahbei-search-page")) return;
       const url = new URL(location.href);
       if (term) url.searchParams.set("q", term);
@@ -308,15 +348,15 @@ function main() {
       const template = this.querySelector("template[data-nb-search-ui]");
       if (!template) return;
       this.dataset.loading = "";
-      let components;
+      let components, settings;
       try {
-        components = await loadUi();
+        ({ components, settings } = await loadUi());
       } catch (e) {
         delete this.dataset.loading;
         return; // the list of browse pages stays
       }
       if (!this.isConnected) return;
-      const instance = pageSearch(components);
+      const instance = pageSearch(components, settings);
       stamp(template);
       useTemplates(this, settings, instance);
       delete this.dataset.loading;
