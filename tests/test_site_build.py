@@ -657,14 +657,14 @@ def test_jsonld_offer(reviewed_site):
     assert ld["url"] == "https://nahbei.example.org/angebote/thinka-soemmerda/"
     assert ld["provider"]["name"] == "Kontaktbüro ThINKA Landkreis Sömmerda"
     assert {"@type": "AdministrativeArea", "name": "Landkreis Sömmerda"} in ld["areaServed"]
-    spec = ld["hoursAvailable"][0]
-    assert spec["@type"] == "OpeningHoursSpecification"
-    assert spec["dayOfWeek"] == ["https://schema.org/Monday", "https://schema.org/Tuesday", "https://schema.org/Thursday"]
-    assert (spec["opens"], spec["closes"]) == ("09:00", "12:00")
     places = [c["serviceLocation"] for c in ld["availableChannel"] if "serviceLocation" in c]
     assert len(places) == 4
     assert places[0]["@type"] == "Place" and places[0]["address"]["addressLocality"] == "Sömmerda"
-    assert places[0]["openingHoursSpecification"]
+    spec = places[0]["openingHoursSpecification"][0]  # the hours at each place, once
+    assert spec["@type"] == "OpeningHoursSpecification"
+    assert spec["dayOfWeek"] == ["https://schema.org/Monday", "https://schema.org/Tuesday", "https://schema.org/Thursday"]
+    assert (spec["opens"], spec["closes"]) == ("09:00", "12:00")
+    assert "hoursAvailable" not in ld  # every place is in a channel: the hours are not repeated
     mittendrin = _ld(reviewed_site, PAGE_TYPES["offer"])
     channels = mittendrin.get("availableChannel", [])
     assert not [c for c in channels if "servicePhone" in c]  # the phone belongs to the contact person, not the offer

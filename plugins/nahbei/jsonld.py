@@ -4,8 +4,9 @@ Generator-independent: plain dicts from the Directory, no MkDocs import.
 ``site_url`` makes ``@id``/``url`` absolute; without it they are left out.
 
 - offer   → Service (GovernmentService when the provider is an office inside
-            an organisation, an "Amt"), with provider, areaServed, audience, hoursAvailable and one
-            availableChannel per place (its Place carries the opening hours there)
+            an organisation, an "Amt"), with provider, areaServed, audience and one
+            availableChannel per place (its Place carries the opening hours there;
+            hoursAvailable only holds hours at a place left out, see below)
 - event   → Event with eventStatus, attendance mode, location, organizer and,
             for series, eventSchedule (Schedule)
 - contact → Organization (or Person) with ContactPoint
@@ -173,9 +174,12 @@ class JsonLd:
         typ = "GovernmentService" if provider is not None and self._is_public(provider) else "Service"
         phones = self._phones(o)
         channels = []
+        hours = []  # hours not already on a channel's place: there they would be twice
         for at in o.places:
             loc = self._place(at.place, at.hours)
-            if loc:
+            if not loc:
+                hours += opening_hours(at.hours)
+            else:
                 channels.append(_clean({
                     "@type": "ServiceChannel",
                     "name": at.label,
@@ -191,7 +195,6 @@ class JsonLd:
         if o.get("website"):
             channels.append({"@type": "ServiceChannel", "serviceUrl": o.get("website")})
         regions = self.d.offer_regions(o, example_places=False)
-        hours = [h for at in o.places for h in opening_hours(at.hours)]
         return _clean({
             "@context": "https://schema.org",
             "@type": typ,

@@ -21,6 +21,7 @@ from .. import formatting as fmt
 log = get_plugin_logger(__name__)
 
 HERE = Path(__file__).parent
+PACKAGE = HERE.parent  # plugins/nahbei: the templates of every nahbei plugin
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 STYLESHEET = "assets/nahbei/nahbei.css"
@@ -51,6 +52,7 @@ class ThemeManager:
         self.theme_dirs: list[str] = []  # set in on_config
         self.icons: dict = {}
         self.sprite: dict = {}
+        self.unindented_roots: tuple[str, ...] = ()  # set in on_config
 
     def on_config(self, config) -> None:
         # Our templates come after custom_dir (overrides/ wins) and before the theme.
@@ -72,6 +74,10 @@ class ThemeManager:
         self.theme_dirs = dirs[dirs.index(own):] if own in dirs else dirs[dirs.index(str(TEMPLATES)) + 1:]
         self.icons = frame_icons(config)
         self.sprite = {}
+        # Templates written without their indentation: the theme's own and the
+        # nahbei plugins' (none of them has <pre>, <textarea> or a multi-line
+        # script); a site's overrides (custom_dir) are left as they are.
+        self.unindented_roots = tuple(os.path.realpath(d) + os.sep for d in (own, PACKAGE) if d)
 
     def add_files(self, files: Files, config) -> None:
         if files.get_file_from_path(STYLESHEET) is None:
@@ -91,8 +97,8 @@ class ThemeManager:
             return previous(name) if callable(previous) else previous
 
         env.autoescape = autoescape
-        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
-            {THEME_PREFIX: jinja2.FileSystemLoader(self.theme_dirs)})])
+        env.loader = UnindentedLoader(jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
+            {THEME_PREFIX: jinja2.FileSystemLoader(self.theme_dirs)})]), self.unindented_roots)
         env.filters["nahbei_dedent"] = dedent
         env.globals["nahbei_sprite"] = self.sprite
         env.globals["nahbei_sprite_path"] = ICONS
@@ -119,19 +125,60 @@ def dedent(html: str) -> Markup:
     return Markup(_INDENT.sub("\n", str(html)).strip())
 
 
+class UnindentedLoader(jinja2.BaseLoader):
+    """``loader``'s templates, those under ``roots`` without the indentation of
+    their lines. The theme indents its markup (and its template code) to show
+    nesting; in the pages that is ~1.5 KB of white space each, 20 MB at 10,000
+    entries. A line break stays where it was, so the text renders the same
+    (white space collapses outside <pre>, <textarea> and scripts, which these
+    templates do not break over lines). Done once, on the source: no cost per
+    page."""
+
+    def __init__(self, loader: jinja2.BaseLoader, roots: tuple[str, ...]):
+        self.loader = loader
+        self.roots = roots
+        self.has_source_access = loader.has_source_access
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        if filename and self.roots and os.path.realpath(filename).startswith(self.roots):
+            source = unindent(source)
+        return source, filename, uptodate
+
+    def list_templates(self):
+        return self.loader.list_templates()
+
+
+_LINE_INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+def unindent(source: str) -> str:
+    """A template's source without the indentation of its lines. Every line
+    break stays (and so does Jinja's white-space control around it): text
+    never runs together. (Dropping the line breaks of lines of template code
+    too would save ~100 bytes more a page, but not safely: a branch that does
+    not run may hold the only line break left between two words.)"""
+    return _LINE_INDENT.sub("", source)
+
+
 def frame_icons(config) -> list[str]:
     """The theme icons every page's frame shows: the logo (unless an image),
-    the palette switch's and the back-to-top button's."""
+    the menu button's, the palette switch's, the header search's (nahbei/search,
+    partials/search.html) and the back-to-top button's."""
     theme = config.theme
     icon = theme.get("icon") or {}
     names = []
     if not theme.get("logo"):
         names.append(icon.get("logo") or "material/library")
+    names.append(icon.get("menu") or "material/menu")
     palette = theme.get("palette") or []
     for option in palette if isinstance(palette, list) else []:
         toggle = option.get("toggle") if isinstance(option, dict) else None
         if toggle and toggle.get("icon"):
             names.append(toggle["icon"])
+    search = getattr(config.plugins.get("nahbei/search"), "config", None)
+    if search is not None and search.get("enabled", True) and search.get("header", True):
+        names.append(icon.get("search") or "material/magnify")
     if "navigation.top" in (theme.get("features") or []):
         names.append(icon.get("top") or "material/arrow-up")
     return list(dict.fromkeys(names))
