@@ -199,6 +199,10 @@ def test_strip_body_removes_only_the_attribute():
     assert not markup.has_body(out)
     assert text in out  # text content untouched
     assert '<article class="md-content__inner md-typeset nb-page">' in out
+    # the same as the pattern over the whole page, whatever stands around the word
+    for variant in (page, page.replace("<div data", "<div title='a > b' data"), "data-pagefind-body <b data-pagefind-body>",
+                    "<i data-pagefind-body data-pagefind-body>t</i><p>data-pagefind-body</p>"):
+        assert markup.strip_body(variant) == markup._BODY_ATTR.sub(r"\1", variant), variant
 
 
 def test_index_document_is_the_html_tag_title_and_body_element():

@@ -80,7 +80,23 @@ def _first_body_tag(html: str):
 
 def strip_body(html: str) -> str:
     """Remove every ``data-pagefind-body`` attribute: the page stays out of the index."""
-    return _BODY_ATTR.sub(r"\1", html) if _BODY_WORD in html else html
+    if _BODY_WORD not in html:
+        return html
+    # The pattern only where the word is (as _first_body_tag): over the whole
+    # page it costs ~0.4 ms, on every page that is not an entry.
+    parts, pos = [], 0
+    i = html.find(_BODY_WORD)
+    while i != -1:
+        start = html.rfind("<", 0, i)
+        end = html.find(">", i)
+        if start == -1 or start < pos or end == -1:
+            i = html.find(_BODY_WORD, i + 1)
+            continue
+        parts += (html[pos:start], _BODY_ATTR.sub(r"\1", html[start:end + 1]))
+        pos = end + 1
+        i = html.find(_BODY_WORD, pos)
+    parts.append(html[pos:])
+    return "".join(parts)
 
 
 def has_body(html: str) -> bool:
