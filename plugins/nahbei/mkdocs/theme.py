@@ -53,6 +53,7 @@ class ThemeManager:
         self.icons: dict = {}
         self.sprite: dict = {}
         self.unindented_roots: tuple[str, ...] = ()  # set in on_config
+        self.mkdocs_config = None  # set in on_config
 
     def on_config(self, config) -> None:
         # Our templates come after custom_dir (overrides/ wins) and before the theme.
@@ -78,6 +79,7 @@ class ThemeManager:
         # nahbei plugins' (none of them has <pre>, <textarea> or a multi-line
         # script); a site's overrides (custom_dir) are left as they are.
         self.unindented_roots = tuple(os.path.realpath(d) + os.sep for d in (own, PACKAGE) if d)
+        self.mkdocs_config = config
 
     def add_files(self, files: Files, config) -> None:
         if files.get_file_from_path(STYLESHEET) is None:
@@ -100,6 +102,8 @@ class ThemeManager:
         env.loader = UnindentedLoader(jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
             {THEME_PREFIX: jinja2.FileSystemLoader(self.theme_dirs)})]), self.unindented_roots)
         env.filters["nahbei_dedent"] = dedent
+        if self.mkdocs_config is not None:
+            env.globals["nahbei_theme_text"] = ThemeTexts(env, self.mkdocs_config)
         env.globals["nahbei_sprite"] = self.sprite
         env.globals["nahbei_sprite_path"] = ICONS
         env.globals["nahbei"] = site
@@ -123,6 +127,26 @@ def dedent(html: str) -> Markup:
     space collapses (not in <pre>, <textarea> or code: only for the frame's
     navigation and header, which have none)."""
     return Markup(_INDENT.sub("\n", str(html)).strip())
+
+
+class ThemeTexts:
+    """``lang.t(key)`` of the theme (partials/language.html: the site's
+    language, English, else the key), each key rendered once by the theme's
+    own template and kept."""
+
+    def __init__(self, env: jinja2.Environment, config):
+        self.env, self.config = env, config
+        self.module = None
+        self.texts: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        text = self.texts.get(key)
+        if text is None:
+            if self.module is None:
+                template = self.env.get_template(f"{THEME_PREFIX}/partials/language.html")
+                self.module = template.make_module({"config": self.config})
+            text = self.texts[key] = str(self.module.t(key))
+        return text
 
 
 class UnindentedLoader(jinja2.BaseLoader):
