@@ -37,6 +37,7 @@ from ..model.layout import FOLDERS, VOCABULARIES, entries_of
 from ..model.schemas import Schemas
 from ..urls import Urls
 from .config import DirectoryConfig
+from .folders import FolderMaker
 from .frames import FrameMismatch, FrameRenderer
 from .pages import PageSpec, make_urls, plan
 from .prefetch import PagePrefetch
@@ -91,6 +92,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.prefetch = PagePrefetch()
         self.serving = False
         self.may_fork = False  # the command's go-ahead for a second process (on_startup)
+        self.folders = FolderMaker()  # page folders made ahead (folders.py)
+        self.first_framed = None  # the first framed page of the build: the folders start after its context
         self.env = None
         self.nav = None
 
@@ -257,6 +260,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def _on_page_context_prefetch(self, context, *, page, config, nav):
         if self.config.enabled:
             self.prefetch.on_context(context, page=page, config=config, nav=nav, env=self.env)
+            if page is self.first_framed:  # after the fork (if any)
+                self.folders.start()
         return context
 
     def _on_page_context_view(self, context, *, page, config, nav):
@@ -312,6 +317,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                         p.url.rstrip("/").rpartition("/")[0])
                 self.ordinals[p.file.src_uri] = seen[kind] = seen.get(kind, -1) + 1
             # forks when MkDocs reaches the first of these pages (prefetch.py)
+            if self.may_fork and framed:
+                self.first_framed = framed[0]
+                self.folders.plan(os.path.dirname(p.file.abs_dest_path) for p in framed)
             self.prefetch.plan(framed, allowed=self.may_fork, prepare=self._warm,
                                first=lambda: self._write_outputs(config), min_pages=self.config.parallel_min_pages,
                                fatal=(FrameMismatch,))
@@ -365,12 +373,16 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_build_error(self, *, error):
         self.prefetch.close()
+        self.folders.stop()
 
     def on_shutdown(self):
         self.prefetch.close()
+        self.folders.stop()
         parallel.stay_alone(None)
 
     def on_post_build(self, *, config):
+        self.folders.stop()
+        self.first_framed = None
         # the second process wrote feeds and open data before its pages (prefetch.py)
         try:
             written_by_child = self.prefetch.finish()
