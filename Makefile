@@ -49,7 +49,12 @@ test: $(STAMP) system-deps node_modules/.installed-stamp
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-bench: $(STAMP)
+# Lighthouse for the bench only (bench/lighthouse/package-lock.json), not in the tests' node_modules.
+bench/lighthouse/node_modules/.installed-stamp: bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: $(STAMP) bench/lighthouse/node_modules/.installed-stamp
 	$(BIN)/python -m bench --n $(N) $(BENCH_ARGS)
 
 clean:

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import baseline
+from . import lighthouse as lh
 from .generate import SEED, TODAY, generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,6 +310,11 @@ def main(argv=None) -> int:
                     help="skip measuring what one search downloads (Chromium, bench/search_size.py)")
     ap.add_argument("--no-variants", action="store_true",
                     help="skip the builds with one core busy (the bench's own CPU load) and with NAHBEI_WORKERS=1")
+    ap.add_argument("--no-lighthouse", action="store_true",
+                    help="skip Lighthouse mobile performance of the home, an offer and the search page, served gzip "
+                         "(bench/lighthouse: Node, npm ci --prefix bench/lighthouse, Chromium)")
+    ap.add_argument("--lighthouse-runs", type=int, default=3,
+                    help="Lighthouse runs per page, the median counts (default 3)")
     ap.add_argument("--preview", action="store_true",
                     help="also time the preview: mkdocs serve --dirty, change one offer, until its page is served")
     args = ap.parse_args(argv)
@@ -346,6 +352,12 @@ def main(argv=None) -> int:
     search_lines = None
     if not args.no_search_size and site.get("site") and (site["site"] / "pagefind").is_dir():
         search_lines = run_search_size(site["site"])
+    lighthouse = None
+    if not args.no_lighthouse and site.get("site"):
+        try:
+            lighthouse = lh.measure(site["site"], args.lighthouse_runs, keep=folder / "lighthouse")
+        except Exception as exc:  # reported in the table, the rest of the bench stands
+            lighthouse = {"error": f"failed: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"}
     preview = None
     if args.preview and site.get("site"):
         preview = run_preview(folder)
@@ -438,6 +450,10 @@ def main(argv=None) -> int:
     else:
         row("output size", "n/a")
         row("HTML bytes per entry page", "n/a")
+    if lighthouse is not None:
+        row(f"Lighthouse mobile (gzip served, median of {args.lighthouse_runs})", lh.row(lighthouse))
+    else:
+        row("Lighthouse mobile (gzip served)", "skipped" if args.no_lighthouse else "n/a (no site build)")
     if base is not None and base.ok:
         bsize, bfiles = site_size(folder / "baseline" / "site")
         bhtml = entry_page_bytes(folder / "baseline" / "site", baseline.FOLDERS["offers"])
@@ -473,6 +489,9 @@ def main(argv=None) -> int:
     if search_lines is not None:
         for line in search_lines or ["no result"]:
             print(f"search download (bench/search_size.py, budget 300 KB): {line}")
+    if lighthouse is not None and "error" not in lighthouse:
+        for line in lh.details(lighthouse):
+            print(f"lighthouse (bench/lighthouse): {line}")
     if preview is not None:
         if "error" in preview:
             print(f"preview: failed ({preview['error']})")

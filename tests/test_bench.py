@@ -118,7 +118,7 @@ def test_the_second_loading_process_changes_no_message(tmp_path):
 
 def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench", "--n", "30", "--out", str(tmp_path),
-                           "--compare-n", "12", "--preview", "--feeds-n", "200"], cwd=REPO,
+                           "--compare-n", "12", "--preview", "--feeds-n", "200", "--no-lighthouse"], cwd=REPO,
                           capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
