@@ -21,13 +21,13 @@ import gzip
 import hashlib
 import http.server
 import os
-import socket
 import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.support.server import MIME_TYPES
+from tests.support.server import MIME_TYPES, SiteServer
+from tests.support.server import _Server as _QuietServer
 
 __all__ = ["COMPRESSED_TYPES", "GzipSiteServer"]
 
@@ -104,10 +104,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class _Server(_QuietServer):
     def __init__(self, address, root: Path):
         super().__init__(address, _Handler)
         self.root = root
@@ -133,11 +130,6 @@ class _Server(http.server.ThreadingHTTPServer):
             self._cache[path] = (key, value)
         return value
 
-    def handle_error(self, request, client_address) -> None:
-        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout, TimeoutError)):
-            return  # the browser closed a connection it no longer needed
-        super().handle_error(request, client_address)
-
 
 def content_type(path: Path) -> str:
     suffix = path.suffix.lower()
@@ -148,44 +140,12 @@ def content_type(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-class GzipSiteServer:
-    """``site`` served gzip-compressed on ``host`` and a free port (or ``port``), in a daemon thread."""
+class GzipSiteServer(SiteServer):
+    """``site`` served gzip-compressed on ``host`` and a free port (or ``port``), in a
+    daemon thread: the test server's lifecycle (start, stop, base_url, ``with``)."""
 
-    def __init__(self, site: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 0):
-        self.root = Path(site).resolve()
-        if not self.root.is_dir():
-            raise FileNotFoundError(f"not a directory: {self.root}")
-        self.host, self.port = host, port
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("server is not running")
-        return f"http://{self.host}:{self._httpd.server_address[1]}"
-
-    def start(self) -> GzipSiteServer:
-        if self._httpd is None:
-            self._httpd = _Server((self.host, self.port), self.root)
-            self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name="gzip-site-server", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, thread, self._httpd, self._thread = self._httpd, self._thread, None, None
-        if httpd is not None:
-            httpd.shutdown()
-            httpd.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> GzipSiteServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def make_server(self) -> _Server:
+        return _Server((self.host, self.port), self.directory)
 
 
 def main(argv=None) -> int:

@@ -131,13 +131,18 @@ class SiteServer:
         """Absolute URL for a site-relative ``path``."""
         return self.base_url + "/" + path.lstrip("/")
 
-    def start(self) -> "SiteServer":
-        if self._httpd is not None:
-            return self
+    def make_server(self) -> http.server.ThreadingHTTPServer:
+        """The HTTP server on (host, port): a subclass serves otherwise
+        (bench/lighthouse/serve.py: gzip-compressed, as GitHub Pages)."""
         handler = functools.partial(
             _QuietHandler, directory=str(self.directory), request_log=self.requests
         )
-        self._httpd = _Server((self.host, self.port), handler)
+        return _Server((self.host, self.port), handler)
+
+    def start(self) -> "SiteServer":
+        if self._httpd is not None:
+            return self
+        self._httpd = self.make_server()
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},
