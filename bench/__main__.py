@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import baseline
+from . import baseline, url_segments
 from . import lighthouse as lh
 from .generate import SEED, TODAY, generate
 
@@ -141,21 +141,7 @@ def site_config(folder: Path) -> tuple[Path | None, str]:
 
 
 def offer_segment() -> str:
-    try:
-        from mkdocs.utils import yaml_load
-
-        with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
-            raw = yaml_load(f) or {}
-        for p in raw.get("plugins") or []:
-            if isinstance(p, dict) and DIRECTORY_PLUGIN in p:
-                seg = ((p[DIRECTORY_PLUGIN] or {}).get("urls") or {}).get("offer")
-                if seg:
-                    return seg
-    except Exception:
-        pass
-    from nahbei.urls import DEFAULT_SEGMENTS
-
-    return DEFAULT_SEGMENTS["offer"]
+    return url_segments()["offer"]
 
 
 def site_size(site: Path) -> tuple[int, int]:

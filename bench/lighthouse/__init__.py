@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .. import url_segments
 from .serve import GzipSiteServer
 
 HERE = Path(__file__).resolve().parent
@@ -48,29 +49,9 @@ def missing() -> str | None:
     return None
 
 
-def segments(config: Path | None = None) -> dict[str, str]:
-    """The URL segments of offers and the search page, from mkdocs.yml (the nahbei/directory plugin's urls)."""
-    from nahbei.urls import DEFAULT_SEGMENTS
-
-    found = {"offer": DEFAULT_SEGMENTS["offer"], "search": DEFAULT_SEGMENTS["search"]}
-    config = config or HERE.parents[1] / "mkdocs.yml"
-    try:
-        from mkdocs.utils import yaml_load
-
-        with open(config, encoding="utf-8") as f:
-            raw = yaml_load(f) or {}
-        for p in raw.get("plugins") or []:
-            if isinstance(p, dict) and "nahbei/directory" in p:
-                urls = (p["nahbei/directory"] or {}).get("urls") or {}
-                found.update({k: urls[k] for k in found if urls.get(k)})
-    except Exception:
-        pass
-    return found
-
-
 def page_paths(site: Path, config: Path | None = None) -> dict[str, str]:
     """{"home": "/", "offer": "/<offers>/<first offer>/", "search": "/<search>/"} for pages the site has."""
-    seg = segments(config)
+    seg = url_segments(config)
     paths = {"home": "/"}
     offers = sorted(p.parent.name for p in (site / seg["offer"]).glob("*/index.html"))
     if offers:
