@@ -265,11 +265,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                 self.live.pump()  # pages still waiting for the pipe go on to Pagefind
             return markup.strip_body(output)
         self.indexed_pages.append(page.url)
-        output = markup.mark_entry(output, rec)
         if self.will_index:
             # Pagefind gets the marked content, not the whole page (the same index).
-            document = markup.index_document(output)
-            self.whole_pages += document is output
+            # The record's hidden block (filters, metadata, sort keys: ~1 KB) goes only
+            # to Pagefind: nothing reads it in the page as written.
+            marked = markup.mark_entry(output, rec)
+            document = markup.index_document(marked)
+            self.whole_pages += document is marked
             self.filter_names.update(name for name, values in rec.filters.items() if values)
             self._feed("/" + page.url, document)
         return output
