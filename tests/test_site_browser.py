@@ -222,6 +222,22 @@ def test_palette_toggle_switches_to_dark_and_stays_accessible(browser, base_url)
         assert not violations, format_violations(violations)
 
 
+def test_stored_palette_applies_before_the_theme_script(browser, base_url):
+    """The inline palette script (partials/javascripts/palette.html) alone puts a
+    stored dark palette on the next page: mkdocs-material's bundle is blocked."""
+    with open_page(browser, base_url, color_scheme="light") as page:
+        page.goto(base_url + PAGES["offer"])
+        _settle(page)
+        page.evaluate("""() => localStorage.setItem(__md_scope.pathname + '.__palette', JSON.stringify(
+            {index: 1, color: {media: '(prefers-color-scheme: dark)', scheme: 'slate',
+                               primary: 'custom', accent: 'custom'}}))""")
+        page.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())
+        page.goto(base_url + PAGES["place"])
+        page.wait_for_load_state("domcontentloaded")
+        assert page.evaluate("typeof window.document$") == "undefined"  # the bundle did not run
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
 PRINT_HIDDEN = (".md-header", ".md-footer", ".md-sidebar--primary", ".nb-change", ".nb-route")
 
 

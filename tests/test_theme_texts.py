@@ -28,3 +28,26 @@ def test_every_key_as_the_theme_gives_it(language):
     for key in [*KEYS, "no.such.key"]:
         assert str(ours.t(key)) == str(theirs.t(key)), key
     assert str(ours.t("no.such.key")) == "no.such.key"
+
+
+def _env():
+    themes = jinja2.FileSystemLoader([str(MATERIAL)])
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader([str(TEMPLATES)]), themes, jinja2.PrefixLoader({THEME_PREFIX: themes})]))
+
+
+def test_palette_script_is_the_themes_where_an_option_is_automatic():
+    """partials/javascripts/palette.html: the theme's script where a palette
+    option follows the system ("(prefers-color-scheme)"); otherwise a shorter
+    one that applies the stored palette as it is (test_site_browser.py runs it)."""
+    env = _env()
+    ours = env.get_template("partials/javascripts/palette.html")
+    theirs = env.get_template(f"{THEME_PREFIX}/partials/javascripts/palette.html").render().strip()
+    automatic = SimpleNamespace(theme={"palette": [{"media": "(prefers-color-scheme)"},
+                                                   {"media": "(prefers-color-scheme: light)", "scheme": "default"}]})
+    assert ours.render(config=automatic).strip() == theirs
+    light_dark = SimpleNamespace(theme={"palette": [{"media": "(prefers-color-scheme: light)"},
+                                                    {"media": "(prefers-color-scheme: dark)"}]})
+    short = ours.render(config=light_dark).strip()
+    assert short.startswith("<script>") and '__md_get("__palette")' in short
+    assert "prefers-color-scheme" not in short and len(short) < len(theirs) - 400
