@@ -180,13 +180,13 @@ def query_bundle(browser, site: Path) -> dict:
             close_page(page)
 
 
-def test_same_hits_and_filter_counts_as_the_binary_over_the_site(browser, site, tmp_path):
+def test_same_hits_and_filter_counts_as_the_binary_over_the_site(browser, site, tmp_path, directory):
     """The index fed while pages are written answers every query as the one the
     Pagefind binary makes over the finished site: same hits with the same
     scores, titles and excerpts, same filter counts. Equal scores may come in
     another order (Pagefind numbers pages in the order it gets them)."""
     ours = query_bundle(browser, site)
-    theirs = query_bundle(browser, binary_over_site(site, tmp_path))
+    theirs = query_bundle(browser, binary_over_site(site, tmp_path, directory))
     assert ours["filters"] == theirs["filters"]
     assert sum(ours["filters"]["Art"].values()) == len(read_fragments(site))  # every entry has a kind
     # (a word the example lacks – "Kinder" – must find nothing in both)

@@ -99,19 +99,19 @@ def read_fragments(site: Path) -> dict[str, dict]:
     return out
 
 
-def binary_over_site(site: Path, dest: Path) -> Path:
+def binary_over_site(site: Path, dest: Path, directory) -> Path:
     """A copy of the built ``site`` indexed as the build did before: the Pagefind
     binary over the finished folder (``indexer.run``, with the plugin's default
     exclude_selectors as one comma-separated argument, as it passed them).
 
     The build sends each entry page's search record (filters, metadata, sort
     keys) only to Pagefind, not into the page it writes: the copy's entry pages
-    get the record as the build made it, from the model (``expected_index``)."""
+    get the record as the build made it, from ``directory`` (``expected_index``)."""
     from nahbei.mkdocs.search import markup
 
     copy = dest / "site"
     shutil.copytree(site, copy, ignore=lambda folder, names: ["pagefind"] if Path(folder) == site else [])
-    for url, rec in expected_index(example_directory()).items():
+    for url, rec in expected_index(directory).items():
         page = copy / url.strip("/") / "index.html"
         html = page.read_text("utf-8")
         assert "data-pagefind-meta" not in html, f"{url}: the written page carries the search record"
@@ -180,8 +180,8 @@ def directory():
 
 
 @pytest.fixture(scope="module")
-def binary_site(site, tmp_path_factory) -> Path:
-    return binary_over_site(site, tmp_path_factory.mktemp("search-binary"))
+def binary_site(site, tmp_path_factory, directory) -> Path:
+    return binary_over_site(site, tmp_path_factory.mktemp("search-binary"), directory)
 
 
 def test_index_is_the_one_the_binary_makes_over_the_site(site, fragments, binary_site):
@@ -217,7 +217,7 @@ def test_bundle_is_complete(site):
     json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
 
 
-def test_pagefind_gets_the_content_not_the_page(site):
+def test_pagefind_gets_the_content_not_the_page(site, directory):
     """What the plugin sends for an entry page: the <html> tag (language), the
     title and the element with data-pagefind-body – not the page's frame."""
     from nahbei.mkdocs.search import markup
@@ -225,7 +225,7 @@ def test_pagefind_gets_the_content_not_the_page(site):
     html = (site / "angebote/thinka-soemmerda/index.html").read_text("utf-8")
     # the page as written has no search record: the build adds it to what it sends
     assert "nb-search-data" not in html and "data-pagefind-filter" not in html
-    html = markup.mark_entry(html, expected_index(example_directory())["/angebote/thinka-soemmerda/"])
+    html = markup.mark_entry(html, expected_index(directory)["/angebote/thinka-soemmerda/"])
     sent = markup.index_document(html)
     assert sent.startswith('<html lang="de"') and sent.endswith("</article></body></html>")
     assert sent.count("data-pagefind-body") == 1 and "nb-search-data" in sent

@@ -1,6 +1,8 @@
 """Pagefind attributes in rendered pages (no MkDocs import).
 
-Pagefind reads ``data-pagefind-*`` attributes from the built HTML:
+Pagefind reads ``data-pagefind-*`` attributes from the HTML it is sent (the
+plugin sends each entry page marked by :func:`mark_entry`, cut down by
+:func:`index_document`; the page as written keeps only ``data-pagefind-body``):
 
 - ``data-pagefind-body`` marks the content to index. Once one page has it,
   pages without it are left out – so entry pages get it, and list pages
@@ -8,7 +10,8 @@ Pagefind reads ``data-pagefind-*`` attributes from the built HTML:
   crowd out the entries themselves.
 - A ``hidden`` block with ``data-pagefind-ignore`` carries filters, metadata
   and sort keys: Pagefind still reads those inside ignored elements, but adds
-  none of its text to the index or the excerpts, and nobody sees it on the page.
+  none of its text to the index or the excerpts. It is only in what Pagefind
+  gets, not in the page as written.
 - Keywords go into a metadata field (``keywords``): Pagefind 1.5 searches
   metadata and weights it by ``ranking.metaWeights`` (set in search.js), and
   never shows it in excerpts or on the page – not even to screen readers.
