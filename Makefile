@@ -29,12 +29,15 @@ node_modules/.installed-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Chromium, Java, shellcheck and jq come from Debian; installed only when missing (CI runs as root).
+# Chromium, Java, shellcheck, jq, zbarimg (reads the handout's QR codes) and
+# poppler's pdftotext/pdftoppm (read the printed handout) come from Debian;
+# installed only when missing (CI runs as root).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 && command -v shellcheck >/dev/null 2>&1 && command -v jq >/dev/null 2>&1 || { \
+	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 && command -v shellcheck >/dev/null 2>&1 && command -v jq >/dev/null 2>&1 \
+	  && command -v zbarimg >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium default-jre-headless shellcheck jq >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium default-jre-headless shellcheck jq zbar-tools poppler-utils >/dev/null; }
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload --dirty

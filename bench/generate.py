@@ -494,6 +494,7 @@ class Generator:
         tax = yaml.safe_load((taxonomy or ROOT / "content" / "taxonomy.yaml").read_text("utf-8"))
         self.topics = tax["topics"]
         self.groups = tax["target_groups"]
+        self.situations = tax.get("situations") or {}  # the finder's life situations, as in the example
         self.files: dict[str, str] = {}  # relative path -> text
         self.contacts: dict[str, dict] = {}
         self.closed: dict[tuple[str, str], list] = {}  # (offer, place) -> closed (first, last) days
@@ -624,6 +625,15 @@ class Generator:
                 out.append(f"    parent: {slug(t.county)}")
             for rid, label, _ in t.districts:
                 out += [f"  {rid}:", f"    label: {q(label)}", f"    parent: {t.region}"]
+        if self.situations:  # "Worum geht es?": its pages are built and measured too
+            out += ["", "situations:"]
+            for key, sit in self.situations.items():
+                out += [f"  {key}:", f"    label: {q(sit['label'])}"]
+                if sit.get("description"):
+                    out.append(f"    description: {q(sit['description'])}")
+                for field_ in ("topics", "target_groups", "keywords"):
+                    if sit.get(field_):
+                        out.append(f"    {field_}: {flow(sit[field_])}")
         return schema_line("taxonomy").replace("../../", "../") + "\n".join(out) + "\n"
 
     # -- places ----------------------------------------------------------------

@@ -424,7 +424,10 @@ def site_build(tmp: Path, name: str, content: Path, more_yaml: str = "", prelude
     Python run in the build process first): (pid of the build, exit code, output, site folder)."""
     from tests.test_search_build import project_config
 
-    config = project_config(tmp / name, content_dir=content, directory_options={"parallel_min_pages": 1})
+    # (no QR codes: the child writes them before its pages, and on this small site the
+    # parent would render every page meanwhile; tests/test_frames.py builds them both ways)
+    config = project_config(tmp / name, content_dir=content,
+                            directory_options={"parallel_min_pages": 1, "qr_codes": False})
     config.write_text(config.read_text("utf-8") + more_yaml, "utf-8")
     site = tmp / name / "site"
     environ = {k: v for k, v in os.environ.items() if k != "NAHBEI_WORKERS"}

@@ -67,6 +67,7 @@ PAGES = {
     "accessibility": "/barrierefreiheit/",
     "docs_page": "/mitmachen/",
     "search": "/suche/",
+    "shortlist": "/merkzettel/",  # empty; with entries and printed: test_shortlist_browser.py
     "not_found": "/404.html",
 }
 MODES = [("light", 1280), ("dark", 1280), ("light", 320), ("dark", 320)]

@@ -260,7 +260,7 @@ def test_entry_page_frame_is_light(site):
     assert len(frame.encode()) <= 13_000, len(frame.encode())
     nav = page(site, PAGE_TYPES["offer"]).find("nav", class_="md-nav--primary")
     assert [a.text.strip() for a in nav.find_all("a", class_="md-nav__link")][:3] == \
-        ["Startseite", "Themen", "Zielgruppen"]
+        ["Startseite", "Worum geht es?", "Themen"]
 
 
 def test_html_is_valid_nu_checker(site):
@@ -872,3 +872,47 @@ def test_serve_watches_content_and_schemas():
     assert plugin.on_serve(server, config=config, builder=None) is server
     assert str((REPO / "content").resolve()) in server.watched
     assert str((REPO / "schemas").resolve()) in server.watched
+
+
+# -- the Merkzettel: its page, its script, the QR codes (the browser side: test_shortlist_browser.py)
+
+def test_entry_pages_of_the_shortlist_kinds_have_a_qr_code(site):
+    # none for the ended offer and the past event: nobody is sent there
+    without = {"angebote/sozialplanung-dorsten-innenstadt", "veranstaltungen/sozialregionalkonferenz-doebeln-2018"}
+    for folder in ("angebote", "veranstaltungen", "orte"):
+        pages = sorted((site / folder).glob("*/index.html"))
+        assert pages
+        for p in pages:
+            svg = p.parent / "qr.svg"
+            if p.parent.relative_to(site).as_posix() in without:
+                assert not svg.exists()
+                continue
+            assert svg.is_file(), svg
+            assert svg.read_bytes().startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+    assert not list((site / "kontakte").glob("*/qr.svg"))
+
+
+def test_shortlist_script_carries_the_site_texts_and_every_page_loads_it(site):
+    source = (site / "assets/nahbei/shortlist.js").read_text("utf-8")
+    head, _, rest = source.partition(";\n")
+    assert head.startswith("var nahbeiShortlistConfig = ")
+    settings = json.loads(head.split("=", 1)[1])
+    assert settings["page"] == "merkzettel/" and settings["qr"] == "qr.svg" and settings["lang"] == "de"
+    assert settings["segments"] == {"offer": "angebote", "event": "veranstaltungen", "place": "orte"}
+    assert settings["texts"]["keep"] == "Merken"
+    assert "localStorage" in rest and "document.cookie" not in rest
+    for path in (PAGE_TYPES["offer"], "merkzettel/", ""):
+        scripts = page(site, path).find_all("script", src=True)
+        assert any(s["src"].endswith("assets/nahbei/shortlist.js") and s.has("defer") for s in scripts), path
+
+
+def test_shortlist_page_says_what_it_needs_and_where_it_keeps_the_list(site):
+    doc = page(site, "merkzettel/")
+    art = article(doc)
+    assert art.find("h1").text.strip() == "Merkzettel"
+    assert "JavaScript" in art.find(class_="nb-shortlist-nojs").text
+    assert art.find(**{"data-nb-shortlist": True}).has("hidden")  # shown by the script
+    nav = doc.find("nav", class_="md-nav--primary")
+    assert "Merkzettel" in [a.text.strip() for a in nav.find_all("a", class_="md-nav__link")]
+    privacy = article(page(site, "datenschutz/")).text
+    assert "Merkzettel" in privacy and "localStorage" in privacy and "kein Cookie" in privacy

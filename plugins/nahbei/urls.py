@@ -21,6 +21,8 @@ DEFAULT_SEGMENTS = {
     "archive": "archiv",
     "az": "a-z",
     "search": "suche",
+    "situations": "worum-geht-es",  # the finder: life situations, worum-geht-es/<situation>/<group>/
+    "shortlist": "merkzettel",  # the Merkzettel, also the printed handout
     "api": "api",
     # legal pages, and the help page under the calendar (kalender/abonnieren/)
     "imprint": "impressum",

@@ -56,6 +56,9 @@ class DirectoryConfig(Config):
     next_dates = c.Type(int, default=6)  # next dates listed on an event or offer page
     # Write the iCalendar feeds (nahbei.feeds) after the build; pages link only feeds that exist
     feeds = c.Type(bool, default=True)
+    # QR codes of the entry pages (<page>/qr.svg) for the Merkzettel and its
+    # printed handout (nahbei.qrcodes; needs site_url)
+    qr_codes = c.Type(bool, default=True)
     # URL segments, e.g. {offer: angebote, calendar: kalender}; see nahbei.urls
     urls = c.DictOfItems(c.Type(str), default={})
     # Search form on the home page: null = when a page exists at the search URL

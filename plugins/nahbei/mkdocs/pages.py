@@ -16,13 +16,14 @@ from ..urls import DEFAULT_SEGMENTS, Urls
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     path: str  # site-relative URL path, "angebote/x/"
-    kind: str  # offer | event | contact | place | term | terms | az | archive | calendar | subscribe | contacts | places | legal
+    kind: str  # offer | event | contact | place | term | terms | az | archive | calendar | subscribe | contacts | places | shortlist | legal
     template: str
     title: str
     ident: str | None = None
     vocab: str | None = None  # term pages, term calendars
     description: str | None = None
     in_nav: bool = False  # index pages may be listed in mkdocs.yml nav
+    group: str | None = None  # finder pages: the target group chosen (situation_path)
 
     @property
     def src_uri(self) -> str:
@@ -43,6 +44,14 @@ def calendar_path(urls: Urls, vocab: str | None = None, term: str | None = None)
 
 def subscribe_help_path(urls: Urls) -> str:
     return f"{urls.index('calendar')}{urls.segments['subscribe']}/"
+
+
+def situation_path(urls: Urls, situation: str | None = None, group: str | None = None) -> str:
+    """The finder: its index, a life situation's page, or the page for one target group."""
+    if situation is None:
+        return urls.index("situations")
+    base = urls.page("situations", situation)
+    return f"{base}{group}/" if group else base
 
 
 def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
@@ -78,6 +87,21 @@ def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
                  description=t("ui.subscribe.description", lang)))
     add(PageSpec(urls.index("contact"), "contacts", "nahbei/contacts.html", t("ui.index.contacts", lang), in_nav=True))
     add(PageSpec(urls.index("place"), "places", "nahbei/places.html", t("ui.index.places", lang), in_nav=True))
+    # The finder "Worum geht es?": its index (always, the nav may name it), one page per
+    # life situation and one per target group it has offers for; regions are anchors
+    # on these pages, never pages of their own (a large directory stays small).
+    add(PageSpec(situation_path(urls), "finder", "nahbei/finder.html", t("ui.finder.title", lang),
+                 description=t("ui.finder.intro", lang), in_nav=True))
+    for sid, s in d.taxonomy.situations.items():
+        add(PageSpec(situation_path(urls, sid), "situation", "nahbei/situation.html", s.label, sid,
+                     description=s.description))
+        for gid in d.situation_groups(sid):
+            g = d.taxonomy.target_groups[gid]
+            add(PageSpec(situation_path(urls, sid, gid), "situation", "nahbei/situation.html",
+                         t("ui.finder.group_title", lang, label=s.label, group=g.phrase or g.label), sid,
+                         description=s.description, group=gid))
+    add(PageSpec(urls.index("shortlist"), "shortlist", "nahbei/shortlist.html", t("ui.shortlist.title", lang),
+                 description=t("ui.shortlist.description", lang), in_nav=True))
     for kind in ("imprint", "privacy", "accessibility"):
         add(PageSpec(urls.index(kind), "legal", f"nahbei/legal/{kind}.html", t(f"ui.legal.{kind}", lang), kind))
     return out

@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .. import gcpolicy, opendata, parallel
+from .. import gcpolicy, opendata, parallel, qrcodes
 from ..feeds import feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
@@ -36,6 +36,7 @@ from ..model.clock import today as clock_today
 from ..model.layout import FOLDERS, VOCABULARIES, entries_of
 from ..model.schemas import Schemas
 from ..urls import Urls
+from . import shortlist
 from .config import DirectoryConfig
 from .folders import FolderMaker
 from .frames import FrameMismatch, FrameRenderer
@@ -136,6 +137,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.urls = make_urls(self.config.urls)
         self.theme = ThemeManager(self.config)
         self.theme.on_config(config)
+        shortlist.register(config)
         return config
 
     def on_serve(self, server, *, config, builder):
@@ -219,6 +221,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             log.info(t("ui.preview.rebuilt", self.lang, changed=len(self.preview.changed),
                        pages=sum(1 for s in self.pages.values() if self.preview.renders(s))))
         self.theme.add_files(files, config)
+        shortlist.add_file(files, config, self.lang, self.urls, qr=self.config.qr_codes and bool(config.site_url))
         return files
 
     def _source_of(self, spec: PageSpec) -> Path | None:
@@ -406,13 +409,20 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                 only = {("event", i) for kind, i in self.preview.changed if kind == "event"}
                 write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
                             self.urls, versions=self.root, lang=self.lang, site_name=config.site_name, only=only)
+            if self.config.qr_codes:  # a new entry's code (an old one's address has not changed)
+                qrcodes.write(self.directory, config.site_dir, self.urls, config.site_url,
+                              only=set(self.preview.changed))
             return
         if not written_by_child:
             self._write_outputs(config)
 
     def _write_outputs(self, config) -> None:
-        """Open data (api/) and the iCalendar feeds: they need the Directory, no page."""
+        """Open data (api/), the iCalendar feeds and the pages' QR codes: they
+        need the Directory, no page."""
         opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)
+        if self.config.qr_codes:
+            written = qrcodes.write(self.directory, config.site_dir, self.urls, config.site_url)
+            log.debug(f"{written} QR codes written")
         if self.config.feeds:
             written = write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
                                   self.urls, versions=self.root, lang=self.lang, site_name=config.site_name)

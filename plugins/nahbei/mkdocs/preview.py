@@ -124,6 +124,8 @@ class Preview:
             "terms": kinds & {"offer", "event"},
             "az": kinds & {"offer"},
             "archive": kinds & {"offer", "event"},
+            "finder": kinds & {"offer", "event"},
+            "situation": kinds & {"offer", "event"},
             "contacts": kinds & {"contact"},
             "places": kinds & {"place"},
         }.get(spec.kind, False))

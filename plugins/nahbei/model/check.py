@@ -23,7 +23,7 @@ from .ids import ID_PATTERN, new_id
 from .layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, TAXONOMY_FILE
 from .placeholders import find_placeholders, placeholder_problems, reference_examples, term_examples
 from .problems import ERROR, WARNING, Problem, problem
-from .rules import CrossRules
+from .rules import CrossRules, situation_problems
 from .schemas import Schemas
 
 # LoadCache lives in cache.py; the preview server and tests still take it from here.
@@ -192,6 +192,10 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
     if not any(p.severity == ERROR for p in problems):
         directory = build_directory(by_kind, today, tz, reuse=cache.model if cache is not None else None,
                                     lang=lang, country=country)
+        tax_rec = by_kind["taxonomy"].get("taxonomy")
+        if tax_rec is not None:  # what a life situation leads to needs the built directory
+            problems.extend(situation_problems(directory, tax_rec))
+            problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
     return Result(problems, directory, len(records), by_kind)
 
 

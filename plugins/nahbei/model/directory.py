@@ -9,7 +9,8 @@ once: an event's dates (``Event.series``, ``Event.occurrences``,
 ``Event.last_day``) and the page that shows it (``Event.shown_on``); the term
 hierarchy (``Taxonomy.ancestors``, ``Taxonomy.descendants``); where an offer or
 event is listed (``Directory.offer_regions``, ``Directory.event_terms``); an
-offer's places with their hours (``Offer.places``, ``OfferPlace``).
+offer's places with their hours (``Offer.places``, ``OfferPlace``); what a life
+situation leads to (``Directory.situation_offers``, ``Directory.situation_events``).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from .recurrence import (
     parse_when,
     series_dates,
 )
+from .situations import Situation, SituationMatches
 
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 
@@ -59,11 +61,13 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Taxonomy:
-    """The three vocabularies; a term may name a broader term (``parent``) of its own vocabulary."""
+    """The three vocabularies; a term may name a broader term (``parent``) of its own vocabulary.
+    ``situations``: the life situations of the finder (id -> Situation), not a vocabulary."""
 
     topics: MappingProxyType
     target_groups: MappingProxyType
     regions: MappingProxyType
+    situations: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # (vocab, term) -> its narrower terms, all levels, nearest first; filled on first use
     _below: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -74,7 +78,8 @@ class Taxonomy:
                 k: Term(k, v["label"], vocab, v.get("phrase"), v.get("description"), v.get("parent"), v.get("icon"))
                 for k, v in (data.get(vocab) or {}).items()
             })
-        return cls(terms("topics"), terms("target_groups"), terms("regions"))
+        situations = MappingProxyType({k: Situation.from_data(k, v) for k, v in (data.get("situations") or {}).items()})
+        return cls(terms("topics"), terms("target_groups"), terms("regions"), situations)
 
     def vocabulary(self, name: str):
         return getattr(self, name)
@@ -448,6 +453,8 @@ class Directory:
     offers_by_term: MappingProxyType = None
     events_by_term: MappingProxyType = None
     terms_by_event: MappingProxyType = None  # event id -> event_terms
+    # [SituationMatches] once asked (situation_offers, situation_events)
+    _situations: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, offers, events, contacts, places, taxonomy, today, tz=DEFAULT_TZ, *,
@@ -524,6 +531,36 @@ class Directory:
         if not regions and offer:
             regions.update(offer.regions)
         return {"topics": tuple(topics), "target_groups": tuple(groups), "regions": tuple(sorted(regions))}
+
+    # -- life situations (the finder; the rule: model/situations.py) ------------
+
+    def _situation_matches(self) -> SituationMatches:
+        if not self._situations:
+            self._situations.append(SituationMatches(self))
+        return self._situations[0]
+
+    def situation_offers(self, situation_id: str, target_group: str | None = None) -> tuple[Offer, ...]:
+        """The current offers a life situation leads to, for ``target_group`` (or a
+        narrower group) when one is chosen; in the directory's order."""
+        m = self._situation_matches()
+        ids = m.for_group(lambda oid: self.offers[oid].target_groups, m.offer_ids(situation_id), target_group)
+        return tuple(self.offers[oid] for oid in ids)
+
+    def situation_events(self, situation_id: str, target_group: str | None = None) -> tuple[Event, ...]:
+        """The events a life situation leads to (``situation_offers``' events among
+        them), for ``target_group`` when one is chosen; any date."""
+        m = self._situation_matches()
+        ids = m.for_group(lambda eid: self.event_terms(eid)["target_groups"], m.event_ids(situation_id), target_group)
+        return tuple(self.events[eid] for eid in ids)
+
+    def situation_occurrences(self, situation_id: str, start: date, end: date,
+                              target_group: str | None = None) -> list[Occurrence]:
+        """The dates of ``situation_events`` within [start, end], in time order."""
+        return self.occurrences(start, end, self.situation_events(situation_id, target_group))
+
+    def situation_groups(self, situation_id: str) -> tuple[str, ...]:
+        """The target groups (taxonomy order) for which the situation leads to an offer."""
+        return tuple(g for g in self.taxonomy.target_groups if self.situation_offers(situation_id, g))
 
     # -- queries -----------------------------------------------------------
 

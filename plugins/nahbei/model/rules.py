@@ -193,6 +193,15 @@ class CrossRules:
             if parent and parent not in regions:
                 self.add(r, ["regions", rid, "parent"], "term.parent_unknown", term=parent,
                          suggestion=did_you_mean(parent, regions, self.lang))
+        # a life situation names terms of this file's own vocabularies
+        for sid, situation in (r.data.get("situations") or {}).items():
+            for vocab in ("topics", "target_groups"):
+                known = r.data.get(vocab) or {}
+                for i, term in enumerate(situation.get(vocab) or ()):
+                    if term not in known:
+                        self.add(r, ["situations", sid, vocab, i], "situation.term_unknown", situation=sid,
+                                 field=vocab, term=term, suggestion=did_you_mean(term, known, self.lang),
+                                 known=", ".join(sorted(known)))
 
     # texts, links, phones ---------------------------------------------------
 
@@ -422,6 +431,17 @@ class CrossRules:
             if m.date not in on_pattern:
                 self.add(r, base + ["moved", i, "date"], "recurrence.not_on_pattern", date=m.date.isoformat(),
                          examples=near(m.date))
+
+
+def situation_problems(directory, record) -> list[Problem]:
+    """A warning for each life situation that leads to no current offer (the
+    finder would show it empty), at its key in the taxonomy file."""
+    out = []
+    for sid, situation in directory.taxonomy.situations.items():
+        if not directory.situation_offers(sid):
+            line, col = loader.locate(record.text, ["situations", sid], key=True)
+            out.append(problem(record.rel, line, col, "situation.no_offers", WARNING, label=situation.label))
+    return out
 
 
 def _may_have_markup(text: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from ..pages import PageSpec
 from .calendar import CalendarPages
 from .entries import EntryPages
+from .finder import FinderPages
 from .indexes import IndexPages
 from .legal import LegalPages
 from .site import Site
@@ -23,9 +24,12 @@ from .site import Site
 __all__ = ["Site", "Views"]
 
 
-class Views(EntryPages, IndexPages, CalendarPages, LegalPages):
+class Views(EntryPages, IndexPages, CalendarPages, LegalPages, FinderPages):
     """Every page kind's view: ``_<kind>(spec)`` from the family mixins, over one
     shared state (caches, building blocks) from :class:`~.parts.Parts`."""
 
     def for_page(self, spec: PageSpec) -> dict:
         return getattr(self, "_" + spec.kind)(spec)
+
+    def _shortlist(self, spec: PageSpec) -> dict:
+        return {}  # the Merkzettel's entries are the browser's (assets/nahbei/shortlist.js)

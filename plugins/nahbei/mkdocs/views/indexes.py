@@ -100,6 +100,7 @@ class IndexPages(Parts):
             recent.append(card)
         return {
             "topics": topics, "groups": groups,
+            "situations": self.situation_links(),  # the finder "Worum geht es?" (views/finder.py)
             "events": [self.occurrence(o) for o in occ],
             "recent": recent,
             "offer_count": len(self.d.offers) - len(self.ended_ids),

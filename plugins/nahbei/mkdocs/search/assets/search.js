@@ -82,6 +82,9 @@ function resultTemplate(settings, instance) {
       text.textContent = meta.summary;
     }
     if (text.childNodes.length) content.append(text);
+    // "Merken" for offers, events and places (assets/nahbei/shortlist.js; absent without it)
+    const keep = window.nahbeiShortlist ? window.nahbeiShortlist.button(link.href, meta.title || "") : null;
+    if (keep) content.append(keep);
     card.append(content);
     li.append(card);
     return li;

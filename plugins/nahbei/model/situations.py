@@ -1,0 +1,111 @@
+"""Life situations ("Ich bin viel allein"): the finder's way into the directory.
+
+A situation (taxonomy.yaml ``situations``) names topics, target groups and/or
+keywords. The one rule of what it leads to lives here; the Directory asks it
+(``Directory.situation_offers``, ``Directory.situation_events``) and every
+output (finder pages, the check's warning) asks the Directory:
+
+- an offer matches when one of its topics is one of the situation's topics or
+  narrower, or one of its target groups is one of the situation's or narrower,
+  or one of the situation's keywords stands as a whole word (any case) in its
+  name, summary or keywords; only current offers (not ended);
+- an event matches by the same rule on its own terms (``Directory.event_terms``),
+  title, summary and keywords, or when it belongs to a matching offer;
+- a chosen target group keeps only what is for that group (or a narrower one).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """One life situation; ``label`` is a plain string (one language for now)."""
+
+    id: str
+    label: str
+    description: str | None = None
+    topics: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, sid: str, data) -> "Situation":
+        return cls(sid, data["label"], data.get("description"), tuple(data.get("topics") or ()),
+                   tuple(data.get("target_groups") or ()), tuple(data.get("keywords") or ()))
+
+
+def keyword_pattern(keywords) -> re.Pattern | None:
+    """Any of the keywords as a whole word, any case; spaces inside a keyword
+    match any white space. None without keywords."""
+    words = sorted({k.strip() for k in keywords if k and k.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _text(entry, name_field: str) -> str:
+    return "\n".join([entry.get(name_field) or "", entry.get("summary") or "", *entry.get("keywords", ())])
+
+
+class SituationMatches:
+    """What each situation of a Directory leads to, computed once per situation."""
+
+    def __init__(self, directory):
+        self.d = directory
+        self._offers: dict[str, tuple[str, ...]] = {}
+        self._events: dict[str, tuple[str, ...]] = {}
+
+    def _terms(self, vocab: str, ids) -> set[str]:
+        tax = self.d.taxonomy
+        return {x for tid in ids for x in tax.with_descendants(vocab, tid)}
+
+    def offer_ids(self, sid: str) -> tuple[str, ...]:
+        """The current offers the situation leads to, in the directory's order."""
+        found = self._offers.get(sid)
+        if found is None:
+            found = self._offers[sid] = self._match_offers(self.d.taxonomy.situations[sid])
+        return found
+
+    def _match_offers(self, s: Situation) -> tuple[str, ...]:
+        d = self.d
+        hits: set[str] = set()
+        for vocab, ids in (("topics", s.topics), ("target_groups", s.target_groups)):
+            for tid in self._terms(vocab, ids):
+                hits.update(d.offers_by_term.get((vocab, tid), ()))
+        pattern = keyword_pattern(s.keywords)
+        out = []
+        for oid, offer in d.offers.items():
+            if offer.is_ended(d.today):
+                continue
+            if oid in hits or (pattern is not None and pattern.search(_text(offer, "name"))):
+                out.append(oid)
+        return tuple(out)
+
+    def event_ids(self, sid: str) -> tuple[str, ...]:
+        """The events the situation leads to (any date), in the directory's order."""
+        found = self._events.get(sid)
+        if found is None:
+            found = self._events[sid] = self._match_events(self.d.taxonomy.situations[sid])
+        return found
+
+    def _match_events(self, s: Situation) -> tuple[str, ...]:
+        d = self.d
+        hits: set[str] = set()
+        for vocab, ids in (("topics", s.topics), ("target_groups", s.target_groups)):
+            for tid in self._terms(vocab, ids):
+                hits.update(d.events_by_term.get((vocab, tid), ()))
+        for oid in self.offer_ids(s.id):
+            hits.update(d.events_by_offer.get(oid, ()))
+        pattern = keyword_pattern(s.keywords)
+        return tuple(eid for eid, e in d.events.items()
+                     if eid in hits or (pattern is not None and pattern.search(_text(e, "title"))))
+
+    def for_group(self, vocab_of, ids, group: str | None) -> tuple[str, ...]:
+        """``ids`` kept when ``vocab_of(id)`` (its target groups) has ``group`` or a narrower one."""
+        if group is None:
+            return tuple(ids)
+        wanted = self._terms("target_groups", (group,))
+        return tuple(i for i in ids if wanted.intersection(vocab_of(i)))
