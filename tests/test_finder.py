@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -177,6 +178,20 @@ def test_situation_groups_are_those_with_offers_in_taxonomy_order():
     assert d.situation_groups("alt") == ("senioren",)
 
 
+def test_a_group_for_everyone_counts_for_every_group_and_is_no_choice_of_its_own():
+    taxonomy = {**TAXONOMY, "target_groups": {**TAXONOMY["target_groups"],
+                                              "alle": {"label": "Alle", "everyone": True}}}
+    d = small_directory()
+    d = Directory.build(d.offers, d.events, {}, {}, Taxonomy.from_data(taxonomy), TODAY)
+    # "beratung" and "teuer" are for "alle": they stay when a group is chosen
+    assert ids(d.situation_offers("geld", "familien")) == ["beratung", "laden", "schuldner", "teuer"]
+    assert ids(d.situation_offers("geld", "senioren")) == ["beratung", "teuer"]
+    assert d.situation_groups("geld") == ("familien", "alleinerziehende", "senioren")
+    # only target groups can be for everyone
+    topics = {**TAXONOMY["topics"], "sport": {"label": "Sport", "everyone": True}}
+    assert not Taxonomy.from_data({**taxonomy, "topics": topics}).topics["sport"].everyone
+
+
 def test_situation_events_and_their_next_dates():
     d = small_directory()
     # an event of a matching offer, one with a matching topic of its own, any date
@@ -276,8 +291,10 @@ def test_a_situation_page_asks_for_whom_and_where_then_lists_offers_and_dates(si
     headings = [h.get("id") for h in art.find_all("h2")]
     assert headings == ["fuer-wen", "wo", "angebote", "termine", "mehr"]
     whom = after(art.find("h2", id="fuer-wen"))
+    # ThINKA is for "alle" (everyone: true): every group finds it, and "alle" is no choice of its own
+    groups = yaml.safe_load((REPO / "content" / "taxonomy.yaml").read_text("utf-8"))["target_groups"]
     assert [(a.get("href"), a.text) for a in whom.find_all("a")] == [
-        ("alle/", "für alle"), ("gefluechtete/", "für Geflüchtete"), ("ehrenamtliche/", "für Ehrenamtliche")]
+        (f"{g}/", term["phrase"]) for g, term in groups.items() if not term.get("everyone")]
     where = after(art.find("h2", id="wo"))
     assert [(a.get("href"), a.text) for a in where.find_all("a")] == [
         ("#region-landkreis-soemmerda", "Landkreis Sömmerda"), ("#region-moenchengladbach", "Mönchengladbach")]
@@ -291,16 +308,20 @@ def test_a_situation_page_asks_for_whom_and_where_then_lists_offers_and_dates(si
 
 
 def test_a_group_page_narrows_and_links_back_to_all_groups(site):
-    doc, art = article(site, "worum-geht-es/hilfe-bei-antraegen/gefluechtete")
-    assert art.find("h1").text == "Ich brauche Hilfe bei Anträgen und Behörden – für Geflüchtete"
+    doc, art = article(site, "worum-geht-es/viel-allein/erwachsene")
+    assert art.find("h1").text == "Ich bin viel allein – für Erwachsene"
     whom = after(art.find("h2", id="fuer-wen"))
     links = whom.find_all("a")
     assert (links[0].get("href"), links[0].text) == ("../", "Alle Gruppen zeigen")
     current = [a.get("href") for a in links if a.get("aria-current") == "page"]
     assert current == ["./"]
     cards = [a.get("href") for a in art.find_all("a", class_="nb-card__title")]
-    assert cards == ["../../../angebote/im-netzwerk-moenchengladbach/"]
+    assert cards == ["../../../angebote/mittendrin-troisdorf/"]
     assert art.find("h2", id="wo") is None  # one region: nothing to choose
+    # for refugees: IM Netzwerk (for them) and ThINKA (for everyone)
+    _, art = article(site, "worum-geht-es/hilfe-bei-antraegen/gefluechtete")
+    assert sorted(a.get("href") for a in art.find_all("a", class_="nb-card__title")) == [
+        "../../../angebote/im-netzwerk-moenchengladbach/", "../../../angebote/thinka-soemmerda/"]
 
 
 def test_the_home_page_lists_the_situations_after_the_search_form(site, example):

@@ -68,6 +68,9 @@ PAGES = {
     "docs_page": "/mitmachen/",
     "search": "/suche/",
     "shortlist": "/merkzettel/",  # empty; with entries and printed: test_shortlist_browser.py
+    "finder": "/worum-geht-es/",  # without JavaScript: test_finder_browser.py
+    "situation": "/worum-geht-es/hilfe-bei-antraegen/",
+    "situation_group": "/worum-geht-es/hilfe-bei-antraegen/gefluechtete/",
     "not_found": "/404.html",
 }
 MODES = [("light", 1280), ("dark", 1280), ("light", 320), ("dark", 320)]

@@ -57,6 +57,7 @@ class Term:
     description: str | None = None
     parent: str | None = None
     icon: str | None = None
+    everyone: bool = False  # a target group like "Alle": its offers are for every group (the finder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,8 @@ class Taxonomy:
     def from_data(cls, data: dict) -> "Taxonomy":
         def terms(vocab):
             return MappingProxyType({
-                k: Term(k, v["label"], vocab, v.get("phrase"), v.get("description"), v.get("parent"), v.get("icon"))
+                k: Term(k, v["label"], vocab, v.get("phrase"), v.get("description"), v.get("parent"), v.get("icon"),
+                        bool(v.get("everyone")) and vocab == "target_groups")
                 for k, v in (data.get(vocab) or {}).items()
             })
         situations = MappingProxyType({k: Situation.from_data(k, v) for k, v in (data.get("situations") or {}).items()})
@@ -559,8 +561,10 @@ class Directory:
         return self.occurrences(start, end, self.situation_events(situation_id, target_group))
 
     def situation_groups(self, situation_id: str) -> tuple[str, ...]:
-        """The target groups (taxonomy order) for which the situation leads to an offer."""
-        return tuple(g for g in self.taxonomy.target_groups if self.situation_offers(situation_id, g))
+        """The target groups (taxonomy order) for which the situation leads to an
+        offer; not a group for everyone (its offers are in every group's)."""
+        return tuple(g for g, term in self.taxonomy.target_groups.items()
+                     if not term.everyone and self.situation_offers(situation_id, g))
 
     # -- queries -----------------------------------------------------------
 

@@ -11,7 +11,8 @@ output (finder pages, the check's warning) asks the Directory:
   name, summary or keywords; only current offers (not ended);
 - an event matches by the same rule on its own terms (``Directory.event_terms``),
   title, summary and keywords, or when it belongs to a matching offer;
-- a chosen target group keeps only what is for that group (or a narrower one).
+- a chosen target group keeps only what is for that group (or a narrower one),
+  or for everyone (a target group with ``everyone: true``, like "Alle").
 """
 from __future__ import annotations
 
@@ -104,8 +105,10 @@ class SituationMatches:
                      if eid in hits or (pattern is not None and pattern.search(_text(e, "title"))))
 
     def for_group(self, vocab_of, ids, group: str | None) -> tuple[str, ...]:
-        """``ids`` kept when ``vocab_of(id)`` (its target groups) has ``group`` or a narrower one."""
+        """``ids`` kept when ``vocab_of(id)`` (its target groups) has ``group``, a
+        narrower one, or a group for everyone (``everyone: true``, like "Alle")."""
         if group is None:
             return tuple(ids)
         wanted = self._terms("target_groups", (group,))
+        wanted |= {g for g, term in self.d.taxonomy.target_groups.items() if term.everyone}
         return tuple(i for i in ids if wanted.intersection(vocab_of(i)))
