@@ -18,7 +18,7 @@ from bench.preview import Server, change_name
 from tests.support.content import mark_reviewed
 
 from nahbei.mkdocs.pages import make_urls, plan
-from nahbei.model.changes import affected_entries, changed_entries
+from nahbei.model.changes import affected_entries, affected_situations, changed_entries
 from nahbei.model.check import LoadCache, check
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,6 +50,24 @@ def test_renaming_an_offer_reaches_its_provider_contacts_places_and_events(tmp_p
             ("place", "begegnungsstaette-troisdorf-mitte"), ("event", "mittendrin-offener-treff")} <= affected
     assert ("offer", "thinka-soemmerda") not in affected
     assert ("contact", "caritas-moenchengladbach") not in affected
+
+
+def test_renaming_an_offer_reaches_the_finder_pages_that_list_it_and_no_others(tmp_path):
+    content = copy_content(tmp_path)
+    old = directory(content)
+    change_name(content / "offers" / "mittendrin-troisdorf.yaml", "MITTEndrin neu")
+    new = directory(content)
+    listing = {sid for sid in new.taxonomy.situations
+               if "mittendrin-troisdorf" in {o.id for o in new.situation_offers(sid)}}
+    assert listing and listing != set(new.taxonomy.situations)
+    assert affected_situations(old, new, affected_entries(old, new)) == listing
+    # an offer that stops matching: the situation it left is rendered again too
+    f = content / "offers" / "mittendrin-troisdorf.yaml"
+    f.write_text(f.read_text("utf-8").replace("topics: [einsamkeit, begegnung, mentoring, ehrenamt]",
+                                              "topics: [ehrenamt]"), "utf-8")
+    after = directory(content)
+    assert "viel-allein" in affected_situations(new, after, affected_entries(new, after))
+    assert "mittendrin-troisdorf" not in {o.id for o in after.situation_offers("viel-allein")}
 
 
 def test_moving_an_event_reaches_the_old_and_the_new_place(tmp_path):

@@ -31,7 +31,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..model.changes import affected_entries, affected_terms, calendar_events, changed_entries
+from ..model.changes import affected_entries, affected_situations, affected_terms, calendar_events, changed_entries
 from ..model.check import LoadCache
 from ..model.layout import ENTRY_KINDS, entries_of
 
@@ -66,6 +66,7 @@ class Preview:
         self.terms: set = set()  # term pages to render again
         self.calendar_terms: set = set()  # term calendars to render again
         self.calendar_events: set = set()
+        self.situations: set = set()  # life situations whose finder pages to render again
         self.setup_key = None  # mkdocs.yml and templates, as last built
 
     @staticmethod
@@ -97,9 +98,10 @@ class Preview:
             self.setup_key = key
         self.affected = affected_entries(old, directory)
         self.changed = changed_entries(old, directory)
-        self.terms, self.calendar_terms, self.calendar_events = set(), set(), set()
+        self.terms, self.calendar_terms, self.calendar_events, self.situations = set(), set(), set(), set()
         if self.affected is not None:
             self.terms = affected_terms(old, directory, self.affected)
+            self.situations = affected_situations(old, directory, self.affected)
             self.calendar_events = calendar_events(old, directory, self.changed)
             self.calendar_terms = affected_terms(old, directory, {("event", e) for e in self.calendar_events})
         self.removed_pages = []
@@ -118,14 +120,14 @@ class Preview:
             return (spec.kind, spec.ident) in self.affected
         if spec.kind == "term":
             return (spec.vocab, spec.ident) in self.terms
+        if spec.kind == "situation":
+            return spec.ident in self.situations
         if spec.kind == "calendar":
             return (spec.vocab, spec.ident) in self.calendar_terms if spec.vocab else bool(self.calendar_events)
         return bool({
             "terms": kinds & {"offer", "event"},
             "az": kinds & {"offer"},
             "archive": kinds & {"offer", "event"},
-            "finder": kinds & {"offer", "event"},
-            "situation": kinds & {"offer", "event"},
             "contacts": kinds & {"contact"},
             "places": kinds & {"place"},
         }.get(spec.kind, False))

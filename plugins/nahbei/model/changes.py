@@ -95,6 +95,21 @@ def affected_terms(old: Directory, new: Directory, affected: set[tuple[str, str]
     return out
 
 
+def affected_situations(old: Directory, new: Directory, affected: set[tuple[str, str]]) -> set[str]:
+    """Life situations whose finder pages list an affected offer or event, before
+    or after the change (their cards and dates show it, or it comes or goes)."""
+    out = set()
+    for sid in new.taxonomy.situations:
+        listed = set()
+        for d in (old, new):
+            if sid in d.taxonomy.situations:
+                listed.update(("offer", o.id) for o in d.situation_offers(sid))
+                listed.update(("event", e.id) for e in d.situation_events(sid))
+        if not listed.isdisjoint(affected):
+            out.add(sid)
+    return out
+
+
 def calendar_events(old: Directory, new: Directory, changed: set[tuple[str, str]]) -> set[str]:
     """Events whose line in a calendar changes: the event itself, an event at a
     changed place (its name and town are shown), and an event of a changed
