@@ -1,4 +1,28 @@
 """Fixtures every test module can use without importing them."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 # the session-wide Chromium (``browser``) and its helpers' fixtures
 pytest_plugins = ["tests.support.browser"]
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example site as `mkdocs build --strict` writes it, once per test
+    process (the browser tests share one xdist worker): "today" 2026-11-22
+    (SOURCE_DATE_EPOCH) and mkdocs.yml's own site_url. Tests only read it."""
+    out = tmp_path_factory.mktemp("example-site") / "site"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795305600", "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("NAHBEI_SITE_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out

@@ -5,8 +5,6 @@ violation on its pages, light and dark, at 320 px, and none scrolls sideways.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,8 +18,6 @@ from tests.support.server import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-REPO = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795305600", "NO_MKDOCS_2_WARNING": "1"}
 
 PAGES = {
     "finder": "/worum-geht-es/",
@@ -33,12 +29,8 @@ ACTIVE_HREF = "() => document.activeElement && document.activeElement.getAttribu
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("finder-browser-site") / "site"
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                          cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    with serve_directory(out) as base:
+def base_url(example_site):
+    with serve_directory(example_site) as base:
         yield base
 
 

@@ -8,9 +8,7 @@ page without site chrome.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -35,8 +33,6 @@ from tests.support.server import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-REPO = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795305600", "NO_MKDOCS_2_WARNING": "1"}
 
 PAGES = {
     "home": "/",
@@ -84,12 +80,8 @@ READY = {"search": "nahbei-search-page pagefind-filter-pane label.pf-filter-chec
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser-site") / "site"
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                          cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    with serve_directory(out) as base:
+def base_url(example_site):
+    with serve_directory(example_site) as base:
         yield base
 
 
