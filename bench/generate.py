@@ -614,6 +614,8 @@ class Generator:
                 for field_ in ("label", "phrase", "description", "icon"):
                     if term.get(field_):
                         out.append(f"    {field_}: {q(term[field_])}")
+                if term.get("everyone"):  # a group like "Alle": counts for every group in the finder
+                    out.append("    everyone: true")
         out += ["", "regions:"]
         counties = []
         for t in towns:
