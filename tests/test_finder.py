@@ -231,11 +231,8 @@ def test_example_situations_lead_to_the_seed_offers(example, situation, offers):
 # -- the built site -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("finder-site") / "site"
-    proc = mkdocs_build(REPO / "mkdocs.yml", out, cwd=REPO)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
+def site(example_site) -> Path:
+    return example_site  # tests/conftest.py: built once per test process
 
 
 def after(el):
