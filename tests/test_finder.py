@@ -198,7 +198,7 @@ def test_situation_events_and_their_next_dates():
     assert ids(d.situation_events("geld")) == ["sprechstunde", "vorbei", "vortrag"]
     assert ids(d.situation_events("geld", "familien")) == ["vortrag"]
     assert ids(d.situation_events("alt")) == ["turnier"]
-    dates = d.situation_occurrences("geld", TODAY, date(2026, 12, 31))
+    dates = d.occurrences(TODAY, date(2026, 12, 31), d.situation_events("geld"))
     assert [o.event_id for o in dates] == ["sprechstunde", "vortrag"]
 
 

@@ -411,7 +411,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                             self.urls, versions=self.root, lang=self.lang, site_name=config.site_name, only=only)
             if self.config.qr_codes:  # a new entry's code (an old one's address has not changed)
                 qrcodes.write(self.directory, config.site_dir, self.urls, config.site_url,
-                              only=set(self.preview.changed))
+                              only=self.preview.changed)
             return
         if not written_by_child:
             self._write_outputs(config)

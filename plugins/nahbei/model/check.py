@@ -187,7 +187,6 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
         if r.ok and r.data is not None:
             problems.extend(cross.run(r))
 
-    problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
     directory = None
     if not any(p.severity == ERROR for p in problems):
         directory = build_directory(by_kind, today, tz, reuse=cache.model if cache is not None else None,
@@ -195,7 +194,7 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
         tax_rec = by_kind["taxonomy"].get("taxonomy")
         if tax_rec is not None:  # what a life situation leads to needs the built directory
             problems.extend(situation_problems(directory, tax_rec))
-            problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
+    problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
     return Result(problems, directory, len(records), by_kind)
 
 

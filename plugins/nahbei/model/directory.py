@@ -555,16 +555,13 @@ class Directory:
         ids = m.for_group(lambda eid: self.event_terms(eid)["target_groups"], m.event_ids(situation_id), target_group)
         return tuple(self.events[eid] for eid in ids)
 
-    def situation_occurrences(self, situation_id: str, start: date, end: date,
-                              target_group: str | None = None) -> list[Occurrence]:
-        """The dates of ``situation_events`` within [start, end], in time order."""
-        return self.occurrences(start, end, self.situation_events(situation_id, target_group))
-
     def situation_groups(self, situation_id: str) -> tuple[str, ...]:
         """The target groups (taxonomy order) for which the situation leads to an
-        offer; not a group for everyone (its offers are in every group's)."""
-        return tuple(g for g, term in self.taxonomy.target_groups.items()
-                     if not term.everyone and self.situation_offers(situation_id, g))
+        offer; not a group for everyone (its offers are in every group's). Computed
+        once: the plan and each of the situation's pages ask."""
+        return self._situation_matches().once("groups", situation_id, lambda s: tuple(
+            g for g, term in self.taxonomy.target_groups.items()
+            if not term.everyone and self.situation_offers(s.id, g)))
 
     # -- queries -----------------------------------------------------------
 

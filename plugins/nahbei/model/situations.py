@@ -56,26 +56,35 @@ class SituationMatches:
 
     def __init__(self, directory):
         self.d = directory
-        self._offers: dict[str, tuple[str, ...]] = {}
-        self._events: dict[str, tuple[str, ...]] = {}
+        self._found: dict[tuple[str, str], tuple] = {}  # (what, situation id) -> its result
+
+    def once(self, what: str, sid: str, compute):
+        """``compute(situation)``, kept per ``what`` ("offers", "events", "groups") and situation."""
+        key = (what, sid)
+        if key not in self._found:
+            self._found[key] = compute(self.d.taxonomy.situations[sid])
+        return self._found[key]
 
     def _terms(self, vocab: str, ids) -> set[str]:
         tax = self.d.taxonomy
         return {x for tid in ids for x in tax.with_descendants(vocab, tid)}
 
-    def offer_ids(self, sid: str) -> tuple[str, ...]:
-        """The current offers the situation leads to, in the directory's order."""
-        found = self._offers.get(sid)
-        if found is None:
-            found = self._offers[sid] = self._match_offers(self.d.taxonomy.situations[sid])
-        return found
-
-    def _match_offers(self, s: Situation) -> tuple[str, ...]:
-        d = self.d
+    def _listed(self, s: Situation, by_term) -> set[str]:
+        """What ``by_term`` ({(vocab, term): ids}) lists under the situation's topics
+        and target groups or narrower ones."""
         hits: set[str] = set()
         for vocab, ids in (("topics", s.topics), ("target_groups", s.target_groups)):
             for tid in self._terms(vocab, ids):
-                hits.update(d.offers_by_term.get((vocab, tid), ()))
+                hits.update(by_term.get((vocab, tid), ()))
+        return hits
+
+    def offer_ids(self, sid: str) -> tuple[str, ...]:
+        """The current offers the situation leads to, in the directory's order."""
+        return self.once("offers", sid, self._match_offers)
+
+    def _match_offers(self, s: Situation) -> tuple[str, ...]:
+        d = self.d
+        hits = self._listed(s, d.offers_by_term)
         pattern = keyword_pattern(s.keywords)
         out = []
         for oid, offer in d.offers.items():
@@ -87,17 +96,11 @@ class SituationMatches:
 
     def event_ids(self, sid: str) -> tuple[str, ...]:
         """The events the situation leads to (any date), in the directory's order."""
-        found = self._events.get(sid)
-        if found is None:
-            found = self._events[sid] = self._match_events(self.d.taxonomy.situations[sid])
-        return found
+        return self.once("events", sid, self._match_events)
 
     def _match_events(self, s: Situation) -> tuple[str, ...]:
         d = self.d
-        hits: set[str] = set()
-        for vocab, ids in (("topics", s.topics), ("target_groups", s.target_groups)):
-            for tid in self._terms(vocab, ids):
-                hits.update(d.events_by_term.get((vocab, tid), ()))
+        hits = self._listed(s, d.events_by_term)
         for oid in self.offer_ids(s.id):
             hits.update(d.events_by_offer.get(oid, ()))
         pattern = keyword_pattern(s.keywords)
