@@ -45,9 +45,7 @@ class FinderPages(Parts):
             "finder_url": situation_path(self.urls),
             "groups": groups,
             "sections": sections,
-            "offer_count": len(offers),
             "events": [self.occurrence(o) for o in occ[: self.home_events]],
-            "more_events": len(occ) > self.home_events,
             "calendar": calendar_path(self.urls),
             "more": more,
         }
