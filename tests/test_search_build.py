@@ -355,7 +355,14 @@ def test_header_search_replaces_material_search(site):
         assert "nb-search-settings" not in html and "settings.json" not in html, path
         assert "<pagefind-" not in header_html, path
         # menu and magnify icons from the sprite, none inline in the header
-        menu = header.find("label", **{"for": "__drawer"})
+        # the menu button: the drawer's label, on entry pages (no navigation
+        # sidebar) a link to the footer's list of pages
+        menu = header.find("label", **{"for": "__drawer"}) or header.find("a", class_="nb-menu")
+        assert menu is not None, path
+        if path.startswith(("angebote/", "orte/")):
+            assert menu.tag == "a" and menu.get("href") == "#nb-pages", path
+            assert doc.html.find(id="nb-pages").tag == "nav", path
+            assert not doc.html.find_all(class_="md-sidebar"), path
         for button, ident in ((menu, "nb-material-menu"), (link, "nb-material-magnify")):
             use = button.find("use")
             assert use is not None and use.get("xlink:href").endswith(f"assets/nahbei/icons.svg#{ident}"), (path, ident)

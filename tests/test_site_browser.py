@@ -234,7 +234,7 @@ def test_stored_palette_applies_before_the_theme_script(browser, base_url):
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
 
 
-PRINT_HIDDEN = (".md-header", ".md-footer", ".md-sidebar--primary", ".nb-change", ".nb-route")
+PRINT_HIDDEN = (".md-header", ".md-footer", ".nb-change", ".nb-route")  # entry pages have no sidebar
 
 
 def test_offer_prints_as_one_page_handout(browser, base_url):
