@@ -830,6 +830,13 @@ def variant_site(tmp_path_factory) -> Path:
         "name: 'Treff \"Kaffee & Kuchen\" für 5 < 6 Leute'")
     offer.write_text(text, "utf-8")
     mark_reviewed(offer, "2026-11-01")  # a real entry: its name goes into JSON-LD too
+    # a second weekly slot of consultation hours at one place (published as events)
+    thinka = root / "content" / "offers" / "thinka-soemmerda.yaml"
+    text = thinka.read_text("utf-8")
+    slot = '        - days: [di]\n          opens: "10:00"\n          closes: "12:00"\n'
+    assert text.count(slot) == 1
+    thinka.write_text(text.replace(slot, slot + '        - days: [fr]\n          opens: "14:00"\n'
+                                   '          closes: "16:30"\n'), "utf-8")
     (root / "overrides" / "nahbei").mkdir(parents=True, exist_ok=True)
     (root / "overrides" / "nahbei" / "place.html").write_text(
         '{% extends "nahbei/base.html" %}{% block body %}<p id="override">Eigene Vorlage: {{ view.name }}</p>{% endblock %}',
@@ -850,6 +857,38 @@ def test_titles_and_texts_are_escaped(variant_site):
     assert "5 < 6" not in raw  # always written as 5 &lt; 6
     assert doc.find("article").has("data-pagefind-body")
     assert json.loads(doc.find("script", type="application/ld+json").text)["name"] == name
+    errors = run_vnu(f)
+    assert not errors, format_vnu(errors)
+
+
+def test_consultation_hours_at_one_place_have_one_heading(variant_site):
+    """Two weekly series at one place (WCAG 2.4.6, 2.4.4): one heading for the
+    place, its next dates merged in order, one download per series, each link
+    named by its days and hours."""
+    f = variant_site / "angebote" / "thinka-soemmerda" / "index.html"
+    art = parse_html(f).find("article")
+    h2 = art.find("h2", id="termine")
+    siblings = [c for c in h2.parent.children if not isinstance(c, str)]
+    section = []
+    for el in siblings[siblings.index(h2) + 1:]:
+        if el.tag == "h2" or "nb-more" in el.classes:
+            break
+        section.append(el)
+    headings = [el.text for el in section if el.tag == "h3"]
+    assert headings.count("Außensprechstunde Buttstädt") == 1, headings
+    assert len(headings) == len(set(headings)), headings
+    at = next(i for i, el in enumerate(section) if el.tag == "h3" and el.text == "Außensprechstunde Buttstädt")
+    dates = [t.get("datetime") for t in section[at + 1].find_all("time")]
+    assert len(dates) == 3 and dates == sorted(dates), dates
+    assert {d[11:16] for d in dates} == {"10:00", "14:00"}, dates  # Tuesdays and Fridays
+    links = [a for el in section[at + 2:at + 4] for a in el.find_all("a", class_="nb-ics")]
+    assert [a.get("href").rsplit("/", 1)[1] for a in links] == [
+        "thinka-soemmerda--aussensprechstunde-buttstaedt-1.ics", "thinka-soemmerda--aussensprechstunde-buttstaedt-2.ics"]
+    assert [a.text for a in links] == [
+        "„Außensprechstunde Buttstädt, Di 10–12 Uhr“ in den eigenen Kalender übernehmen (.ics-Datei)",
+        "„Außensprechstunde Buttstädt, Fr 14–16:30 Uhr“ in den eigenen Kalender übernehmen (.ics-Datei)"]
+    for a in links:
+        assert (f.parent / a.get("href")).resolve().is_file()
     errors = run_vnu(f)
     assert not errors, format_vnu(errors)
 

@@ -28,17 +28,37 @@ class EntryPages(Parts):
                        caption=self.site.t("ui.hours.caption", place=f"{label}: {ref['name']}" if label else ref["name"]))
             places.append(ref)
         events = []
+        # consultation hours: one heading per place ("Außensprechstunde Buttstädt",
+        # not the offer's name again), its next dates merged over its weekly
+        # series, one download per series named by its days and hours
+        hours_at: dict[str, dict] = {}
         for eid in self.d.events_by_offer.get(o.id, ()):
             e = self.d.events[eid]
             dates = self.next_dates(e, 3)
             if not dates:
                 continue
-            title = e.title
+            ics = self.site.feed("event", eid)
             if e.derived_from and e.place in self.d.places:
-                title = self.d.places[e.place].name  # "Außensprechstunde Buttstädt", not the offer's name again
-            events.append({"title": title, "url": self.event_url(e), "derived": bool(e.derived_from),
+                name = self.d.places[e.place].name
+                group = hours_at.get(e.place)
+                if group is None:
+                    group = hours_at[e.place] = {"title": name, "url": None, "derived": True, "next": [],
+                                                 "downloads": []}
+                    events.append(group)
+                group["next"].extend(dates)
+                slot = (f"{fmt.days_label(e.recurrence.weekly_days(e.start), self.lang)} "
+                        f"{fmt.time_range(f'{e.start:%H:%M}', f'{e.end:%H:%M}' if e.end else None, self.lang)}")
+                group["downloads"].append((ics, f"{name}, {slot}"))
+                continue
+            events.append({"title": e.title, "url": self.event_url(e), "derived": False,
                            "dates": [self.occurrence(x, event=False) for x in dates],
-                           "ics": self.site.feed("event", eid), "first": dates[0].start})
+                           "downloads": [(ics, e.title)] if ics else [], "first": dates[0].start})
+        for group in hours_at.values():
+            merged = sorted(group.pop("next"), key=lambda x: fmt.iso(x.start))[:3]
+            group["dates"] = [self.occurrence(x, event=False) for x in merged]
+            group["first"] = merged[0].start
+            if len(group["downloads"]) == 1:  # one series: the place's name says which
+                group["downloads"] = [(group["downloads"][0][0], group["title"])]
         events.sort(key=lambda x: fmt.iso(x["first"]))
         funding = o.get("funding")
         return {
