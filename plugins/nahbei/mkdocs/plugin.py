@@ -177,16 +177,18 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if not self.config.enabled:
             return files
         # the last build's pages, nav, views and templates go (see the freeze below)
-        self.nav = self.views = self.site = self.frames = self._source = None
+        self.nav = self.views = self.site = self.frames = self._source = self.directory = None
+        if self.serving:
+            # What the last rebuild froze (its template environment is frozen with
+            # the model, and holds that build's views) is garbage now: frozen, its
+            # cycles would never go, and a long preview would keep more and more.
+            # Collected (when they may have grown) before the new model exists: the
+            # collector then scans one model (the preview's last one), not two.
+            gcpolicy.release_previous_build()
         self.directory = self._check()
         # The model lives for the whole build: Python's cycle collector need not
         # scan its ~10^6 objects again at every full collection (0.3 s each on
         # 10,000 entries), and a forked child (prefetch) does not copy their pages.
-        if self.serving:
-            # What the last rebuild froze (its template environment is frozen with
-            # the model, and holds that build's views) is garbage now: frozen, it
-            # would never go, and every rebuild of a long preview would keep one more.
-            gcpolicy.release_previous_build()
         gcpolicy.keep_for_build()
         if self.preview:
             self.preview.compare(self.directory, self.urls, config)
