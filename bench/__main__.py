@@ -197,6 +197,7 @@ def build_site(n: int, content: Path, with_pagefind_fallback: bool = True) -> di
     if build.data["calls"].get("pagefind"):
         res["pagefind_in_build"] = times["pagefind"]
         res["pagefind_cpu"] = times.get("pagefind process CPU")
+        res["pagefind_rss"] = times.get("pagefind process peak RSS")
     elif with_pagefind_fallback and importlib.util.find_spec("pagefind_bin"):
         res["pagefind"] = run_stage("pagefind", [site], folder / "pagefind.log")
     else:
@@ -406,7 +407,8 @@ def main(argv=None) -> int:
     if site.get("pagefind_in_build") is not None:
         cpu = site.get("pagefind_cpu")
         row("Pagefind (inside the build: the wait at its end" + (f"; its process {cpu:.1f} s CPU, "
-            "mostly while pages were written" if cpu else "") + ")", secs(site["pagefind_in_build"]))
+            "mostly while pages were written" if cpu else "") + ")", secs(site["pagefind_in_build"]),
+            mb(site.get("pagefind_rss")) if site.get("pagefind_rss") else "")
     elif site["pagefind"] is not None:
         p = site["pagefind"]
         row("Pagefind (run after the build)", secs(p.data["seconds"]) if p.ok else p.note, mb(p.rss))
@@ -427,6 +429,10 @@ def main(argv=None) -> int:
         row("total wall time (validation process only: no site build)", secs(check_par.wall))
     peak = max([s.rss for s in procs + [check_par] if s.ok] or [0])
     row("peak memory (max RSS of one stage process)", mb(peak))
+    if build is not None and build.ok and build.data.get("self_rss"):
+        pf = f" / {mb(site['pagefind_rss'])}" if site.get("pagefind_rss") else ""
+        row("  of which: the mkdocs build process" + (" / its Pagefind process (writing the bundle)" if pf else ""),
+            f"{mb(build.data['self_rss'])}{pf}")
     html = None
     if site.get("site"):
         size, files = site_size(site["site"])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -102,6 +103,7 @@ def _instrument_build() -> dict:
         def timed_wait(self):
             result = timed("pagefind", index_wait)(self)
             TIMES["pagefind process CPU"] += result.cpu_seconds or 0.0
+            TIMES["pagefind process peak RSS"] = max(TIMES["pagefind process peak RSS"], result.peak_rss or 0)
             return result
 
         indexer.LiveIndex.wait = timed_wait
@@ -145,7 +147,9 @@ def stage_build(config_file: str, site_dir: str | None = None) -> dict:
     hooks: dict = {}
     seconds = _mkdocs_build(config_file, hooks, site_dir)
     return {"seconds": seconds, "found": found, "times": dict(TIMES), "calls": dict(CALLS),
-            "hooks": {k: sorted(v) for k, v in hooks.items()}}
+            "hooks": {k: sorted(v) for k, v in hooks.items()},
+            # this process alone (the mkdocs build); the stage's RSS also counts Pagefind's process
+            "self_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
 def stage_feeds(content: str, site_dir: str, site_url: str) -> dict:

@@ -599,6 +599,9 @@ def test_live_index_takes_answers_as_they_come_and_is_reproducible(tmp_path):
             live.add(url, html)
         result = live.finish(out)
         assert result.pages == live.answered == 300 and result.languages == 1
+        # the process's own figures, read before it stopped (Linux /proc)
+        assert result.cpu_seconds is not None and result.cpu_seconds >= 0
+        assert result.peak_rss is not None and 1 << 20 < result.peak_rss < 1 << 32
         assert live._service.answers == 302  # the index, the pages, the bundle
         assert live._service._backend.returncode is not None and live._loop.is_closed()  # all stopped
         return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*")

@@ -308,6 +308,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             raise PluginError(f"nahbei/search: {exc}") from exc
         self.last_index = result
         cpu = f", Pagefind-Prozess {result.cpu_seconds:.1f} s CPU" if result.cpu_seconds is not None else ""
+        if result.peak_rss is not None:
+            cpu += f", höchstens {result.peak_rss / 2**20:.0f} MiB Speicher"
         log.info(f"Pagefind: {result.pages} Seiten, {result.words} Wörter, {len(self.filter_names)} Filter "
                  f"in {result.seconds:.1f} s (Warten am Ende; {self.behind} Seiten standen da noch aus{cpu})")
         if self.whole_pages:
