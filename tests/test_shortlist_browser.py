@@ -164,10 +164,39 @@ def test_search_results_have_a_keep_button(browser, base_url):
         assert button.get_attribute("aria-pressed") == "true"
 
 
+# Where the content after the heading starts, recorded when parsing ends: deferred
+# scripts (shortlist.js) run after that (readyState "interactive"), before DOMContentLoaded.
+BEFORE_SCRIPTS = """document.addEventListener('readystatechange', () => {
+  if (document.readyState !== 'interactive') return;
+  const slot = document.querySelector('article [data-nb-keep-slot]');
+  const after = (slot || document.querySelector('article h1')).nextElementSibling;
+  window.nbBefore = after ? after.getBoundingClientRect().top + scrollY : null;
+});"""
+
+
+@pytest.mark.parametrize("width", [320, 412, 1280])
+def test_the_merken_box_moves_nothing(browser, base_url, width):
+    """The box fills a slot whose room the stylesheet keeps from the first
+    paint: the content after the heading stays where it was (no layout shift,
+    Lighthouse's CLS), on one-row and two-row widths."""
+    with open_page(browser, base_url, width=width) as page:
+        page.add_init_script(BEFORE_SCRIPTS)
+        for path in (OFFER, EVENT, PLACE):
+            page.goto(base_url + path)
+            page.locator("article button[data-nb-keep]").wait_for()
+            before = page.evaluate("window.nbBefore")
+            after = page.evaluate("""() => document.querySelector('article [data-nb-keep-slot]')
+                .nextElementSibling.getBoundingClientRect().top + scrollY""")
+            assert before is not None and abs(after - before) <= 1, (path, width, before, after)
+            slot = page.locator("article [data-nb-keep-slot]")
+            assert slot.locator("button[data-nb-keep]").count() == 1  # the box is the slot itself
+
+
 def test_without_javascript_no_button_and_a_note(browser, base_url):
     with open_page(browser, base_url, java_script_enabled=False) as page:
         page.goto(base_url + OFFER)
         assert page.locator("button[data-nb-keep]").count() == 0
+        assert page.locator("article [data-nb-keep-slot]").bounding_box() is None  # takes no room
         page.goto(base_url + "/merkzettel/")
         assert page.locator(".nb-shortlist-nojs").is_visible()
         assert not page.locator("[data-nb-shortlist]").is_visible()

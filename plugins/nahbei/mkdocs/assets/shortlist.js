@@ -153,7 +153,9 @@
     var item = entryOf(location.href);
     if (!heading || !item || !article.classList.contains("nb-page--" + item.k)) return;
     var name = headingName(heading);
-    var box = el("div", "nb-keep");
+    // the page's own slot after the heading (its room is kept by the stylesheet), else a new box
+    var slot = article.querySelector("[data-nb-keep-slot]");
+    var box = slot || el("div", "nb-keep");
     box.append(keepButton(item, name, false));
     var view = el("a", "nb-keep__view");
     view.href = PAGE.href;
@@ -166,7 +168,7 @@
     status.setAttribute("role", "status");
     status.setAttribute("data-nb-keep-status", "");
     box.append(status);
-    heading.after(box);
+    if (!slot) heading.after(box);
     syncButtons();
   }
 

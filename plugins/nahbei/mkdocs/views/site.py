@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from ... import formatting as fmt
 from ...i18n import t
+from ...qrcodes import SHORTLIST_KINDS
 from ...urls import Urls
 from ..pages import calendar_path, subscribe_help_path
 
@@ -32,6 +33,8 @@ class Site:
     today: date | None = None
     feeds: dict | None = None  # nahbei.feeds catalog; None: link every feed path
     extra: dict = field(default_factory=dict)
+    #: the kinds of entry page with a "Merken" box (shortlist.js)
+    shortlist_kinds = SHORTLIST_KINDS
 
     def t(self, key: str, **params) -> str:
         return t(key, self.lang, **params)
