@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_day_names
+from babel.numbers import format_decimal
 
 from .i18n import DEFAULT_LANG, t
 from .model.clock import DEFAULT_COUNTRY
@@ -22,7 +23,7 @@ from .model.recurrence import WEEKDAYS
 __all__ = [
     "Phone", "address_lines", "address_one_line", "age_label", "day_label", "days_label",
     "format_date_long", "format_day", "format_time", "hours_rows", "hours_summary",
-    "language_code", "language_name", "occurrence_label", "phone", "route_url", "time_range",
+    "language_code", "language_name", "number", "occurrence_label", "phone", "route_url", "time_range",
 ]
 
 
@@ -64,6 +65,11 @@ def days_label(days, lang: str = "de", width: str = "short") -> str:
     if width == "wide" and len(parts) > 1:
         return ", ".join(parts[:-1]) + f" {t('ui.time.and', lang)} " + parts[-1]
     return ", ".join(parts)
+
+
+def number(n: int | float, lang: str = "de") -> str:
+    """12345 -> '12.345' (German), '12,345' (English)."""
+    return format_decimal(n, locale=lang)
 
 
 def format_time(hhmm: str, lang: str = "de") -> str:

@@ -6,6 +6,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from ..model.clock import DEFAULT_COUNTRY, DEFAULT_TZ
+from ..sitesize import GITHUB_PAGES_MB
 
 
 class LegalConfig(Config):
@@ -73,4 +74,8 @@ class DirectoryConfig(Config):
     # From this many framed pages on, `mkdocs build` renders a share of them in a
     # second process (nahbei.mkdocs.prefetch; NAHBEI_WORKERS=1 switches it off).
     parallel_min_pages = c.Type(int, default=400)
+    # The finished site (Pagefind's bundle included) may be at most this many MB:
+    # a larger one stops the build, so nothing is published and the old site stays
+    # online. GitHub Pages' limit is 1 GB; 0: no limit (another host).
+    max_site_mb = c.Type((int, float), default=GITHUB_PAGES_MB)
     legal = c.SubConfig(LegalConfig)

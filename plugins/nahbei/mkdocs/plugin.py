@@ -28,6 +28,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from .. import formatting as fmt
 from .. import gcpolicy, opendata, parallel, qrcodes
 from ..feeds import feed_catalog, write_feeds
 from ..i18n import t
@@ -35,6 +36,7 @@ from ..model.check import check
 from ..model.clock import today as clock_today
 from ..model.layout import FOLDERS, VOCABULARIES, entries_of
 from ..model.schemas import Schemas
+from ..sitesize import site_size
 from ..urls import Urls
 from . import shortlist
 from .config import DirectoryConfig
@@ -390,7 +392,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.folders.stop()
         parallel.stay_alone(None)
 
-    def on_post_build(self, *, config):
+    def _on_post_build_outputs(self, *, config):
         self.folders.stop()
         self.first_framed = None
         # the second process wrote feeds and open data before its pages (prefetch.py)
@@ -422,6 +424,22 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return
         if not written_by_child:
             self._write_outputs(config)
+
+    @event_priority(-200)  # last: after Pagefind has written its bundle (nahbei/search waits at -100)
+    def _on_post_build_size(self, *, config):
+        """Stop the build when the site is too large to publish (max_site_mb)."""
+        if not self.config.enabled or self.serving or not self.config.max_site_mb:
+            return
+        size, files = site_size(config.site_dir)
+        limit = self.config.max_site_mb * 10**6
+        params = {"size": f"{fmt.number(round(size / 10**6), self.lang)} MB", "files": fmt.number(files, self.lang),
+                  "limit": f"{fmt.number(self.config.max_site_mb, self.lang)} MB"}
+        if size > limit:
+            raise PluginError(t("ui.build.site_too_large", self.lang, **params))
+        if size > 0.9 * limit:
+            log.info(t("ui.build.site_near_limit", self.lang, **params))
+
+    on_post_build = CombinedEvent(_on_post_build_outputs, _on_post_build_size)
 
     def _write_outputs(self, config) -> None:
         """Open data (api/), the iCalendar feeds and the pages' QR codes: they
