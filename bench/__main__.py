@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from nahbei.sitesize import site_size  # the build's own count (max_site_mb)
+
 from . import baseline, url_segments
 from . import lighthouse as lh
 from .generate import SEED, TODAY, generate
@@ -143,15 +145,6 @@ def site_config(folder: Path) -> tuple[Path | None, str]:
 
 def offer_segment() -> str:
     return url_segments()["offer"]
-
-
-def site_size(site: Path) -> tuple[int, int]:
-    total = files = 0
-    for dirpath, _, names in os.walk(site):
-        for name in names:
-            total += os.path.getsize(os.path.join(dirpath, name))
-            files += 1
-    return total, files
 
 
 def entry_page_bytes(site: Path, segment: str) -> int | None:

@@ -34,7 +34,7 @@ from ..feeds import feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
 from ..model.clock import today as clock_today
-from ..model.layout import FOLDERS, VOCABULARIES, entries_of
+from ..model.layout import ENTRY_KINDS, FOLDERS, VOCABULARIES, entries_of
 from ..model.schemas import Schemas
 from ..sitesize import site_size
 from ..urls import Urls
@@ -56,7 +56,6 @@ HOME_TEMPLATE = "nahbei/home.html"
 # this template hands the page to it, which renders page.meta's real template.
 FRAMED_TEMPLATE = "nahbei/framed.html"
 CONTENT_ANCHOR = "inhalt"
-ENTRY_KINDS = ("offer", "event", "contact", "place")
 ENTRY_HIDE = ["toc", "navigation"]
 
 
