@@ -222,7 +222,7 @@ def test_preview_serves_a_changed_entry_and_its_neighbours_and_keeps_the_rest(pr
         copy.write_text(text.replace("id: im-netzwerk-kennenlerntreffen", "id: im-netzwerk-zweites-treffen"), "utf-8")
         server.wait_for_text("veranstaltungen/im-netzwerk-zweites-treffen/", "<h1", 120)
         server.wait_for_text("kalender/termine/im-netzwerk-zweites-treffen.ics", "BEGIN:VCALENDAR", 30)
-        server.wait_for_text("veranstaltungen/im-netzwerk-zweites-treffen/qr.svg", "<svg", 30)  # for the handout
+        server.wait_for_text("veranstaltungen/im-netzwerk-zweites-treffen/", "data-nb-qr=", 30)  # for the handout
     finally:
         server.stop()
 

@@ -94,7 +94,7 @@ def shown(page) -> list[dict]:
         href: li.querySelector('h2 a') ? li.querySelector('h2 a').getAttribute('href') : null,
         kind: li.querySelector('.nb-shortlist__kind').textContent.trim(),
         text: li.innerText,
-        qr: !!li.querySelector('img.nb-shortlist__qr'),
+        qr: !!li.querySelector('svg.nb-shortlist__qr[role="img"][aria-label]'),
     }))""")
 
 
@@ -233,7 +233,8 @@ def _tool(name):
 def test_handout_prints_whole_entries_with_qr_codes_that_read_back(browser, base_url, site, tmp_path):
     entries = entries_with_pages(site)
     assert len(entries) >= 12  # enough for several A4 pages
-    with_code = [e for e in entries if (site / public_url(e)[len(PUBLIC):] / "qr.svg").is_file()]
+    with_code = [e for e in entries
+                 if "data-nb-qr=" in (site / public_url(e)[len(PUBLIC):] / "index.html").read_text("utf-8")]
     assert 0 < len(with_code) < len(entries)
     printed_at = datetime(2026, 12, 6, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
     with open_page(browser, base_url) as page:

@@ -24,6 +24,7 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
 
 from tests.support.content import drop_example, mark_reviewed
 from tests.support.htmlcheck import format_vnu, parse_html, run_vnu
+from tests.support.qr import read_code
 
 REPO = Path(__file__).resolve().parents[1]
 EPOCH = "1795305600"  # 2026-11-22 00:00 UTC
@@ -921,20 +922,26 @@ def test_serve_watches_content_and_schemas():
 
 # -- the Merkzettel: its page, its script, the QR codes (the browser side: test_shortlist_browser.py)
 
-def test_entry_pages_of_the_shortlist_kinds_have_a_qr_code(site):
+def test_entry_pages_of_the_shortlist_kinds_carry_a_qr_code_of_their_address(site):
     # none for the ended offer and the past event: nobody is sent there
     without = {"angebote/sozialplanung-dorsten-innenstadt", "veranstaltungen/sozialregionalkonferenz-doebeln-2018"}
-    for folder in ("angebote", "veranstaltungen", "orte"):
+    read = 0
+    for folder in ("angebote", "veranstaltungen", "orte", "kontakte"):
         pages = sorted((site / folder).glob("*/index.html"))
         assert pages
         for p in pages:
-            svg = p.parent / "qr.svg"
-            if p.parent.relative_to(site).as_posix() in without:
-                assert not svg.exists()
+            html = parse_html(p)
+            coded = html.find_all(**{"data-nb-qr": True})
+            if folder == "kontakte" or p.parent.relative_to(site).as_posix() in without:
+                assert not coded, p
                 continue
-            assert svg.is_file(), svg
-            assert svg.read_bytes().startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
-    assert not list((site / "kontakte").glob("*/qr.svg"))
+            assert len(coded) == 1 and "nb-keep" in coded[0].classes, p
+            canonical = html.find("link", rel="canonical")["href"]
+            assert canonical.startswith("https://nahbei.example.org/")
+            assert read_code(coded[0]["data-nb-qr"]) == canonical, p
+            read += 1
+    assert read >= 10  # offers, events and places of the example
+    assert not list(site.rglob("qr.svg"))  # the codes travel in the pages, no file each
 
 
 def test_shortlist_script_carries_the_site_texts_and_every_page_loads_it(site):
@@ -942,7 +949,7 @@ def test_shortlist_script_carries_the_site_texts_and_every_page_loads_it(site):
     head, _, rest = source.partition(";\n")
     assert head.startswith("var nahbeiShortlistConfig = ")
     settings = json.loads(head.split("=", 1)[1])
-    assert settings["page"] == "merkzettel/" and settings["qr"] == "qr.svg" and settings["lang"] == "de"
+    assert settings["page"] == "merkzettel/" and settings["qr"] is True and settings["lang"] == "de"
     assert settings["segments"] == {"offer": "angebote", "event": "veranstaltungen", "place": "orte"}
     assert settings["texts"]["keep"] == "Merken"
     assert "localStorage" in rest and "document.cookie" not in rest

@@ -57,8 +57,8 @@ class DirectoryConfig(Config):
     next_dates = c.Type(int, default=6)  # next dates listed on an event or offer page
     # Write the iCalendar feeds (nahbei.feeds) after the build; pages link only feeds that exist
     feeds = c.Type(bool, default=True)
-    # QR codes of the entry pages (<page>/qr.svg) for the Merkzettel and its
-    # printed handout (nahbei.qrcodes; needs site_url)
+    # QR codes of the entry pages (in the page, data-nb-qr) for the Merkzettel
+    # and its printed handout (nahbei.qrcodes; needs site_url)
     qr_codes = c.Type(bool, default=True)
     # URL segments, e.g. {offer: angebote, calendar: kalender}; see nahbei.urls
     urls = c.DictOfItems(c.Type(str), default={})

@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .. import formatting as fmt
-from .. import gcpolicy, opendata, parallel, qrcodes
+from .. import gcpolicy, opendata, parallel
 from ..feeds import feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
@@ -199,6 +199,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             urls=self.urls, lang=self.lang, site_name=config.site_name, site_url=config.site_url or None,
             legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
             issue_template=self.config.issue_template, today=self.directory.today, feeds=catalog,
+            qr_codes=self.config.qr_codes,
         )
         self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
                            calendar_max_dates=self.config.calendar_max_dates,
@@ -417,9 +418,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                 only = {("event", i) for kind, i in self.preview.changed if kind == "event"}
                 write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
                             self.urls, versions=self.root, lang=self.lang, site_name=config.site_name, only=only)
-            if self.config.qr_codes:  # a new entry's code (an old one's address has not changed)
-                qrcodes.write(self.directory, config.site_dir, self.urls, config.site_url,
-                              only=self.preview.changed)
             return
         if not written_by_child:
             self._write_outputs(config)
@@ -441,12 +439,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     on_post_build = CombinedEvent(_on_post_build_outputs, _on_post_build_size)
 
     def _write_outputs(self, config) -> None:
-        """Open data (api/), the iCalendar feeds and the pages' QR codes: they
-        need the Directory, no page."""
+        """Open data (api/) and the iCalendar feeds: they need the Directory, no page."""
         opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)
-        if self.config.qr_codes:
-            written = qrcodes.write(self.directory, config.site_dir, self.urls, config.site_url)
-            log.debug(f"{written} QR codes written")
         if self.config.feeds:
             written = write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
                                   self.urls, versions=self.root, lang=self.lang, site_name=config.site_name)

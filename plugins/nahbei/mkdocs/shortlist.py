@@ -9,7 +9,7 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.structure.files import File, Files
 
 from ..i18n import catalog
-from ..qrcodes import QR_FILE, SHORTLIST_KINDS
+from ..qrcodes import SHORTLIST_KINDS
 from ..urls import Urls
 from .theme import ASSETS
 
@@ -30,7 +30,7 @@ def settings(lang: str, urls: Urls, qr: bool) -> dict:
         "lang": lang,
         "page": urls.index("shortlist"),
         "segments": {kind: urls.segments[kind] for kind in SHORTLIST_KINDS},
-        "qr": QR_FILE if qr else None,
+        "qr": qr,
         "texts": {k[len(TEXTS):]: v for k, v in catalog(lang).items() if k.startswith(TEXTS)},
     }
 

@@ -6,7 +6,8 @@
    - The list lives only in this browser: localStorage, under the site's path.
      No cookie, no server. Without JavaScript nothing of this is shown.
    - The Merkzettel page shows each entry's essentials, read from the entry's
-     own page (same site), with its QR code (<page>/qr.svg, made at build time);
+     own page (same site), with its QR code (made at build time, carried by the
+     page as bits, drawn here);
      printed, it is the handout. A list passed on as a link travels in the
      fragment (#m=offer:id,event:id), which browsers never send to a server;
      #drucken=… opens the handout of one or more entries without storing them. */
@@ -255,6 +256,49 @@
              url: canonical ? canonical.getAttribute("href") : null };
   }
 
+  // A page's QR code (data-nb-qr, nahbei/qrcodes.py: "<width>:<base64>", the
+  // modules row by row, a set bit dark, highest bit first) as SVG: a quiet zone
+  // of four modules, each run of dark modules in a row one stroke. null when
+  // the value is not such a code.
+  var QUIET = 4;
+  function qrCode(value) {
+    var m = /^(\d{2,3}):([A-Za-z0-9+\/]+={0,2})$/.exec(value || "");
+    if (!m) return null;
+    var width = +m[1], bytes;
+    try { bytes = atob(m[2]); } catch (e) { return null; }
+    if (width < 21 || width > 177 || bytes.length * 8 < width * width) return null;
+    function dark(i) { return (bytes.charCodeAt(i >> 3) >> (7 - (i & 7))) & 1; }
+    var runs = [], x0 = 0, y0 = 0;
+    for (var y = 0; y < width; y++) {
+      for (var x = 0; x < width; x++) {
+        if (!dark(y * width + x)) continue;
+        var start = x;
+        while (x + 1 < width && dark(y * width + x + 1)) x++;
+        var px = start + QUIET, py = y + QUIET, length = x + 1 - start;
+        runs.push(runs.length ? "m" + (px - x0) + " " + (py - y0) + "h" + length
+                              : "M" + px + " " + py + ".5h" + length);
+        x0 = px + length;
+        y0 = py;
+      }
+    }
+    var size = width + 2 * QUIET, NS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("class", "nb-shortlist__qr");
+    svg.setAttribute("viewBox", "0 0 " + size + " " + size);
+    svg.setAttribute("width", "132");
+    svg.setAttribute("height", "132");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", text("qr_alt"));
+    var ground = document.createElementNS(NS, "path");
+    ground.setAttribute("fill", "#fff");
+    ground.setAttribute("d", "M0 0h" + size + "v" + size + "H0z");
+    var ink = document.createElementNS(NS, "path");
+    ink.setAttribute("stroke", "#000");
+    ink.setAttribute("d", runs.join(""));
+    svg.append(ground, ink);
+    return svg;
+  }
+
   function entryItem(item, stored) {
     var li = el("li", "nb-shortlist__entry");
     var head = el("h2");
@@ -266,19 +310,9 @@
     var body = el("div", "nb-shortlist__body");
     var details = el("div", "nb-shortlist__details", text("loading"));
     body.append(details);
-    if (C.qr) {
-      var img = el("img", "nb-shortlist__qr");
-      img.alt = text("qr_alt");
-      img.width = 132;
-      img.height = 132;
-      img.src = new URL(C.qr, urlOf(item)).href;
-      pending.push(new Promise(function (resolve) {
-        if (img.complete) resolve();
-        img.addEventListener("load", resolve);
-        img.addEventListener("error", function () { img.remove(); resolve(); });
-      }));
-      body.append(img);
-    }
+    // the QR code's room, kept while the page is read (its code comes with it)
+    var qrRoom = C.qr ? el("div", "nb-shortlist__qr") : null;
+    if (qrRoom) body.append(qrRoom);
     li.append(body);
     // the page's public address (its canonical URL), as the QR code holds it
     var online = el("p", "nb-shortlist__online", text("online", { url: urlOf(item).href }));
@@ -301,6 +335,7 @@
     }
     pending.push(fetch(urlOf(item).href, { credentials: "same-origin" }).then(function (response) {
       if (response.status === 404) {
+        if (qrRoom) qrRoom.remove();
         li.classList.add("nb-shortlist__entry--gone");
         details.textContent = text("gone");
         link.removeAttribute("href");
@@ -308,13 +343,21 @@
       }
       if (!response.ok) throw new Error(response.status);
       return response.text().then(function (html) {
-        var found = essentials(new DOMParser().parseFromString(html, "text/html"), item);
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var found = essentials(doc, item);
+        if (qrRoom) {
+          var coded = doc.querySelector("[data-nb-qr]");
+          var code = coded && qrCode(coded.getAttribute("data-nb-qr"));
+          if (code) qrRoom.replaceWith(code);
+          else qrRoom.remove();
+        }
         details.textContent = "";
         details.append(found.nodes);
         if (found.name) link.textContent = found.name;
         if (found.url) online.textContent = text("online", { url: found.url });
       });
     }).catch(function () {
+      if (qrRoom) qrRoom.remove();
       details.textContent = text("failed");
     }));
     return li;

@@ -85,6 +85,7 @@ class EntryPages(Parts):
             "reviewed": self.reviewed(o),
             "example": self.example(o),
             "change": self.change(o, spec.path),
+            "qr": self.qr_code("offer", o, spec.path),
             "jsonld": _jsonld_script(self.ld.offer(o)),
         }
 
@@ -119,6 +120,7 @@ class EntryPages(Parts):
             "ics": self.site.feed("event", e.id),
             "example": self.example(e),
             "change": self.change(e, spec.path),
+            "qr": self.qr_code("event", e, spec.path),
             "jsonld": _jsonld_script(self.ld.event(e, dates)),
         }
 
@@ -185,5 +187,6 @@ class EntryPages(Parts):
             "feed": self.site.feed("place", p.id),
             "example": self.example(p),
             "change": self.change(p, spec.path),
+            "qr": self.qr_code("place", p, spec.path),
             "jsonld": _jsonld_script(self.ld.place(p)),
         }

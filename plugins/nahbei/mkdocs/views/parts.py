@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from markupsafe import Markup
 
 from ... import formatting as fmt
-from ... import safe_markdown
+from ... import qrcodes, safe_markdown
 from ...model.layout import entries_of
 from .shared import Shared
 
@@ -204,6 +204,12 @@ class Parts(Shared):
 
     def languages(self, entry) -> list[str]:
         return [fmt.language_name(code, self.lang) for code in entry.get("languages", ())]
+
+    def qr_code(self, kind: str, entry, path: str) -> str | None:
+        """The page's QR code for the Merkzettel's handout (nahbei.qrcodes), or
+        None: codes off, no absolute address, or a page nobody is sent to."""
+        url = self.site.absolute(path) if self.site.qr_codes else None
+        return qrcodes.modules(url) if url and qrcodes.has_code(kind, entry, self.today) else None
 
     def change(self, entry, path) -> dict:
         return {"issue": self.site.change_url(entry, path), "edit": self.site.edit_url(entry.source),

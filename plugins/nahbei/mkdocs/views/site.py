@@ -33,6 +33,7 @@ class Site:
     today: date | None = None
     feeds: dict | None = None  # nahbei.feeds catalog; None: link every feed path
     extra: dict = field(default_factory=dict)
+    qr_codes: bool = False  # entry pages carry their QR code for the handout (needs site_url)
     #: the kinds of entry page with a "Merken" box (shortlist.js)
     shortlist_kinds = SHORTLIST_KINDS
 
