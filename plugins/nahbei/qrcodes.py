@@ -10,7 +10,7 @@ shortest path) cost 24 MB in 10,000 files at N=10,000. No site_url, no
 absolute address: then no codes (the handout prints the address as text).
 
 ZXing-C++ (``zxingcpp``) encodes: with its choice of mask among the eight, a
-code takes ~0.2 ms (segno, pure Python: ~4 ms, 40 s of CPU for 10,000 entry
+code takes ~0.4 ms (segno, pure Python: ~4 ms, 40 s of CPU for 10,000 entry
 pages). Drawing happens in shortlist.js, which only turns bits into squares.
 """
 from __future__ import annotations
