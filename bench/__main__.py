@@ -287,6 +287,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=OUT, help="where content, sites and logs go (default bench/out)")
     ap.add_argument("--feeds-n", type=int, default=10000,
                     help="also time write_feeds for this many synthetic events (python -m nahbei.feeds.bench; 0: skip)")
+    ap.add_argument("--no-hsds", action="store_true",
+                    help="skip timing the HSDS 3.0 export alone (bench.stage hsds)")
     ap.add_argument("--no-search-size", action="store_true",
                     help="skip measuring what one search downloads (Chromium, bench/search_size.py)")
     ap.add_argument("--no-variants", action="store_true",
@@ -330,6 +332,13 @@ def main(argv=None) -> int:
                               env=env(), capture_output=True, text=True, timeout=600)
         feeds_line = (proc.stdout.strip().splitlines() or ["no output"])[-1] if proc.returncode == 0 else \
             f"failed (exit {proc.returncode}): {(proc.stderr.strip().splitlines() or [''])[-1][:200]}"
+    hsds_stage = None
+    if not args.no_hsds:
+        hsds_out = folder / "hsds"
+        if hsds_out.exists():
+            shutil.rmtree(hsds_out)
+        hsds_load = os.getloadavg()[0]
+        hsds_stage = run_stage("hsds", [content, hsds_out, SITE_URL], folder / "hsds.log")
     search_lines = None
     if not args.no_search_size and site.get("site") and (site["site"] / "pagefind").is_dir():
         search_lines = run_search_size(site["site"])
@@ -408,6 +417,11 @@ def main(argv=None) -> int:
         row("Pagefind (run after the build)", secs(p.data["seconds"]) if p.ok else p.note, mb(p.rss))
     else:
         row("Pagefind", notes.get("pagefind") or notes.get("site") or "n/a (not available)")
+    if hsds_stage is not None:
+        h = hsds_stage
+        row("open data, HSDS 3.0 export alone (build + write api/hsds; in a build, beside the pages)",
+            f"{secs(h.data['seconds'])} (objects {secs(h.data['build'])}), {h.data['bytes'] / 1e6:.1f} MB "
+            f"in {h.data['files']:,} files (load {hsds_load:.1f} before)" if h.ok else h.note, mb(h.rss))
     procs = [s for s in (build, site["feeds"], site["pagefind"]) if s is not None and s.ok]
     if build is not None and build.ok:
         row("total wall time (mkdocs build process + stages after it)",

@@ -968,3 +968,25 @@ def test_shortlist_page_says_what_it_needs_and_where_it_keeps_the_list(site):
     assert "Merkzettel" in [a.text.strip() for a in nav.find_all("a", class_="md-nav__link")]
     privacy = article(page(site, "datenschutz/")).text
     assert "Merkzettel" in privacy and "localStorage" in privacy and "kein Cookie" in privacy
+
+
+def test_open_data_page_names_the_hsds_files_and_the_licence(site):
+    """The page "Offene Daten" links the HSDS index and the first services
+    page the build wrote, and names the licence mkdocs.yml gives."""
+    doc = page(site, "offene-daten")
+    art = article(doc)
+    assert doc.find("h1").text == "Offene Daten"
+    f = site / "offene-daten" / "index.html"
+    hrefs = {a.text: a["href"] for a in art.find_all("a", href=True)}
+    index_link = next(h for label, h in hrefs.items() if "index.json" in label)
+    index = json.loads(_resolve(site, f, index_link).read_text("utf-8"))
+    assert index["version"] == "3.0" and index["timezone"] == "Europe/Berlin"
+    services = next(h for label, h in hrefs.items() if "HSDS-Liste" in label)
+    first = json.loads(_resolve(site, f, services).read_text("utf-8"))
+    offers = sorted((REPO / "content" / "offers").glob("*.yaml"))
+    assert first["total_items"] == len(offers)
+    assert {s["name"] for s in first["contents"]} == {
+        yaml.safe_load(o.read_text("utf-8"))["name"] for o in offers}
+    assert "CC BY 4.0" in hrefs, hrefs
+    # the open-data page is in the main navigation, like the other general pages
+    assert any(a.text == "Offene Daten" for nav in doc.find_all("nav") for a in nav.find_all("a"))

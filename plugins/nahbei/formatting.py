@@ -21,7 +21,7 @@ from .model.clock import DEFAULT_COUNTRY
 from .model.recurrence import WEEKDAYS
 
 __all__ = [
-    "Phone", "address_lines", "address_one_line", "age_label", "day_label", "days_label",
+    "Phone", "accessibility_lines", "address_lines", "address_one_line", "age_label", "day_label", "days_label",
     "format_date_long", "format_day", "format_time", "hours_rows", "hours_summary",
     "language_code", "language_name", "number", "occurrence_label", "phone", "route_url", "time_range",
 ]
@@ -235,6 +235,22 @@ def language_code(text: str, lang: str = DEFAULT_LANG) -> str | None:
     if text in by_name:
         return by_name[text]
     return text if len(text) in (2, 3) and text in Locale.parse(lang).languages else None
+
+
+def accessibility_lines(accessibility, lang: str = "de") -> list[str]:
+    """A place's ``accessibility`` (schema place) as sentences: wheelchair,
+    toilet, hearing loop, then the notes as written."""
+    acc = accessibility or {}
+    lines = []
+    if acc.get("wheelchair"):
+        lines.append(t(f"ui.access.wheelchair_{acc['wheelchair']}", lang))
+    if "accessible_toilet" in acc:
+        lines.append(t("ui.access.toilet_yes" if acc["accessible_toilet"] else "ui.access.toilet_no", lang))
+    if "hearing_loop" in acc:
+        lines.append(t("ui.access.loop_yes" if acc["hearing_loop"] else "ui.access.loop_no", lang))
+    if acc.get("notes"):
+        lines.append(acc["notes"])
+    return lines
 
 
 def address_lines(address) -> list[str]:

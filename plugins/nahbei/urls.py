@@ -24,6 +24,7 @@ DEFAULT_SEGMENTS = {
     "situations": "worum-geht-es",  # the finder: life situations, worum-geht-es/<situation>/<group>/
     "shortlist": "merkzettel",  # the Merkzettel, also the printed handout
     "api": "api",
+    "open_data": "offene-daten",  # the page that explains api/ and the feeds
     # legal pages, and the help page under the calendar (kalender/abonnieren/)
     "imprint": "impressum",
     "privacy": "datenschutz",

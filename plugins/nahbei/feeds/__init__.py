@@ -73,22 +73,31 @@ from typing import Mapping
 from ..gcpolicy import paused as gc_paused
 from ..model.clock import now as clock_now
 from ..model.directory import Directory
-from ..model.layout import content_folder
+from ..model.layout import ENTRY_KINDS, content_folder, entries_of
 from ..urls import Urls
 from .catalog import RETENTION_DAYS, Feed, feed_catalog, feed_members
 from .ical import EventCalendar, shown_files
 from .versions import UNVERSIONED, History, Version, git_history
 
 __all__ = ["Feed", "RETENTION_DAYS", "Version", "UNVERSIONED", "History", "feed_catalog", "git_history",
-           "event_versions", "render_feeds", "write_feeds"]
+           "content_history", "event_versions", "render_feeds", "write_feeds"]
+
+
+def content_history(directory: Directory, root: Path | str) -> History:
+    """The numbered git history of the directory's content folder in ``root``
+    (one ``git log``; empty without usable history): feeds and open data read
+    their versions and modification times from it."""
+    sources = {content_folder(e.source) for kind in ENTRY_KINDS for e in entries_of(directory, kind).values()}
+    if not sources:
+        return History()
+    return git_history(root, os.path.commonpath(sorted(sources)) or ".")
 
 
 def event_versions(directory: Directory, root: Path | str) -> dict[str, Version]:
     """``{event id: Version}`` from the git history in ``root`` (one ``git log``)."""
     if not directory.events:
         return {}
-    content = os.path.commonpath(sorted({content_folder(e.source) for e in directory.events.values()})) or "."
-    history = git_history(root, content)
+    history = content_history(directory, root)
     if not history:
         return {}
     return {eid: history.version(e.source, shown_files(directory, e)) for eid, e in directory.events.items()}

@@ -57,6 +57,12 @@ class DirectoryConfig(Config):
     next_dates = c.Type(int, default=6)  # next dates listed on an event or offer page
     # Write the iCalendar feeds (nahbei.feeds) after the build; pages link only feeds that exist
     feeds = c.Type(bool, default=True)
+    # Open data in HSDS 3.0 (api/hsds/, nahbei.exchange.hsds), and the licence
+    # the open-data page and index.json name for all open data (e.g.
+    # "CC BY 4.0" with https://creativecommons.org/licenses/by/4.0/deed.de)
+    hsds = c.Type(bool, default=True)
+    open_data_licence = c.Optional(c.Type(str))
+    open_data_licence_url = c.Optional(c.Type(str))
     # QR codes of the entry pages (in the page, data-nb-qr) for the Merkzettel
     # and its printed handout (nahbei.qrcodes; needs site_url)
     qr_codes = c.Type(bool, default=True)

@@ -102,6 +102,8 @@ def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
                          description=s.description, group=gid))
     add(PageSpec(urls.index("shortlist"), "shortlist", "nahbei/shortlist.html", t("ui.shortlist.title", lang),
                  description=t("ui.shortlist.description", lang), in_nav=True))
+    add(PageSpec(urls.index("open_data"), "open_data", "nahbei/open-data.html", t("ui.open_data.title", lang),
+                 description=t("ui.open_data.description", lang), in_nav=True))
     for kind in ("imprint", "privacy", "accessibility"):
         add(PageSpec(urls.index(kind), "legal", f"nahbei/legal/{kind}.html", t(f"ui.legal.{kind}", lang), kind))
     return out

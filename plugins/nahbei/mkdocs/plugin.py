@@ -30,7 +30,8 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .. import formatting as fmt
 from .. import gcpolicy, opendata, parallel
-from ..feeds import feed_catalog, write_feeds
+from ..exchange import hsds
+from ..feeds import content_history, feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
 from ..model.clock import today as clock_today
@@ -199,7 +200,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             urls=self.urls, lang=self.lang, site_name=config.site_name, site_url=config.site_url or None,
             legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
             issue_template=self.config.issue_template, today=self.directory.today, feeds=catalog,
-            qr_codes=self.config.qr_codes,
+            qr_codes=self.config.qr_codes, hsds=self.config.hsds, licence=self.config.open_data_licence,
+            licence_url=self.config.open_data_licence_url,
         )
         self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
                            calendar_max_dates=self.config.calendar_max_dates,
@@ -441,6 +443,12 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def _write_outputs(self, config) -> None:
         """Open data (api/) and the iCalendar feeds: they need the Directory, no page."""
         opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)
+        if self.config.hsds:
+            export = hsds.build(self.directory, self.urls, config.site_url or None, lang=self.lang,
+                                history=content_history(self.directory, self.root),
+                                licence=self.config.open_data_licence, licence_url=self.config.open_data_licence_url)
+            written = hsds.write(export, Path(config.site_dir) / self.urls.index("api") / hsds.FOLDER)
+            log.debug(f"HSDS: {len(written)} files written")
         if self.config.feeds:
             written = write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
                                   self.urls, versions=self.root, lang=self.lang, site_name=config.site_name)

@@ -63,17 +63,7 @@ class Parts(Shared):
         return dict(ref)
 
     def accessibility(self, place) -> list[str]:
-        acc = place.get("accessibility") or {}
-        lines = []
-        if acc.get("wheelchair"):
-            lines.append(self.site.t(f"ui.access.wheelchair_{acc['wheelchair']}"))
-        if "accessible_toilet" in acc:
-            lines.append(self.site.t("ui.access.toilet_yes" if acc["accessible_toilet"] else "ui.access.toilet_no"))
-        if "hearing_loop" in acc:
-            lines.append(self.site.t("ui.access.loop_yes" if acc["hearing_loop"] else "ui.access.loop_no"))
-        if acc.get("notes"):
-            lines.append(acc["notes"])
-        return lines
+        return fmt.accessibility_lines(place.get("accessibility"), self.lang)
 
     def place_ref(self, pid: str | None) -> dict | None:
         """A place as other pages show it (computed once per place; a copy each time)."""

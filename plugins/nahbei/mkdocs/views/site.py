@@ -34,6 +34,9 @@ class Site:
     feeds: dict | None = None  # nahbei.feeds catalog; None: link every feed path
     extra: dict = field(default_factory=dict)
     qr_codes: bool = False  # entry pages carry their QR code for the handout (needs site_url)
+    hsds: bool = False  # open data in HSDS 3.0 under api/hsds/ (nahbei.exchange.hsds)
+    licence: str | None = None  # of the open data (option open_data_licence)
+    licence_url: str | None = None
     #: the kinds of entry page with a "Merken" box (shortlist.js)
     shortlist_kinds = SHORTLIST_KINDS
 
