@@ -61,6 +61,9 @@ def test_the_wheel_carries_the_schemas_and_an_installed_nahbei_finds_them(tmp_pa
             assert z.read(f"nahbei/schemas/{schema.name}") == schema.read_bytes()
         sources = {p.relative_to(PLUGINS).as_posix() for p in PLUGINS.rglob("*.py") if "__pycache__" not in p.parts}
         assert sources <= names, sorted(sources - names)
+        # the HSDS Tabular Data Package descriptor the open-data export writes
+        descriptor = PLUGINS / "nahbei" / "exchange" / "datapackage.json"
+        assert z.read("nahbei/exchange/datapackage.json") == descriptor.read_bytes()
         site = tmp_path / "site-packages"
         z.extractall(site)  # what pip install puts in site-packages
     # The installed copy comes first on the path (the editable checkout's .pth comes after it),

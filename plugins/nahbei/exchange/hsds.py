@@ -62,6 +62,7 @@ PHONE_TYPE = {"phone": "voice", "mobile": "cell", "fax": "fax", "sms": "text", "
 BYDAY = {"mo": "MO", "di": "TU", "mi": "WE", "do": "TH", "fr": "FR", "sa": "SA", "so": "SU"}
 TAXONOMIES = ("topics", "target_groups", "regions")
 EXAMPLE = "example_data"
+MARKERS = "markers"  # the taxonomy of the term EXAMPLE
 
 
 def namespace(site_url: str | None) -> uuid.UUID:
@@ -73,6 +74,12 @@ def namespace(site_url: str | None) -> uuid.UUID:
 def _clean(d: dict) -> dict:
     """Without empty values: HSDS leaves a field out when it is unknown."""
     return {k: v for k, v in d.items() if v not in (None, "", [], {})}
+
+
+def _time(hhmm: str | None) -> str | None:
+    """``09:00`` -> ``09:00:00``: the time as the specification's examples and
+    the Tabular Data Package's ``time`` type write it."""
+    return f"{hhmm}:00" if hhmm and len(hhmm) == 5 else hhmm
 
 
 def _text(entry, *keys) -> str | None:
@@ -95,7 +102,9 @@ class Export:
 
 
 class _Mapper:
-    def __init__(self, directory, urls: Urls, site_url: str | None, lang: str, history=None):
+    def __init__(self, directory, urls: Urls, site_url: str | None, lang: str, history=None,
+                 state: str | None = None):
+        self.state = state
         self.d = directory
         self.urls = urls
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
@@ -119,17 +128,32 @@ class _Mapper:
         return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
 
     # -- parts shared by several objects ---------------------------------------
-    def example(self, kind: str, entry, link_entity: str) -> list[dict]:
+    def example(self, kind: str, entry, link_entity: str, part: str = "") -> list[dict]:
+        """The attribute that marks an example entry's object (``part``: the
+        object's part of the entry, as in ``uid``)."""
         if not entry.example_data:
             return []
-        return [{"id": self.uid(kind, entry.id, EXAMPLE), "link_id": self.uid(kind, entry.id),
-                 "link_type": EXAMPLE, "link_entity": link_entity, "value": entry.example_data.strip()}]
+        return [{"id": self.uid(kind, entry.id, f"{part}/{EXAMPLE}" if part else EXAMPLE),
+                 "link_id": self.uid(kind, entry.id, part or None), "link_type": EXAMPLE,
+                 "link_entity": link_entity, "taxonomy_term_id": self.marker()["id"], "taxonomy_term": self.marker(),
+                 "value": entry.example_data.strip()}]
 
-    def phones(self, kind: str, entry, **owner) -> list[dict]:
+    # The mark "example data" is a term of a taxonomy of its own ("markers"): an
+    # HSDS attribute names a term (the Tabular Data Package requires it).
+    def marker_taxonomy(self) -> dict:
+        return {"id": self.uid("taxonomy", MARKERS), "name": t("ui.hsds.markers", self.lang),
+                "description": t("ui.hsds.markers_description", self.lang)}
+
+    def marker(self) -> dict:
+        return {"id": self.uid(MARKERS, EXAMPLE), "code": EXAMPLE, "name": t("ui.hsds.example_term", self.lang),
+                "description": t("ui.hsds.example_term_description", self.lang), "taxonomy": MARKERS,
+                "language": self.lang, "taxonomy_id": self.uid("taxonomy", MARKERS)}
+
+    def phones(self, kind: str, entry, part: str = "", **owner) -> list[dict]:
         out = []
         for n, p in enumerate(entry.get("phones", ())):
             shown = fmt.phone(p["number"], p.get("type", "phone"), region=self.d.country)
-            out.append(_clean({"id": self.uid(kind, entry.id, f"phone-{n}"), **owner,
+            out.append(_clean({"id": self.uid(kind, entry.id, f"{part}phone-{n}"), **owner,
                                "number": shown.e164 or p["number"], "type": PHONE_TYPE[p.get("type", "phone")],
                                "description": p.get("note")}))
         return out
@@ -185,7 +209,7 @@ class _Mapper:
                 "id": self.uid(kind, ident, f"{at}/hours-{n}"), **owner,
                 "valid_from": period.get("from"), "valid_to": period.get("until"),
                 "freq": "WEEKLY", "wkst": "MO", "byday": ",".join(BYDAY[d] for d in slot["days"]),
-                "opens_at": slot["opens"], "closes_at": slot["closes"],
+                "opens_at": _time(slot["opens"]), "closes_at": _time(slot["closes"]),
                 "description": fmt.hours_summary({"regular": [slot]}, self.lang), "notes": slot.get("note"),
                 "attending_type": t("ui.hsds.in_person", self.lang)}))
         if hours.get("by_appointment") or hours.get("note"):
@@ -201,17 +225,24 @@ class _Mapper:
             out.append(_clean({
                 "id": self.uid(kind, ident, f"{at}/exception-{n}"), **owner,
                 "valid_from": e["date"], "valid_to": e["date"], "dtstart": e["date"],
-                "opens_at": None if closed else e.get("opens"), "closes_at": None if closed else e.get("closes"),
+                "opens_at": None if closed else _time(e.get("opens")),
+                "closes_at": None if closed else _time(e.get("closes")),
                 "description": t("ui.hours.closed", self.lang) if closed else None, "notes": e.get("note")}))
         return out
 
     # -- locations -------------------------------------------------------------
-    def address(self, kind: str, ident: str, address, **owner) -> dict:
-        return {"id": self.uid(kind, ident, "address"), **owner,
-                "address_1": address.get("street") or "", "city": address["town"],
-                **({"region": address["district"]} if address.get("district") else {}),
-                "state_province": "", "postal_code": address.get("postcode") or "",
-                "country": self.d.country, "address_type": "physical"}
+    def addresses(self, kind: str, ident: str, address, **owner) -> list[dict]:
+        """The postal address, when it is complete: HSDS requires street,
+        postcode and state (``state``, the directory's, from its
+        configuration). A place without one keeps its town in its region
+        attribute, and nothing is made up."""
+        if not (address.get("street") and address.get("postcode") and self.state):
+            return []
+        return [{"id": self.uid(kind, ident, "address"), **owner,
+                 "address_1": address["street"], "city": address["town"],
+                 **({"region": address["district"]} if address.get("district") else {}),
+                 "state_province": self.state, "postal_code": address["postcode"],
+                 "country": self.d.country, "address_type": "physical"}]
 
     def location(self, p) -> dict:
         lid = self.uid("place", p.id)
@@ -222,7 +253,7 @@ class _Mapper:
             "description": _text(p, "description"), "transportation": p.get("transport"),
             "latitude": coords.get("lat"), "longitude": coords.get("lon"),
             "external_identifier": p.id, "external_identifier_type": "nahbei",
-            "addresses": [self.address("place", p.id, p.address, location_id=lid)],
+            "addresses": self.addresses("place", p.id, p.address, location_id=lid),
             "accessibility": [{"id": self.uid("place", p.id, "accessibility"), "location_id": lid,
                                "description": " ".join(lines)}] if lines else [],
             "attributes": self.attributes("place", p, "location", {"regions": [p.region] if p.region else []}),
@@ -241,16 +272,22 @@ class _Mapper:
             cid = c.parent
         return None
 
-    def contact(self, c, **owner) -> dict:
-        return _clean({"id": self.uid("contact", c.id), **owner, "name": c.name, "title": c.get("role"),
+    def contact(self, c, part: str = "", **owner) -> dict:
+        """A person as HSDS contact of one owner. An HSDS contact belongs to one
+        organization or service, so a person named by several offers is one
+        contact per offer (``part``: ``for-<offer>/``) besides the one of
+        their organisation; the ids stay distinct in the tables."""
+        cid = self.uid("contact", c.id, part.rstrip("/") or None)
+        return _clean({"id": cid, **owner, "name": c.name, "title": c.get("role"),
                        "department": c.get("department"), "email": c.get("email"),
-                       "phones": self.phones("contact", c, contact_id=self.uid("contact", c.id)),
-                       "attributes": self.example("contact", c, "contact")})
+                       "phones": self.phones("contact", c, part, contact_id=cid),
+                       "attributes": self.example("contact", c, "contact", part.rstrip("/"))})
 
     def organization_brief(self, c) -> dict:
         parent = self.organization_of(c.parent) if c.parent else None
         return {"id": self.uid("contact", c.id), "name": c.name,
-                "description": _text(c, "description") or "",  # required, may be empty
+                # required, and not empty in the tables
+                "description": _text(c, "description") or t("ui.hsds.no_description", self.lang),
                 **_clean({"email": c.get("email"), "website": c.get("website"), "uri": self.page("contact", c.id),
                           "parent_organization_id": self.uid("contact", parent.id) if parent else None})}
 
@@ -328,7 +365,7 @@ class _Mapper:
             "cost_options": [_clean({"id": self.uid("offer", o.id, "cost"), "service_id": sid,
                                      "option": t("ui.cost.free" if cost["free"] else "ui.cost.paid", self.lang),
                                      "amount_description": cost.get("note")})] if cost else [],
-            "contacts": [self.contact(c, service_id=sid) for c in people],
+            "contacts": [self.contact(c, f"for-{o.id}/", service_id=sid) for c in people],
             "attributes": self.attributes("offer", o, "service",
                                           {"topics": o.topics, "target_groups": o.target_groups}),
         })
@@ -336,10 +373,11 @@ class _Mapper:
 
 def build(directory, urls: Urls | None = None, site_url: str | None = None, *, lang: str = "de",
           history=None, licence: str | None = None, licence_url: str | None = None,
-          tz: str | None = None) -> Export:
+          tz: str | None = None, state: str | None = None) -> Export:
     """Every HSDS object of ``directory``. ``history``: a ``feeds.versions.History``
-    (``last_modified``); ``licence`` and ``licence_url``: the data's licence, named in the index."""
-    m = _Mapper(directory, urls or Urls(), site_url, lang, history)
+    (``last_modified``); ``licence`` and ``licence_url``: the data's licence,
+    named in the index; ``state``: the state (Bundesland) of the addresses."""
+    m = _Mapper(directory, urls or Urls(), site_url, lang, history, state)
     out = Export()
     d = directory
     by_org: dict[str, list[dict]] = {}
@@ -364,8 +402,8 @@ def build(directory, urls: Urls | None = None, site_url: str | None = None, *, l
     for pid in sorted(d.places):
         loc = m.location(d.places[pid])
         out.locations[loc["id"]] = loc
-    out.taxonomies = [m.taxonomy(v) for v in TAXONOMIES]
-    out.taxonomy_terms = [m.term(v, tid) for v in TAXONOMIES for tid in d.taxonomy.vocabulary(v)]
+    out.taxonomies = [m.taxonomy(v) for v in TAXONOMIES] + [m.marker_taxonomy()]
+    out.taxonomy_terms = [m.term(v, tid) for v in TAXONOMIES for tid in d.taxonomy.vocabulary(v)] + [m.marker()]
     out.index = _clean({
         "version": HSDS_VERSION, "profile": PROFILE,
         "generated": d.today.isoformat(), "timezone": tz or d.tz, "language": lang,

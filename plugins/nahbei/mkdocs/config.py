@@ -63,6 +63,9 @@ class DirectoryConfig(Config):
     hsds = c.Type(bool, default=True)
     open_data_licence = c.Optional(c.Type(str))
     open_data_licence_url = c.Optional(c.Type(str))
+    # The state (Bundesland) the directory's places lie in: HSDS addresses need
+    # one; without it the export leaves addresses out (e.g. "Thüringen")
+    state = c.Optional(c.Type(str))
     # QR codes of the entry pages (in the page, data-nb-qr) for the Merkzettel
     # and its printed handout (nahbei.qrcodes; needs site_url)
     qr_codes = c.Type(bool, default=True)

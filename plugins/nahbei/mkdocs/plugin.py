@@ -30,10 +30,11 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .. import formatting as fmt
 from .. import gcpolicy, opendata, parallel
-from ..exchange import hsds
+from ..exchange import hsds, tabular
 from ..feeds import content_history, feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
+from ..model.clock import now as clock_now
 from ..model.clock import today as clock_today
 from ..model.layout import ENTRY_KINDS, FOLDERS, VOCABULARIES, entries_of
 from ..model.schemas import Schemas
@@ -445,10 +446,14 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)
         if self.config.hsds:
             export = hsds.build(self.directory, self.urls, config.site_url or None, lang=self.lang,
-                                history=content_history(self.directory, self.root),
+                                history=content_history(self.directory, self.root), state=self.config.state,
                                 licence=self.config.open_data_licence, licence_url=self.config.open_data_licence_url)
-            written = hsds.write(export, Path(config.site_dir) / self.urls.index("api") / hsds.FOLDER)
-            log.debug(f"HSDS: {len(written)} files written")
+            folder = Path(config.site_dir) / self.urls.index("api") / hsds.FOLDER
+            written = hsds.write(export, folder)
+            tabular.write_zip(export, folder / tabular.ZIP_NAME, title=config.site_name,
+                              homepage=config.site_url or None, created=clock_now(self.config.timezone),
+                              licence=self.config.open_data_licence, licence_url=self.config.open_data_licence_url)
+            log.debug(f"HSDS: {len(written) + 1} files written")
         if self.config.feeds:
             written = write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
                                   self.urls, versions=self.root, lang=self.lang, site_name=config.site_name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ... import formatting as fmt
-from ...exchange import hsds
+from ...exchange import hsds, tabular
 from ...model.layout import ENTRY_KINDS, FOLDERS
 from ..pages import PageSpec
 from .parts import Parts
@@ -27,6 +27,7 @@ class LegalPages(Parts):
         return {
             "hsds": f"{api}{hsds.FOLDER}/index.json" if self.site.hsds else None,
             "hsds_services": f"{api}{hsds.FOLDER}/services/page-1.json" if self.site.hsds else None,
+            "hsds_tables": f"{api}{hsds.FOLDER}/{tabular.ZIP_NAME}" if self.site.hsds else None,
             "own": own,
             "feed": self.site.feed("all"),
             "subscribe": self.site.subscribe_help,
