@@ -419,8 +419,8 @@ def main(argv=None) -> int:
         row("Pagefind", notes.get("pagefind") or notes.get("site") or "n/a (not available)")
     if hsds_stage is not None:
         h = hsds_stage
-        row("open data, HSDS 3.0 export alone (build + write api/hsds; in a build, beside the pages)",
-            f"{secs(h.data['seconds'])} (objects {secs(h.data['build'])}), {h.data['bytes'] / 1e6:.1f} MB "
+        row("open data, HSDS 3.0 export alone (JSON and Tabular Data Package in api/hsds; in a build, beside the pages)",
+            f"{secs(h.data['seconds'])}, {h.data['bytes'] / 1e6:.1f} MB "
             f"in {h.data['files']:,} files (load {hsds_load:.1f} before)" if h.ok else h.note, mb(h.rss))
     procs = [s for s in (build, site["feeds"], site["pagefind"]) if s is not None and s.ok]
     if build is not None and build.ok:

@@ -168,25 +168,23 @@ def stage_feeds(content: str, site_dir: str, site_url: str) -> dict:
 
 
 def stage_hsds(content: str, out_dir: str, site_url: str) -> dict:
-    """The HSDS 3.0 export alone (hsds.build + hsds.write, with the content's
-    git history as the build reads it): what it adds to a build at most (in a
-    full build it runs in the second process, beside page rendering)."""
-    from nahbei.exchange import hsds
+    """The HSDS 3.0 export alone, as a build publishes it (the JSON files and
+    the Tabular Data Package, with the content's git history as the build
+    reads it): what it adds to a build at most (in a full build it runs in the
+    second process, beside page rendering)."""
+    from nahbei.exchange.publish import publish
     from nahbei.feeds import content_history
     from nahbei.model.check import check
-    from nahbei.urls import Urls
 
     root = Path(content).parent
     result = check(Path(content), today=bench_today(), root=root)
     if result.directory is None:
         raise SystemExit("content has errors: " + "; ".join(p.format() for p in result.errors[:3]))
     t0 = time.perf_counter()
-    export = hsds.build(result.directory, Urls(), site_url, history=content_history(result.directory, root),
-                        licence="CC BY 4.0")
-    built = time.perf_counter() - t0
-    paths = hsds.write(export, Path(out_dir))
+    paths = publish(result.directory, Path(out_dir), site_url=site_url,
+                    history=content_history(result.directory, root), licence="CC BY 4.0", state="Thüringen")
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "build": built, "files": len(paths), "bytes": sum(p.stat().st_size for p in paths)}
+    return {"seconds": seconds, "files": len(paths), "bytes": sum(p.stat().st_size for p in paths)}
 
 
 def stage_pagefind(site_dir: str) -> dict:

@@ -130,9 +130,10 @@ def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     assert re.search(r"HTML bytes per entry page \(median offer page\): N=12: [\d,]+, N=30: [\d,]+", out), out
     assert re.search(r"feeds alone \(python -m nahbei.feeds.bench --n 200\): 200 events: .* write_feeds [\d.]+ s wall", out), out
     # the HSDS export alone: 16 services, 1 index, lists and the taxonomies: more files than services
-    m = re.search(r"HSDS 3\.0 export alone [^\n]*?([\d.]+) s \(objects [\d.]+ s\), ([\d.]+) MB in ([\d,]+) files", out)
+    m = re.search(r"HSDS 3\.0 export alone [^\n]*?\)\s+([\d.]+) s, ([\d.]+) MB in ([\d,]+) files", out)
     assert m and float(m.group(2)) > 0 and int(m.group(3).replace(",", "")) > 16, out
     assert len(list((tmp_path / "n30" / "hsds" / "services").glob("*-*-*-*-*.json"))) == 16
+    assert (tmp_path / "n30" / "hsds" / "hsds-datapackage.zip").stat().st_size > 0  # the package too, as a build
     # what one search downloads, in real Chromium, for both words
     sizes = re.findall(r"search download \(bench/search_size.py, budget 300 KB\): first search for '(\w+)' "
                        r"\([^)]*Ergebnis[^)]*\): (\d+) KB in (\d+) files", out)

@@ -261,7 +261,8 @@ def test_the_help_of_every_command_is_in_the_language_of_the_messages(lang, caps
     wanted = {k: v for k, v in catalog(lang).items() if k.startswith("cli.help.")}
     unwanted = {k: v for k, v in catalog(other).items() if k.startswith("cli.help.")}
     seen = ""
-    for command in ([], ["check"], ["new"], ["freshness"], ["from-issue"]):
+    for command in ([], ["check"], ["new"], ["freshness"], ["from-issue"], ["import"], ["import", "hsds"],
+                    ["import", "ics"]):
         with pytest.raises(SystemExit):
             main(["--lang", lang, *command, "--help"])
         seen += " ".join(capsys.readouterr().out.split()) + "\n"
@@ -352,8 +353,8 @@ def _content_files():
 def test_every_content_file_starts_with_its_schema_line(path):
     first = path.read_text("utf-8").splitlines()[0]
     rel = path.relative_to(ROOT / "content")
-    if rel.as_posix() == "taxonomy.yaml":
-        expected = f"{SCHEMA_LINE}../schemas/taxonomy.schema.json"
+    if rel.as_posix() in ("taxonomy.yaml", "sources.yaml"):  # one file each, beside the folders
+        expected = f"{SCHEMA_LINE}../schemas/{rel.stem}.schema.json"
     else:
         kind = {v: k for k, v in FOLDER.items()}[rel.parts[0]]
         expected = f"{SCHEMA_LINE}../../schemas/{kind}.schema.json"

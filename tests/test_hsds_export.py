@@ -76,6 +76,7 @@ def _validate_folder(folder: Path, validators) -> dict[str, int]:
     item_schema = {"services": "compiled/service.json", "organizations": "compiled/organization.json",
                    "locations": "location.json"}
     list_schema = {"services": "compiled/service_list.json", "organizations": "compiled/organization_list.json",
+                   "locations": "location.json",  # HSDS has no location_list: the whole locations, paged
                    "taxonomies": "taxonomy.json", "taxonomy_terms": "taxonomy_term.json"}
     for name, files in index["files"].items():
         listed = []
@@ -144,6 +145,11 @@ def test_ids_are_uuids_of_the_entry_ids_the_same_in_every_build(example):
     ns = hsds.namespace(SITE)
     for oid in example.offers:
         assert str(uuid.uuid5(ns, f"offer/{oid}")) in first.services
+    # parts: the same uuid5 of "<kind>/<id>#<part>" (hsds computes it without uuid's objects)
+    thinka = first.services[str(uuid.uuid5(ns, "offer/thinka-soemmerda"))]
+    assert thinka["service_at_locations"][0]["id"] == str(uuid.uuid5(ns, "offer/thinka-soemmerda#at-0-thinka-zentrale-soemmerda"))
+    assert thinka["service_at_locations"][0]["schedules"][0]["id"] == str(
+        uuid.uuid5(ns, "offer/thinka-soemmerda#at-0/hours-0"))
     elsewhere = hsds.build(example, site_url="https://nachbarn.example.org/")
     assert not set(elsewhere.services) & set(first.services)  # another directory, other ids
     ids = [x["id"] for s in first.services.values() for x in _walk_ids(s)]

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import cli_extra
+from . import cli_extra, cli_import
 from .i18n import cli_help, message_lang, t
 from .model.check import check
 from .model.clock import today as clock_today
@@ -97,6 +97,7 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_new)
 
     cli_extra.register(sub, lang)
+    cli_import.register(sub, lang)
 
     args = parser.parse_args(argv)
     return args.func(args)

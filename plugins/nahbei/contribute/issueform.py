@@ -20,14 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from ..formatting import day_label, language_code
 from ..i18n import DEFAULT_LANG, t
 from ..model import loader
 from ..model.check import check
 from ..model.ids import ID_PATTERN, new_id, unique_id
-from ..model.layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, entry_file, schema_comment
+from ..model.layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, entry_file, entry_text
 from ..model.recurrence import WEEKDAYS
 from .forms import FORMS, RECURRENCE_CHOICES, REQUIRED, choice_labels, form_labels
 
@@ -396,7 +394,7 @@ def _parse_time(value: str, oclock: str) -> str | None:
 
 
 def dump(kind: str, data: dict) -> str:
-    return schema_comment(kind) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return entry_text(kind, data)
 
 
 def convert(form: str, body: str, content: Path, *, today: date, lang: str = DEFAULT_LANG,

@@ -39,8 +39,17 @@ def _spec() -> dict:
     return json.loads(DESCRIPTOR.read_text("utf-8"))
 
 
-def _fields(resource: str) -> list[str]:
-    return [f["name"] for f in next(r for r in _spec()["resources"] if r["name"] == resource)["schema"]["fields"]]
+@cache
+def _fields(resource: str) -> tuple[str, ...]:
+    return tuple(f["name"] for f in next(r for r in _spec()["resources"] if r["name"] == resource)["schema"]["fields"])
+
+
+@cache
+def _booleans(resource: str) -> tuple[str, ...]:
+    """The fields of type boolean: ``true``/``false`` in the tables (csv writes
+    None as an empty cell and the rest as it is)."""
+    fields = next(r for r in _spec()["resources"] if r["name"] == resource)["schema"]["fields"]
+    return tuple(f["name"] for f in fields if f.get("type") == "boolean")
 
 
 def descriptor(*, title: str | None = None, homepage: str | None = None, created: datetime | None = None,
@@ -65,7 +74,14 @@ class _Tables:
         self.rows: dict[str, dict[str, dict]] = {r["name"]: {} for r in _spec()["resources"]}
 
     def add(self, resource: str, obj: dict, **link) -> None:
-        row = {f: obj.get(f, link.get(f)) for f in _fields(resource)}
+        get = obj.get
+        row = {f: get(f) for f in _fields(resource)}
+        for f, v in link.items():
+            if row.get(f, 0) is None:
+                row[f] = v
+        for f in _booleans(resource):
+            if row[f] is not None:
+                row[f] = "true" if row[f] else "false"
         seen = self.rows[resource].get(obj["id"])
         if seen is not None and seen != row:
             raise ValueError(f"HSDS {resource} {obj['id']}: two different objects with one id")
@@ -94,7 +110,8 @@ class _Tables:
 
 def tables(export: Export) -> dict[str, list[dict]]:
     """``{resource name: rows}`` for every resource of the descriptor, rows in
-    the descriptor's field order, sorted by id."""
+    the descriptor's field order, in the order of the JSON export (a table has
+    no other way to say that a phone number is an offer's first)."""
     t = _Tables()
     for vocab in export.taxonomies:
         t.add("taxonomy", vocab)
@@ -127,15 +144,7 @@ def tables(export: Export) -> dict[str, list[dict]]:
             t.attributes(sal)
             if sal.get("location"):
                 t.location(sal["location"])
-    return {name: [rows[k] for k in sorted(rows)] for name, rows in t.rows.items()}
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    return {name: list(rows.values()) for name, rows in t.rows.items()}
 
 
 def csv_text(resource: str, rows: list[dict]) -> str:
@@ -143,8 +152,7 @@ def csv_text(resource: str, rows: list[dict]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(_fields(resource))
-    for row in rows:
-        w.writerow([_cell(row[f]) for f in _fields(resource)])
+    w.writerows(row.values() for row in rows)  # the rows are in the header's order (``tables``)
     return buf.getvalue()
 
 

@@ -2,7 +2,8 @@
 
 A thin adapter. It only coordinates:
 
-- on_config: theme folder + stylesheet (ThemeManager), URL segments, language
+- on_config: theme folder + stylesheet (ThemeManager), URL segments, language,
+  the neighbouring directories (option ``neighbours``)
 - on_files: check content/ (stop with ``nahbei check``'s messages on errors,
   before any page is rendered), then add one virtual file per generated page
   (entry pages are not in the nav)
@@ -30,7 +31,8 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .. import formatting as fmt
 from .. import gcpolicy, opendata, parallel
-from ..exchange import hsds, tabular
+from ..exchange import hsds
+from ..exchange.publish import publish
 from ..feeds import content_history, feed_catalog, write_feeds
 from ..i18n import t
 from ..model.check import check
@@ -47,7 +49,7 @@ from .frames import FrameMismatch, FrameRenderer
 from .pages import PageSpec, make_urls, plan
 from .prefetch import PagePrefetch
 from .preview import Preview
-from .source import DirectorySource
+from .source import DirectorySource, Neighbour
 from .theme import ThemeManager, icon
 from .views import Site, Views
 
@@ -102,6 +104,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.first_framed = None  # the first framed page of the build: the folders start after its context
         self.env = None
         self.nav = None
+        self.neighbours: tuple[Neighbour, ...] = ()
 
     def source(self) -> DirectorySource | None:
         """This build's directory for other plugins (nahbei/search); None before
@@ -116,7 +119,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
         self._source = DirectorySource(directory=self.directory, lang=self.lang, segments=dict(self.urls.segments),
                                        entry_of=entry_of, repo_url=self.config.repo_url,
-                                       issue_template=self.config.issue_template)
+                                       issue_template=self.config.issue_template, neighbours=self.neighbours)
         return self._source
 
     def on_startup(self, *, command, dirty):
@@ -137,13 +140,30 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
+        # MkDocs keeps a plugin with on_startup across builds (serve, and one process
+        # building twice): until on_files, source() must not offer the last build's directory
+        self._source = self.directory = None
         self.root = Path(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")))
         self.lang = self.config.language or config.theme.get("language") or "de"
         self.urls = make_urls(self.config.urls)
         self.theme = ThemeManager(self.config)
         self.theme.on_config(config)
         shortlist.register(config)
+        self.neighbours = self._neighbours(config.site_url)
         return config
+
+    def _neighbours(self, site_url: str | None) -> tuple[Neighbour, ...]:
+        """The option ``neighbours`` (checked by its option type), without this site itself."""
+        own = (site_url or "").rstrip("/") + "/"
+        out = []
+        for n in self.config.neighbours:
+            if n.url == own:
+                # Pagefind would skip it too: a slip, so a warning (an error under --strict)
+                log.warning(f"nahbei/directory: neighbours: {n.name!r} ({n.url}) is this site's own "
+                            "site_url; left out.")
+                continue
+            out.append(Neighbour(name=n.name, url=n.url))
+        return tuple(out)
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
@@ -202,7 +222,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
             issue_template=self.config.issue_template, today=self.directory.today, feeds=catalog,
             qr_codes=self.config.qr_codes, hsds=self.config.hsds, licence=self.config.open_data_licence,
-            licence_url=self.config.open_data_licence_url,
+            licence_url=self.config.open_data_licence_url, neighbours=self.neighbours,
         )
         self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
                            calendar_max_dates=self.config.calendar_max_dates,
@@ -445,15 +465,12 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         """Open data (api/) and the iCalendar feeds: they need the Directory, no page."""
         opendata.write(self.directory, config.site_dir, self.urls, days=self.config.calendar_weeks * 7)
         if self.config.hsds:
-            export = hsds.build(self.directory, self.urls, config.site_url or None, lang=self.lang,
-                                history=content_history(self.directory, self.root), state=self.config.state,
-                                licence=self.config.open_data_licence, licence_url=self.config.open_data_licence_url)
-            folder = Path(config.site_dir) / self.urls.index("api") / hsds.FOLDER
-            written = hsds.write(export, folder)
-            tabular.write_zip(export, folder / tabular.ZIP_NAME, title=config.site_name,
-                              homepage=config.site_url or None, created=clock_now(self.config.timezone),
-                              licence=self.config.open_data_licence, licence_url=self.config.open_data_licence_url)
-            log.debug(f"HSDS: {len(written) + 1} files written")
+            written = publish(self.directory, Path(config.site_dir) / self.urls.index("api") / hsds.FOLDER,
+                              urls=self.urls, site_url=config.site_url or None, lang=self.lang,
+                              history=content_history(self.directory, self.root), state=self.config.state,
+                              licence=self.config.open_data_licence, licence_url=self.config.open_data_licence_url,
+                              title=config.site_name, created=clock_now(self.config.timezone))
+            log.debug(f"HSDS: {len(written)} files written")
         if self.config.feeds:
             written = write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
                                   self.urls, versions=self.root, lang=self.lang, site_name=config.site_name)

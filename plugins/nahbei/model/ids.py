@@ -15,8 +15,10 @@ MAX_NEW_ID = 60
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # German letters keep their usual spelling in ids ("Jugendbüro" -> "jugendbuero");
-# other accents are dropped by the NFKD decomposition below.
-_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# other accents are dropped by the NFKD decomposition below. Letters that have no
+# decomposition are written as their base letter ("Yılmaz" -> "yilmaz", "Łódź" -> "lodz").
+_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i", "ł": "l", "ø": "o",
+                              "đ": "d", "æ": "ae", "œ": "oe"})
 
 
 def slugify(text: str, max_length: int | None = None) -> str:

@@ -1,6 +1,7 @@
 """The content folder's layout: which kinds of entry there are and where their files live.
 
     content/taxonomy.yaml
+    content/sources.yaml            partners' calendars (optional)
     content/<folder>/<id>.yaml      folder: offers, events, contacts, places
 
 The one map between kinds and folders. The Directory names its collections like
@@ -9,13 +10,18 @@ Site URLs are configuration and live in ``nahbei.urls``.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import PurePosixPath
+
+import yaml
 
 #: The kinds of entry, in the order checks and pages list them.
 ENTRY_KINDS = ("offer", "event", "contact", "place")
 #: kind -> its folder in content/ (and its collection in the Directory).
 FOLDERS = {"offer": "offers", "event": "events", "contact": "contacts", "place": "places"}
 TAXONOMY_FILE = "taxonomy.yaml"
+#: The partners' calendars that `nahbei import ics` takes in (kind "sources").
+SOURCES_FILE = "sources.yaml"
 #: The vocabularies of taxonomy.yaml (and the Directory's ``Taxonomy``), in the order pages list them.
 VOCABULARIES = ("topics", "target_groups", "regions")
 #: File endings of an entry file.
@@ -47,3 +53,12 @@ def schema_comment(kind: str) -> str:
     """The first line of an entry file: editors (YAML language server) validate the
     file against its schema, schemas/ beside content/."""
     return f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
+
+
+def entry_text(kind: str, data: dict, order: Iterable[str] = ()) -> str:
+    """A written entry file's text (``nahbei from-issue``, ``nahbei import``): the
+    schema line, then the fields in ``order`` (the order volunteers read them),
+    then any others."""
+    order = tuple(order)
+    ordered = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
+    return schema_comment(kind) + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
