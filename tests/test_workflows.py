@@ -369,6 +369,7 @@ def test_every_workflow_has_a_concurrency_group():
         "publish.yml": ("pages", False),  # never two deploys, never a half-finished one
         "freshness.yml": ("freshness", False),  # two runs at once could both create the issue
         "issue-to-pr.yml": ("issue-to-pr-${{ github.event.issue.number }}", False),  # one branch per issue
+        "partner-calendars.yml": ("partner-calendars", False),  # two runs at once could both open a pull request
     }
     assert {wf.name for wf in WORKFLOWS} == set(expected)
     for wf in WORKFLOWS:

@@ -20,7 +20,7 @@ from .clock import DEFAULT_COUNTRY, DEFAULT_TZ
 from .clock import today as clock_today
 from .directory import Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
 from .ids import ID_PATTERN, new_id
-from .layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, TAXONOMY_FILE
+from .layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, SOURCES_FILE, TAXONOMY_FILE
 from .placeholders import find_placeholders, placeholder_problems, reference_examples, term_examples
 from .problems import ERROR, WARNING, Problem, problem
 from .rules import CrossRules, situation_problems
@@ -63,6 +63,9 @@ def discover(content: Path) -> list[tuple[str | None, Path]]:
     tax = content / TAXONOMY_FILE
     if tax.exists():
         found.append(("taxonomy", tax))
+    sources = content / SOURCES_FILE
+    if sources.exists():
+        found.append(("sources", sources))
     for kind, folder in FOLDERS.items():
         d = content / folder
         if d.is_dir():
@@ -137,7 +140,7 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
             problems.append(problem(r.rel, e.line, e.col, e.code, **params))
             r.ok = False
             continue
-        if kind != "taxonomy" and not ID_PATTERN.match(r.stem):
+        if kind not in ("taxonomy", "sources") and not ID_PATTERN.match(r.stem):
             ident = r.data.get("id")
             suggestion = ident if isinstance(ident, str) and ID_PATTERN.match(ident) else new_id(r.stem, lang)
             problems.append(problem(r.rel, 1, 1, "file.bad_name", name=path.name, suggestion=suggestion))
@@ -152,15 +155,15 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
         if cache is not None and not r.bad_name:
             cache.put(path, stamp, kind, r.text, r.data)
 
-    by_kind: dict[str, dict[str, Record]] = {k: {} for k in (*ENTRY_KINDS, "taxonomy")}
+    by_kind: dict[str, dict[str, Record]] = {k: {} for k in (*ENTRY_KINDS, "taxonomy", "sources")}
     unreadable: dict[str, set[str]] = {k: set() for k in ENTRY_KINDS}
     for r in records:
         if r.data is None:
             if r.kind in unreadable:
                 unreadable[r.kind].add(r.stem)  # reported in its own file; references to it are not "unknown"
             continue
-        if r.kind == "taxonomy":
-            by_kind["taxonomy"]["taxonomy"] = r
+        if r.kind in ("taxonomy", "sources"):  # one file each, no id
+            by_kind[r.kind][r.kind] = r
             continue
         ident = r.data.get("id") if isinstance(r.data.get("id"), str) else r.stem
         if r.ok and ident != r.stem and not r.bad_name:

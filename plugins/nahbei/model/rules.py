@@ -63,12 +63,15 @@ class CrossRules:
         "event": [("place", "place"), ("offer", "offer"), ("organiser", "contact")],
         "contact": [("parent", "contact"), ("place", "place")],
         "place": [],
+        "sources": [("calendars.*.organiser", "contact"), ("calendars.*.place", "place"),
+                    ("calendars.*.offer", "offer")],
     }
     TERMS = {
         "offer": [("topics", "topics"), ("target_groups", "target_groups"), ("regions", "regions")],
         "event": [("topics", "topics"), ("target_groups", "target_groups"), ("regions", "regions")],
         "place": [("region", "regions")],
         "contact": [],
+        "sources": [("calendars.*.topics", "topics")],
     }
 
     def __init__(self, by_kind, lang, today, tz, unreadable=None, local: dict | None = None,
@@ -102,6 +105,9 @@ class CrossRules:
         self._refs(r)
         if self.have_taxonomy:
             self._terms(r)
+        if r.kind == "sources":
+            self._sources(r)
+            return self.out
         # the rules below read this file only (and today): their problems are kept
         key = (self.today, self.lang, self.tz, self.country)
         hit = self.local.get(str(r.path)) if self.local is not None else None
@@ -202,6 +208,15 @@ class CrossRules:
                         self.add(r, ["situations", sid, vocab, i], "situation.term_unknown", situation=sid,
                                  field=vocab, term=term, suggestion=did_you_mean(term, known, self.lang),
                                  known=", ".join(sorted(known)))
+
+    def _sources(self, r):
+        # the calendar's id finds its events again (source: name) and names its pull request
+        seen = {}
+        for i, cal in enumerate(r.data.get("calendars") or ()):
+            if cal["id"] in seen:
+                self.add(r, ["calendars", i, "id"], "sources.duplicate_id", id=cal["id"], first=seen[cal["id"]])
+            else:
+                seen[cal["id"]] = loader.locate(r.text, ["calendars", i, "id"])[0]
 
     # texts, links, phones ---------------------------------------------------
 
