@@ -14,7 +14,8 @@ Pagefind's binary index files ...).  Leaving the ``with`` block shuts it down.
 
 ``SiteServer`` is the same thing as an object (``start()``/``stop()``), and it
 records every request path in ``.requests`` so a test can check what a page
-fetched from the site itself.
+fetched from the site itself. ``headers`` are sent with every response (e.g.
+``{"Access-Control-Allow-Origin": "*"}``, as GitHub Pages sends it).
 """
 
 from __future__ import annotations
@@ -75,8 +76,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     # pages that load many assets.
     protocol_version = "HTTP/1.1"
 
-    def __init__(self, *args, request_log: list[str] | None = None, **kwargs):
+    def __init__(self, *args, request_log: list[str] | None = None,
+                 headers: dict[str, str] | None = None, **kwargs):
         self._request_log = request_log
+        self._headers = dict(headers or {})
         super().__init__(*args, **kwargs)
 
     def send_head(self):  # noqa: D401 - stdlib override
@@ -86,6 +89,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        for name, value in self._headers.items():
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
@@ -110,8 +115,10 @@ class _Server(http.server.ThreadingHTTPServer):
 class SiteServer:
     """A static file server for ``directory`` on ``host`` and a free port."""
 
-    def __init__(self, directory: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, directory: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 0,
+                 headers: dict[str, str] | None = None):
         self.directory = Path(directory).resolve()
+        self.headers = dict(headers or {})
         if not self.directory.is_dir():
             raise FileNotFoundError(f"not a directory: {self.directory}")
         self.host = host
@@ -135,7 +142,7 @@ class SiteServer:
         """The HTTP server on (host, port): a subclass serves otherwise
         (bench/lighthouse/serve.py: gzip-compressed, as GitHub Pages)."""
         handler = functools.partial(
-            _QuietHandler, directory=str(self.directory), request_log=self.requests
+            _QuietHandler, directory=str(self.directory), request_log=self.requests, headers=self.headers
         )
         return _Server((self.host, self.port), handler)
 

@@ -1,9 +1,11 @@
 """Options of the ``nahbei/directory`` plugin (mkdocs.yml ``plugins:`` entry)."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 import phonenumbers
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 
 from ..model.clock import DEFAULT_COUNTRY, DEFAULT_TZ
 from ..sitesize import GITHUB_PAGES_MB
@@ -37,6 +39,84 @@ class LegalConfig(Config):
     privacy_notes = c.ListOfItems(c.Type(str), default=[])  # extra paragraphs
     supervisory_authority = c.Type(str, default="")  # Aufsichtsbehörde (name, address)
     example_data = c.Type(str, default="")  # shown as "Beispieldaten: …" on the legal pages
+
+
+# http:// is allowed only for these hosts (tests, a local preview); everything
+# published is fetched by visitors' browsers, so it must be https://.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
+NEIGHBOUR_EXAMPLE = "{name: Stadt Beispielstadt, url: https://nahbei.beispielstadt.de/}"
+
+
+def neighbour_url(value: object) -> str:
+    """A neighbour's address as search.js and the pages use it: https (http only
+    for localhost), no user, query or fragment, ending in "/". Raises ValidationError."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("url is missing (the address of the other nahbei site)")
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValidationError(f"url {text!r} is not a valid address") from None
+    scheme = parts.scheme.lower()
+    if not host or not (scheme == "https" or (scheme == "http" and host in LOCAL_HOSTS)):
+        raise ValidationError(f"url {text!r} is not allowed: expected an https:// address "
+                              "(http:// only for localhost or 127.0.0.1)")
+    if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
+        raise ValidationError(f"url {text!r}: no user name, password, '?' or '#' allowed")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((scheme, parts.netloc.lower(), path, "", ""))
+
+
+class NeighbourConfig(Config):
+    """One other nahbei site whose search index the search includes (Pagefind's
+    multisite search) and whose open data the open-data page links."""
+
+    name = c.Type(str)  # shown on its search results, e.g. "Stadt Beispielstadt"
+    url = c.Type(str)  # its home page, e.g. https://nahbei.beispielstadt.de/ (checked by Neighbours)
+
+
+class Neighbours(c.ListOfItems):
+    """``neighbours:`` – a list of {name, url}; each URL checked by neighbour_url,
+    names and URLs once each. Errors name the entry (mkdocs names the option)."""
+
+    def __init__(self):
+        super().__init__(c.SubConfig(NeighbourConfig), default=[])
+
+    def run_validation(self, value: object) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise ValidationError(f"expected a list of other nahbei sites, e.g. [{NEIGHBOUR_EXAMPLE}]")
+        out, names, urls = [], set(), set()
+        for number, item in enumerate(value, 1):
+            where = f"entry {number}"
+            if not isinstance(item, dict):
+                raise ValidationError(f"{where}: expected name and url, e.g. {NEIGHBOUR_EXAMPLE}")
+            neighbour = NeighbourConfig()
+            neighbour.load_dict(item)
+            failed, warnings = neighbour.validate()
+            unknown = sorted(set(item) - {"name", "url"})
+            if failed or unknown:
+                problem = (f"unknown key {unknown[0]!r}" if unknown
+                           else f"{failed[0][0]}: {failed[0][1]}")
+                raise ValidationError(f"{where}: {problem} (expected name and url, e.g. {NEIGHBOUR_EXAMPLE})")
+            name = (neighbour.name or "").strip()
+            if not name:
+                raise ValidationError(f"{where}: name is missing (shown on the search results from that site)")
+            where = f"{where} ({name!r})"
+            try:
+                neighbour.url = neighbour_url(item.get("url"))
+            except ValidationError as e:
+                raise ValidationError(f"{where}: {e}") from None
+            neighbour.name = name
+            if name in names or neighbour.url in urls:
+                raise ValidationError(f"{where}: listed twice (name or url)")
+            names.add(name)
+            urls.add(neighbour.url)
+            out.append(neighbour)
+        return out
 
 
 class DirectoryConfig(Config):
@@ -87,4 +167,9 @@ class DirectoryConfig(Config):
     # a larger one stops the build, so nothing is published and the old site stays
     # online. GitHub Pages' limit is 1 GB; 0: no limit (another host).
     max_site_mb = c.Type((int, float), default=GITHUB_PAGES_MB)
+    # Other nahbei sites: the search includes their Pagefind indexes (their
+    # bundle must allow CORS), results labelled with the name; the open-data page
+    # links their data; the privacy page names them. E.g.
+    # [{name: Stadt Beispielstadt, url: https://nahbei.beispielstadt.de/}]
+    neighbours = Neighbours()
     legal = c.SubConfig(LegalConfig)

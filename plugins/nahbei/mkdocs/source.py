@@ -1,13 +1,36 @@
 """What the directory plugin tells other plugins (nahbei/search) about this build.
 
 One small, read-only object instead of attributes read off the plugin: the
-directory, its language and URL segments, which page shows which entry, and
-where changes are reported.
+directory, its language and URL segments, which page shows which entry,
+where changes are reported, and the neighbouring directories.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from ..exchange.hsds import FOLDER as HSDS_FOLDER
+from ..urls import DEFAULT_SEGMENTS
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """Another nahbei site (option ``neighbours``): name and home page URL
+    (https, ending in "/"; nahbei.mkdocs.config.neighbour_url)."""
+
+    name: str
+    url: str
+
+    @property
+    def bundle(self) -> str:
+        """Its Pagefind bundle (every nahbei site writes it to pagefind/)."""
+        return self.url + "pagefind/"
+
+    @property
+    def open_data(self) -> str:
+        """Its HSDS index (nahbei.exchange.hsds), where a site with the default
+        URL segments has it: its own segments are not known here."""
+        return f"{self.url}{DEFAULT_SEGMENTS['api']}/{HSDS_FOLDER}/index.json"
 
 
 @dataclass(frozen=True)
@@ -21,3 +44,4 @@ class DirectorySource:
     entry_of: Callable[[str], tuple[str, str] | None]
     repo_url: str | None = None
     issue_template: str | None = None
+    neighbours: tuple[Neighbour, ...] = ()

@@ -7,7 +7,9 @@
 - on_files: the search page (``/suche/``) unless docs/ has one, script and
   CSS, and search.js's settings (texts, weights, the dialog's links) as one
   file, ``assets/nahbei-search/settings.json``: search.js fetches it on first
-  use, so pages carry none of it
+  use, so pages carry none of it; with them the neighbouring directories
+  (the directory plugin's option ``neighbours``), whose Pagefind indexes
+  search.js merges (Pagefind's multisite search)
 - on_env: ``nahbei_search`` for the templates (URLs, texts)
 - on_post_page: Pagefind attributes on entry pages (records.py, markup.py),
   and each entry page to Pagefind right away (indexer.LiveIndex: Pagefind's
@@ -153,10 +155,16 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         query = urlencode({"template": template, "title": t("search.feedback.issue_title", self.lang, query="")})
         return f"{repo.rstrip('/')}/issues/new?{query}"
 
+    def neighbours(self, config) -> list[dict]:
+        """The other directories the search includes: name, home page, Pagefind bundle."""
+        source = self._source(config)
+        return [{"name": n.name, "url": n.url, "bundle": n.bundle} for n in (source.neighbours if source else ())]
+
     def settings(self, config) -> dict:
         """What search.js needs besides the page (settings.json): Pagefind's
-        texts and ranking, the header dialog's links, result labels."""
-        return {
+        texts and ranking, the header dialog's links, result labels, and the
+        neighbouring directories with their texts (only when there are any)."""
+        out = {
             "strings": {k[len("search.pagefind."):]: v for k, v in catalog(self.lang).items()
                         if k.startswith("search.pagefind.")},
             "keywordWeight": float(self.config.keyword_weight),
@@ -170,6 +178,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             "eventsFilter": {"name": t("search.filter.kind", self.lang), "value": t("search.kind.event", self.lang)},
             "browseTerm": markup.BROWSE_TERM,
         }
+        neighbours = self.neighbours(config)
+        if neighbours:
+            out["neighbours"] = neighbours
+            out["labels"].update(neighbour=t("search.neighbours.result", self.lang, name="{name}"),
+                                 unreachable=t("search.neighbours.unreachable", self.lang, names="{names}"))
+        return out
 
     def settings_json(self, config) -> str:
         return json.dumps(self.settings(config), ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -199,6 +213,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             "indexed": self.will_index,
             "feedback_url": self.feedback_url(config),
             "browse": browse,
+            "neighbours": self.neighbours(config),
             "t": lambda key, **kw: t(f"search.{key}", self.lang, **kw),
         }
         return env

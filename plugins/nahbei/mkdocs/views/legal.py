@@ -14,7 +14,7 @@ class LegalPages(Parts):
         legal = self.site.legal
         address = [x.strip() for x in (legal.address or "").splitlines() if x.strip()]
         ph = fmt.phone(legal.phone, region=self.d.country) if legal.phone else None
-        return {"legal": legal, "which": spec.ident, "address": address,
+        return {"legal": legal, "which": spec.ident, "address": address, "neighbours": self.site.neighbours,
                 "phone": {"display": ph.display, "href": ph.href} if ph else None,
                 "date": ({"iso": legal.accessibility_date, "label": fmt.format_date_long(legal.accessibility_date, self.lang)}
                          if legal.accessibility_date else None)}
@@ -34,4 +34,5 @@ class LegalPages(Parts):
             "licence": self.site.licence,
             "licence_url": self.site.licence_url,
             "repo_url": self.site.repo_url,
+            "neighbours": self.site.neighbours,
         }

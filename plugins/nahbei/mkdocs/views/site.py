@@ -13,6 +13,7 @@ from ...i18n import t
 from ...qrcodes import SHORTLIST_KINDS
 from ...urls import Urls
 from ..pages import calendar_path, subscribe_help_path
+from ..source import Neighbour
 
 __all__ = ["Site", "initial", "sort_key"]
 
@@ -37,6 +38,8 @@ class Site:
     hsds: bool = False  # open data in HSDS 3.0 under api/hsds/ (nahbei.exchange.hsds)
     licence: str | None = None  # of the open data (option open_data_licence)
     licence_url: str | None = None
+    #: other nahbei sites the search includes (option neighbours): open-data and privacy pages
+    neighbours: tuple[Neighbour, ...] = ()
     #: the kinds of entry page with a "Merken" box (shortlist.js)
     shortlist_kinds = SHORTLIST_KINDS
 

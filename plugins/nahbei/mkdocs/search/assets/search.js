@@ -15,6 +15,12 @@
 // mkdocs-material's instant navigation swaps the page content: the search page
 // is the custom element <nahbei-search-page>, so it starts again whenever it
 // is inserted; the header keeps its dialog.
+//
+// Neighbouring directories (settings.neighbours, the option `neighbours`):
+// their Pagefind indexes are merged into this site's (Pagefind's multisite
+// search, mergeIndex), fetched from their servers (CORS). Their results carry
+// the directory's name and link there; one that cannot be reached is named in
+// a live region ([data-nb-neighbours-status]) and the search goes on without it.
 
 const SCRIPT_URL = new URL(import.meta.url);
 const SITE_ROOT = new URL("../../", SCRIPT_URL); // assets/nahbei-search/search.js
@@ -23,6 +29,8 @@ const SETTINGS = new URL("settings.json", SCRIPT_URL);
 const PAGE_INSTANCE = "default";
 const HEADER_INSTANCE = "nb-header";
 const OUR_STYLESHEET = 'link[rel="stylesheet"][href$="assets/nahbei-search/search.css"]';
+// How long a neighbour may take to answer before the search goes on without it.
+const NEIGHBOUR_TIMEOUT_MS = 10000;
 
 function configure(components, name, settings) {
   const manager = components.getInstanceManager();
@@ -55,7 +63,20 @@ function el(tag, className, text) {
   return node;
 }
 
-// One result: title link, kind (and next date, status), excerpt or summary.
+// The neighbour a result comes from, or null for this site's own: merged
+// indexes get the neighbour's address as baseUrl, so their results' URLs are
+// absolute; this site's are paths (baseUrl SITE_ROOT.pathname).
+function neighbourOf(settings, url) {
+  if (!/^https?:\/\//.test(url || "")) return null;
+  let found = null;
+  for (const n of settings.neighbours || []) {
+    if (url.startsWith(n.url) && (!found || n.url.length > found.url.length)) found = n;
+  }
+  return found;
+}
+
+// One result: title link, kind (and next date, status), excerpt or summary;
+// a neighbour's result also names its directory.
 // Texts go in as text; only Pagefind's excerpt (escaped, with <mark>) as HTML.
 function resultTemplate(settings, instance) {
   const labels = settings.labels || {};
@@ -66,10 +87,15 @@ function resultTemplate(settings, instance) {
     const content = el("div", "pf-result-content");
     const title = el("p", "pf-result-title");
     const link = el("a", "pf-result-link", meta.title || result.url);
-    link.href = meta.url || result.url;
+    const source = neighbourOf(settings, result.url);
+    link.href = source ? new URL(meta.url || result.url, source.url).href : meta.url || result.url;
     title.append(link);
     content.append(title);
     const facts = el("p", "nb-result-facts");
+    if (source) {
+      li.dataset.nbNeighbour = source.name;
+      facts.append(el("span", "nb-result-source", (labels.neighbour || "{name}").replace("{name}", source.name)));
+    }
     if (meta.kind) facts.append(el("span", "nb-result-kind", meta.kind));
     if (meta.date) facts.append(el("span", "nb-result-date", `${labels.nextDate || ""} ${meta.date}`.trim()));
     if (meta.status) facts.append(el("strong", "nb-result-status", meta.status));
@@ -82,7 +108,8 @@ function resultTemplate(settings, instance) {
       text.textContent = meta.summary;
     }
     if (text.childNodes.length) content.append(text);
-    // "Merken" for offers, events and places (assets/nahbei/shortlist.js; absent without it)
+    // "Merken" for offers, events and places (assets/nahbei/shortlist.js; absent without
+    // it; none for a neighbour's entries: the Merkzettel reads entries from this site)
     const keep = window.nahbeiShortlist ? window.nahbeiShortlist.button(link.href, meta.title || "") : null;
     if (keep) content.append(keep);
     card.append(content);
@@ -145,33 +172,109 @@ function headerTemplate(settings, instance) {
     links.append(make("a", { href: new URL(settings.feedbackUrl, document.baseURI).href, "data-nb-feedback": "",
                              rel: "noopener" }, labels.feedback || ""));
   }
+  const body = make("pagefind-modal-body", {},
+    make("pagefind-summary", { instance }),
+    make("pagefind-results", { instance, "hide-sub-results": "" }));
+  if (settings.neighbours?.length) {
+    body.prepend(make("p", { class: "nb-search-unreachable", "data-nb-neighbours-status": "", role: "status" }));
+  }
   template.content.append(
     make("pagefind-modal", { instance, "reset-on-close": "" },
       make("pagefind-modal-header", {}, make("pagefind-input", { instance })),
-      make("pagefind-modal-body", {},
-        make("pagefind-summary", { instance }),
-        make("pagefind-results", { instance, "hide-sub-results": "" })),
+      body,
       make("pagefind-modal-footer", {}, links)));
   return template;
 }
 
-// The header dialog shows no filters: load Pagefind without its filter index
-// (Pagefind's Component UI loads every filter chunk first – at 10,000 entries
-// more than the rest of a search together) and clear without reloading it.
-function withoutFilters(instance) {
+// -- neighbouring directories ----------------------------------------------------
+
+// Does a neighbour's bundle answer, with CORS allowed? Its pagefind-entry.json
+// (what Pagefind reads first), within NEIGHBOUR_TIMEOUT_MS.
+async function answers(neighbour) {
+  try {
+    const response = await fetch(new URL("pagefind-entry.json", neighbour.bundle), {
+      mode: "cors", credentials: "omit", cache: "no-store", signal: AbortSignal.timeout(NEIGHBOUR_TIMEOUT_MS),
+    });
+    if (!response.ok) return false;
+    const entry = await response.json();
+    return Boolean(entry && entry.languages && Object.keys(entry.languages).length);
+  } catch (e) {
+    return false;
+  }
+}
+
+// Pagefind with this site's index and those of the neighbours that answer.
+// Pagefind 1.5.2 keeps a merged index that failed to load, and then every
+// search fails (it waits for all indexes): so a neighbour is merged only after
+// it answered, and if merging fails all the same, Pagefind starts again
+// without it. Resolves to {pagefind, missing: the neighbours left out}.
+async function createPagefind(instance, settings) {
+  const pagefindModule = await import(instance.options.bundlePath + "pagefind.js");
+  const neighbours = settings.neighbours || [];
+  const answered = await Promise.all(neighbours.map(answers));
+  const missing = neighbours.filter((n, i) => !answered[i]);
+  let merge = neighbours.filter((n, i) => answered[i]);
+  const ranking = instance.pagefindOptions?.ranking;
+  for (;;) {
+    const pagefind = pagefindModule.createInstance(instance.pagefindOptions || {});
+    let failed = null;
+    for (const n of merge) {
+      try {
+        await pagefind.mergeIndex(n.bundle, { baseUrl: n.url, ...(ranking ? { ranking } : {}) });
+      } catch (e) {
+        console.warn(`nahbei: could not merge the search index of ${n.name} (${n.bundle}):`, e);
+        failed = n;
+        break;
+      }
+    }
+    if (!failed) return { pagefind, missing };
+    missing.push(failed);
+    merge = merge.filter((n) => n !== failed);
+    pagefind.destroy().catch(() => {});
+  }
+}
+
+// Names the neighbours left out, in every status region of this instance
+// (role="status": screen readers announce it); empties them when all answered.
+function showMissing(instance, settings) {
+  const names = (instance.__nbMissing__ || []).map((n) => n.name);
+  const text = names.length ? (settings.labels?.unreachable || "{names}").replace("{names}", names.join(", ")) : "";
+  for (const region of document.querySelectorAll(instance.__nbStatus__ || "[data-nb-neighbours-status]")) {
+    if (region.textContent !== text) region.textContent = text;
+  }
+}
+
+// Loads Pagefind for an instance with the neighbours' indexes (and, with
+// `filters`, the filter index and browse mode as Pagefind's Component UI does).
+// The header dialog shows no filters: it loads Pagefind without its filter
+// index (Pagefind's Component UI loads every filter chunk first – at 10,000
+// entries more than the rest of a search together) and clears without it.
+function loadWithNeighbours(instance, settings, { filters, status }) {
+  instance.__nbStatus__ = status;
   instance.__doLoad__ = async function () {
     if (this.__pagefind__) return;
+    let loaded;
     try {
-      const pagefind = await import(this.options.bundlePath + "pagefind.js");
-      this.__pagefind__ = pagefind.createInstance(this.pagefindOptions || {});
+      loaded = await createPagefind(this, settings);
     } catch (e) {
       this.__dispatch__("error", { type: "bundle_load_failed", message: "Could not load search bundle",
                                    bundlePath: this.options.bundlePath, error: e });
+      return;
     }
+    this.__pagefind__ = loaded.pagefind;
+    this.__nbMissing__ = loaded.missing;
+    showMissing(this, settings);
+    if (!filters) return;
+    this.availableFilters = await this.__pagefind__.filters();
+    this.totalFilters = this.availableFilters;
+    this.__dispatch__("filters", { available: this.availableFilters, total: this.totalFilters });
+    if (this.faceted && this.__searchID__ === 0) this.triggerSearch("");
   };
-  instance.__clear__ = async function () {
-    this.__dispatch__("results", { results: [], unfilteredTotalCount: 0 });
-  };
+  if (!filters) {
+    instance.__clear__ = async function () {
+      this.__dispatch__("results", { results: [], unfilteredTotalCount: 0 });
+    };
+  }
 }
 
 // Searches without a word (browsing by filters) look for the word every entry
@@ -283,7 +386,7 @@ function enhanceHeader() {
   const build = ({ components, settings }) => {
     const name = settings.headerInstance || HEADER_INSTANCE;
     const instance = configure(components, name, settings);
-    withoutFilters(instance);
+    loadWithNeighbours(instance, settings, { filters: false, status: ".nb-header-search [data-nb-neighbours-status]" });
     if (!template) {
       template = headerTemplate(settings, name);
       header.append(template);
@@ -291,6 +394,13 @@ function enhanceHeader() {
     stamp(template);
     useTemplates(header, settings, instance);
     modal = header.querySelector("pagefind-modal");
+    // a site's own dialog without a status region gets one (before anything is written into it)
+    if (settings.neighbours?.length && !header.querySelector("[data-nb-neighbours-status]")) {
+      const region = el("p", "nb-search-unreachable");
+      region.setAttribute("data-nb-neighbours-status", "");
+      region.setAttribute("role", "status");
+      (header.querySelector("pagefind-modal-body") || modal).prepend(region);
+    }
     button.setAttribute("aria-controls", modal.dialogEl?.id || "");
     modal.dialogEl?.addEventListener("close", () => {
       button.setAttribute("aria-expanded", "false");
@@ -334,6 +444,9 @@ function main() {
   const pageSearch = (components, settings) => {
     if (pageInstance) return pageInstance;
     pageInstance = configure(components, PAGE_INSTANCE, settings);
+    if (settings.neighbours?.length) {
+      loadWithNeighbours(pageInstance, settings, { filters: true, status: "nahbei-search-page [data-nb-neighbours-status]" });
+    }
     pageInstance.on("search", (term) => {
       updateFeedback(settings, term);
       if (!document.querySelector("nahbei-search-page")) return;
@@ -362,6 +475,8 @@ function main() {
       const instance = pageSearch(components, settings);
       stamp(template);
       useTemplates(this, settings, instance);
+      // loaded before (instant navigation back to this page): say again who is missing
+      if (instance.__nbMissing__) showMissing(instance, settings);
       delete this.dataset.loading;
       this.dataset.ready = "";
       const term = new URL(location.href).searchParams.get("q") || "";
