@@ -48,7 +48,7 @@ def test_workflows_call_known_targets_and_commands():
     targets = {c.split()[1] for _, c in MAKE_CALLS}
     assert targets == {"setup", "check", "test", "build"}, MAKE_CALLS
     subcommands = {c.split()[1] for _, c in NAHBEI_CALLS}
-    assert subcommands == {"check", "freshness", "from-issue"}, NAHBEI_CALLS
+    assert subcommands == {"check", "freshness", "from-issue", "import"}, NAHBEI_CALLS
     # make test is what CI runs: the very command this suite runs under
     assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
     assert "make test" in (ROOT / "README.md").read_text("utf-8")
@@ -75,15 +75,31 @@ def test_nahbei_call_from_workflow_runs(tmp_path, name, call):
     runner_temp = tmp_path / "runner"
     runner_temp.mkdir()
     forms = ["neues-angebot", "neue-veranstaltung", "aenderung"] if "$FORM" in call else [None]
-    for form in forms:
-        if form:
-            (runner_temp / "issue-body.md").write_text((ISSUES / f"{form}.md").read_text("utf-8"), "utf-8")
-        env = {**ENV, "RUNNER_TEMP": str(runner_temp), "FORM": form or ""}
-        args = [Template(a).substitute(env) for a in shlex.split(call)]
-        args[0] = str(ROOT / ".venv" / "bin" / "nahbei")
-        proc = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True)
-        assert proc.returncode == 0, f"{name}: {args}\n{proc.stdout}\n{proc.stderr}"
-        assert "Traceback" not in proc.stderr
+    server = None
+    if "$id" in call:  # partner-calendars.yml: one calendar of sources.yaml, its feed served here
+        from tests.support.server import SiteServer
+
+        server = SiteServer(ROOT / "tests" / "data" / "ics").start()
+        (tmp_path / "content" / "sources.yaml").write_text(yaml.safe_dump({"calendars": [{
+            "id": "beispiel", "name": "Beispielkalender", "url": server.url("google.ics"),
+            "organiser": "stadt-troisdorf", "place": "begegnungsstaette-troisdorf-mitte"}]}), "utf-8")
+    try:
+        for form in forms:
+            if form:
+                (runner_temp / "issue-body.md").write_text((ISSUES / f"{form}.md").read_text("utf-8"), "utf-8")
+            env = {**ENV, "RUNNER_TEMP": str(runner_temp), "FORM": form or "", "id": "beispiel"}
+            args = [Template(a).substitute(env) for a in shlex.split(call)]
+            args[0] = str(ROOT / ".venv" / "bin" / "nahbei")
+            proc = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True)
+            assert proc.returncode == 0, f"{name}: {args}\n{proc.stdout}\n{proc.stderr}"
+            assert "Traceback" not in proc.stderr
+    finally:
+        if server is not None:
+            server.stop()
+    if "$id" in call:
+        # the feed's events were written, each naming its calendar
+        assert any(yaml.safe_load(p.read_text("utf-8")).get("source", {}).get("name") == "beispiel"
+                   for p in (tmp_path / "content" / "events").glob("*.yaml"))
     if "freshness" in call:
         assert (runner_temp / "body.md").read_text("utf-8").startswith("<!-- nahbei:freshness -->")
         assert (runner_temp / "count").read_text("utf-8") == "0"
