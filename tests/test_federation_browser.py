@@ -240,15 +240,20 @@ def test_query_finds_entries_of_both_directories_labelled(browser, site_b, serve
         server_b.stop()
 
 
+def search_in_header(page, base: str) -> None:
+    """Open the header's search dialog on a page and type the word both directories hold."""
+    page.goto(base + "/orte/")
+    page.locator("button.nb-header-search__button").click()
+    page.locator(f"{MODAL} dialog[open] input").wait_for(state="visible", timeout=TIMEOUT)
+    page.keyboard.type(SHARED_WORD, delay=20)
+
+
 def test_header_dialog_searches_both_directories(browser, site_b, server_a, b_port):
     server_b = serve_b(site_b, b_port, headers=CORS)
     base, b_base = server_a.base_url, server_b.base_url
     page = new_page(browser, base, height=1400)
     try:
-        page.goto(base + "/orte/")
-        page.locator("button.nb-header-search__button").click()
-        page.locator(f"{MODAL} dialog[open] input").wait_for(state="visible", timeout=TIMEOUT)
-        page.keyboard.type(SHARED_WORD, delay=20)
+        search_in_header(page, base)
         page.wait_for_function(
             f"() => (document.querySelector('{MODAL} pagefind-summary')?.textContent || '').includes({SHARED_WORD!r})",
             timeout=TIMEOUT)
@@ -322,10 +327,7 @@ def test_unreachable_neighbour_in_header_dialog(browser, server_a):
     base = server_a.base_url
     page = new_page(browser, base, height=1400)
     try:
-        page.goto(base + "/orte/")
-        page.locator("button.nb-header-search__button").click()
-        page.locator(f"{MODAL} dialog[open] input").wait_for(state="visible", timeout=TIMEOUT)
-        page.keyboard.type(SHARED_WORD, delay=20)
+        search_in_header(page, base)
         results = wait_for_results(page, MODAL, "n >= 1")
         assert [r["href"] for r in results] == [base + OWN_HIT], results
         region = page.locator(f"{MODAL} [data-nb-neighbours-status]")

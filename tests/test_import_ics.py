@@ -234,12 +234,17 @@ def test_an_unchanged_feed_changes_no_file(feed_name, tmp_path):
     assert snapshot(content / "events") == before  # bytes and modification times
 
 
-def test_an_event_removed_from_the_feed_becomes_cancelled_not_deleted(tmp_path):
+def _imported(tmp_path: Path, feed_name: str) -> tuple[Path, Path, str]:
+    """A fixture imported once: the content folder, the feed (a copy, to edit) and its text."""
     content = make_tree(tmp_path)
-    feed = tmp_path / "google.ics"
-    text = (FEEDS / "google.ics").read_text("utf-8")
-    feed.write_text(text, "utf-8")
+    feed = tmp_path / feed_name
+    shutil.copy(FEEDS / feed_name, feed)
     run_import(content, feed)
+    return content, feed, feed.read_text("utf-8")
+
+
+def test_an_event_removed_from_the_feed_becomes_cancelled_not_deleted(tmp_path):
+    content, feed, text = _imported(tmp_path, "google.ics")
     uid = "5p6q7r8s9t0u1v2w3x4y5z6a7b@google.com"
     path, data = imported(content, "familienzentrum")[uid]
     assert data["status"] == "scheduled"
@@ -265,11 +270,7 @@ def test_an_event_removed_from_the_feed_becomes_cancelled_not_deleted(tmp_path):
 
 
 def test_an_event_that_is_over_and_left_the_feed_stays_as_it_is(tmp_path):
-    content = make_tree(tmp_path)
-    feed = tmp_path / "nextcloud.ics"
-    text = (FEEDS / "nextcloud.ics").read_text("utf-8")
-    feed.write_text(text, "utf-8")
-    run_import(content, feed)
+    content, feed, text = _imported(tmp_path, "nextcloud.ics")
     path, _ = imported(content, "nachbarschaftstreff")["1a2b3c4d-0000-4000-8000-aabbccddeeff"]  # Dec 1–20, 2026
     before = path.read_bytes()
     start = text.index("BEGIN:VEVENT\nCREATED:20261001T100000Z\nDTSTAMP:20261001T100000Z\nUID:1a2b3c4d")
@@ -286,12 +287,14 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), "utf-8")
 
 
+def _imported_google(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The Google fixture imported once: the content folder, the feed (a copy) and the café's file."""
+    content, feed, _ = _imported(tmp_path, "google.ics")
+    return content, feed, content / "events" / "eltern-kind-cafe.yaml"
+
+
 def test_a_file_edited_by_hand_is_never_overwritten_the_change_is_reported_as_a_conflict(tmp_path):
-    content = make_tree(tmp_path)
-    feed = tmp_path / "google.ics"
-    shutil.copy(FEEDS / "google.ics", feed)
-    run_import(content, feed)
-    cafe = content / "events" / "eltern-kind-cafe.yaml"
+    content, feed, cafe = _imported_google(tmp_path)
     _edit(cafe, "title: Eltern-Kind-Café", "title: Eltern-Kind-Café im Familienzentrum")
     edited = cafe.read_bytes()
 
@@ -322,11 +325,7 @@ def test_a_file_edited_by_hand_is_never_overwritten_the_change_is_reported_as_a_
 
 
 def test_fields_a_volunteer_adds_survive_the_next_import(tmp_path):
-    content = make_tree(tmp_path)
-    feed = tmp_path / "google.ics"
-    shutil.copy(FEEDS / "google.ics", feed)
-    run_import(content, feed)
-    cafe = content / "events" / "eltern-kind-cafe.yaml"
+    content, feed, cafe = _imported_google(tmp_path)
     _edit(cafe, "status: scheduled\n", "status: scheduled\ntarget_groups: [familien]\ncost:\n  free: true\n")
     _edit(feed, "SUMMARY:Eltern-Kind-Café\nTRANSP", "SUMMARY:Eltern-Kind-Café am Donnerstag\nTRANSP")
     assert [c.status for c in run_import(content, feed) if c.path == cafe] == ["updated"]

@@ -13,7 +13,10 @@ What maps to what:
 - topics and target groups → taxonomy terms linked as attributes; regions →
   service areas (and a location's region an attribute).
 
-Events have no HSDS object: they are in the iCalendar feeds.
+Events have no HSDS object: they are in the iCalendar feeds. No ``metadata``
+records either: HSDS' change records name who changed which field, and the
+directory does not publish its volunteers' names; ``last_modified`` (from the
+content's git history) says when a service last changed.
 
 Ids are UUIDs (version 5) of ``<kind>/<entry id>`` and, for the parts of an
 entry, ``#<part>`` after it, in a namespace made from the site's address: the
@@ -31,8 +34,9 @@ service its ``alert`` too. Ended offers are ``defunct``, paused ones
 HSDS API under ``api/hsds/``: ``index.json`` (``/``), ``services/<id>.json``
 (``/services/{id}``, each with its service_at_locations, their schedules and
 locations), ``services/page-<n>.json`` (``/services``), the same for
-organizations and locations (a location's page holds whole locations: HSDS
-has no brief form of one), ``taxonomies.json`` and ``taxonomy_terms.json``.
+organizations, ``locations/page-<n>.json`` (whole locations: HSDS has no
+brief form of one, and its API no ``/locations/{id}``), ``taxonomies.json``
+and ``taxonomy_terms.json``.
 No separate ``/service_at_locations`` files: at 10,000 entries they were
 31 MB in 6,800 files, each a copy of a part of a service. ``index.json``
 names the site, so that ``nahbei import hsds`` can find the entry ids again.
@@ -484,10 +488,12 @@ def write(export: Export, folder: str | Path, *, per_page: int = PER_PAGE) -> li
                                    ("locations", export.locations, list(export.locations.values()))):
         sub = root / name
         sub.mkdir(parents=True, exist_ok=True)
-        jobs += [(sub / f"{oid}.json", obj) for oid, obj in objects.items()]
         pages = _pages(listing, per_page)
         jobs += [(sub / f"page-{page['page_number']}.json", page) for page in pages]
-        files[name] = {"list": [f"{name}/page-{p['page_number']}.json" for p in pages], "item": f"{name}/{{id}}.json"}
+        files[name] = {"list": [f"{name}/page-{p['page_number']}.json" for p in pages]}
+        if name != "locations":  # the API has /services/{id} and /organizations/{id}, no /locations/{id}
+            jobs += [(sub / f"{oid}.json", obj) for oid, obj in objects.items()]
+            files[name]["item"] = f"{name}/{{id}}.json"
     for name, items in (("taxonomies", export.taxonomies), ("taxonomy_terms", export.taxonomy_terms)):
         jobs.append((root / f"{name}.json", _pages(items, max(1, len(items)))[0]))
         files[name] = {"list": [f"{name}.json"]}
