@@ -97,8 +97,10 @@ def content_for(n: int, out: Path = OUT, regenerate: bool = False) -> tuple[Path
     return content, time.perf_counter() - t0
 
 
-def site_config(folder: Path) -> tuple[Path | None, str]:
-    """Write folder/mkdocs.yml (INHERIT the repository's, content_dir = folder/content)."""
+def site_config(folder: Path, file_name: str = "mkdocs.yml",
+                directory_options: dict | None = None) -> tuple[Path | None, str]:
+    """Write folder/<file_name> (INHERIT the repository's mkdocs.yml, content_dir =
+    folder/content, and ``directory_options`` for the nahbei/directory plugin)."""
     parent = ROOT / "mkdocs.yml"
     if not parent.exists():
         return None, "n/a (no mkdocs.yml yet)"
@@ -127,6 +129,7 @@ def site_config(folder: Path) -> tuple[Path | None, str]:
         if name == DIRECTORY_PLUGIN:
             opts["content_dir"] = "content"
             opts["max_site_mb"] = 0  # the bench measures the size (N=30,000 is over GitHub Pages' 1 GB)
+            opts.update(directory_options or {})
             if opts.get("schemas_dir") and not os.path.isabs(opts["schemas_dir"]):
                 opts["schemas_dir"] = rel(opts["schemas_dir"])
         new_plugins.append({name: opts} if opts else name)
@@ -137,7 +140,7 @@ def site_config(folder: Path) -> tuple[Path | None, str]:
         child["theme"] = {"custom_dir": rel(custom_dir)}
     import yaml
 
-    path = folder / "mkdocs.yml"
+    path = folder / file_name
     path.write_text("# Written by python -m bench: the repository's mkdocs.yml on generated content.\n"
                     + yaml.safe_dump(child, allow_unicode=True, sort_keys=False), "utf-8")
     return path, ""
@@ -219,11 +222,14 @@ def cpu_busy(on: bool):
         burner.wait()
 
 
-def build_variant(content: Path, name: str, extra_env: dict | None = None, busy: bool = False) -> dict:
+def build_variant(content: Path, name: str, extra_env: dict | None = None, busy: bool = False,
+                  directory_options: dict | None = None) -> dict:
     """The full build once more into site-<name>/ (removed afterwards): its wall
-    time with Pagefind when the build does not run it, and the load before it."""
+    time with Pagefind when the build does not run it, and the load before it.
+    ``directory_options``: options of nahbei/directory that differ (mkdocs-<name>.yml)."""
     folder = content.parent
-    config, why = site_config(folder)
+    config, why = (site_config(folder, f"mkdocs-{name}.yml", directory_options) if directory_options
+                   else site_config(folder))
     if config is None:
         return {"note": why}
     site = folder / f"site-{name}"
@@ -319,6 +325,8 @@ def main(argv=None) -> int:
     if not args.no_variants and site.get("site"):
         variants["busy"] = build_variant(content, "busy", busy=True)
         variants["one"] = build_variant(content, "one", {"NAHBEI_WORKERS": "1"})
+        # what the open data (HSDS JSON and tables) add to a build: the same build without them
+        variants["nohsds"] = build_variant(content, "nohsds", directory_options={"hsds": False})
     base = None
     if not args.no_baseline:
         base_root = folder / "baseline"
@@ -427,12 +435,18 @@ def main(argv=None) -> int:
         row("total wall time (mkdocs build process + stages after it)",
             f"{secs(sum(s.wall for s in procs))} (load {load_at_build:.1f} before)")
         for key, label in (("busy", "full build, one core busy (the bench's own CPU load beside it)"),
-                           ("one", "full build, NAHBEI_WORKERS=1 (one process)")):
+                           ("one", "full build, NAHBEI_WORKERS=1 (one process)"),
+                           ("nohsds", "full build without the HSDS export (hsds: false)")):
             v = variants.get(key)
             if v is not None:
                 second = f", {v['second']:,} pages from the second process" if v.get("second") else ""
                 row(f"  {label}", f"{secs(v['wall'])} (load {v['load']:.1f} before{second})" if "wall" in v
                     else v["note"], mb(v.get("rss")))
+        without = variants.get("nohsds", {}).get("wall")
+        if without is not None:
+            # one pair of builds: the difference is within a few seconds of noise either way
+            row("  the HSDS export adds to the build (full build − build without it, one pair)",
+                f"{sum(s.wall for s in procs) - without:+.2f} s")
     else:
         row("total wall time (validation process only: no site build)", secs(check_par.wall))
     peak = max([s.rss for s in procs + [check_par] if s.ok] or [0])

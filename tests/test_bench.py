@@ -18,7 +18,8 @@ from nahbei.model.check import check
 
 REPO = Path(__file__).resolve().parents[1]
 ROWS = ("validation", "model build", "nahbei plugin hooks", "page rendering", "feeds", "Pagefind",
-        "total wall time", "one core busy", "NAHBEI_WORKERS=1", "peak memory", "output size", "HTML bytes per entry page", "baseline",
+        "total wall time", "one core busy", "NAHBEI_WORKERS=1", "without the HSDS export (hsds: false)",
+        "the HSDS export adds to the build", "peak memory", "output size", "HTML bytes per entry page", "baseline",
         "ratio ours/baseline")
 
 
@@ -134,6 +135,9 @@ def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     assert m and float(m.group(2)) > 0 and int(m.group(3).replace(",", "")) > 16, out
     assert len(list((tmp_path / "n30" / "hsds" / "services").glob("*-*-*-*-*.json"))) == 16
     assert (tmp_path / "n30" / "hsds" / "hsds-datapackage.zip").stat().st_size > 0  # the package too, as a build
+    # the variant without it really left it out: its config says so, and the difference is a number
+    assert "hsds: false" in (tmp_path / "n30" / "mkdocs-nohsds.yml").read_text("utf-8")
+    assert re.search(r"the HSDS export adds to the build [^\n]*\s[+-][\d.]+ s", out), out
     # what one search downloads, in real Chromium, for both words
     sizes = re.findall(r"search download \(bench/search_size.py, budget 300 KB\): first search for '(\w+)' "
                        r"\([^)]*Ergebnis[^)]*\): (\d+) KB in (\d+) files", out)
