@@ -492,8 +492,9 @@ BUILD = os.getpid()
 
 
 def on_page_context(context, page, config, nav):
-    # the frames' spot check failing in the second process, on the first offer page it renders
-    if os.getpid() != BUILD and page.url.startswith("angebote/"):
+    # the frames' spot check failing in the second process, on the first page it renders (which
+    # pages the child takes depends on how fast each process is: under load, perhaps no offer page)
+    if os.getpid() != BUILD:
         Path(os.environ["NAHBEI_TEST_MARK"]).write_text(page.url)
         raise FrameMismatch("nahbei/offer.html", ["footer"])
     return context
@@ -510,7 +511,7 @@ def test_a_failed_spot_check_in_the_second_process_stops_the_build(two_cpus, tmp
     mark = tmp_path / "mark"
     _, code, out, _ = site_build(tmp_path, "fatal", small_content, f"\nhooks:\n  - {tmp_path / 'hook.py'}\n",
                                  NAHBEI_TEST_MARK=str(mark))
-    assert mark.exists(), out[-3000:]  # the child met an offer page
+    assert mark.exists(), out[-3000:]  # the child rendered a page
     expected = t("ui.build.frame_mismatch", "de", template="nahbei/offer.html", page=mark.read_text(),
                  blocks="footer")
     assert code == 1 and expected in out, out[-3000:]
