@@ -43,6 +43,7 @@ names the site, so that ``nahbei import hsds`` can find the entry ids again.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -157,9 +158,10 @@ class _Mapper:
         object's part of the entry, as in ``uid``)."""
         if not entry.example_data:
             return []
+        marker = self.marker()
         return [{"id": self.uid(kind, entry.id, f"{part}/{EXAMPLE}" if part else EXAMPLE),
                  "link_id": self.uid(kind, entry.id, part or None), "link_type": EXAMPLE,
-                 "link_entity": link_entity, "taxonomy_term_id": self.marker()["id"], "taxonomy_term": self.marker(),
+                 "link_entity": link_entity, "taxonomy_term_id": marker["id"], "taxonomy_term": marker,
                  "value": entry.example_data.strip()}]
 
     # The mark "example data" is a term of a taxonomy of its own ("markers"): an
@@ -168,10 +170,15 @@ class _Mapper:
         return {"id": self.uid("taxonomy", MARKERS), "name": t("ui.hsds.markers", self.lang),
                 "description": t("ui.hsds.markers_description", self.lang)}
 
-    def marker(self) -> dict:
+    @functools.cached_property
+    def _marker(self) -> dict:
         return {"id": self.uid(MARKERS, EXAMPLE), "code": EXAMPLE, "name": t("ui.hsds.example_term", self.lang),
                 "description": t("ui.hsds.example_term_description", self.lang), "taxonomy": MARKERS,
                 "language": self.lang, "taxonomy_id": self.uid("taxonomy", MARKERS)}
+
+    def marker(self) -> dict:
+        """The term "example data": one object for every attribute that names it."""
+        return self._marker
 
     def phones(self, kind: str, entry, part: str = "", **owner) -> list[dict]:
         out = []
@@ -258,8 +265,8 @@ class _Mapper:
     def addresses(self, kind: str, ident: str, address, **owner) -> list[dict]:
         """The postal address, when it is complete: HSDS requires street,
         postcode and state (``state``, the directory's, from its
-        configuration). A place without one keeps its town in its region
-        attribute, and nothing is made up."""
+        configuration). A place without one has no address here: nothing is
+        made up."""
         if not (address.get("street") and address.get("postcode") and self.state):
             return []
         return [{"id": self.uid(kind, ident, "address"), **owner,

@@ -33,7 +33,6 @@ import io
 import json
 import re
 import urllib.parse
-import urllib.request
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -44,14 +43,16 @@ import yaml
 
 from .. import formatting as fmt
 from ..i18n import DEFAULT_LANG, message_lang, t
-from ..model.ids import ID_PATTERN, new_id
-from ..model.layout import ENTRY_SUFFIXES, FOLDERS, TAXONOMY_FILE, VOCABULARIES, entry_file
+from ..model import loader
+from ..model.ids import ID_PATTERN, new_id, unique_id
+from ..model.layout import FOLDERS, TAXONOMY_FILE, VOCABULARIES, entry_file
 from ..urls import Urls
 from . import entries, hsds
 
 __all__ = ["Dataset", "Outcome", "Planned", "add_arguments", "apply", "command", "fingerprint", "placeholder", "plan",
            "read", "report"]
 
+IMPORTED = ("offer", "contact", "place")  # the kinds of entry HSDS gives
 WEEKDAY = {v: k for k, v in hsds.BYDAY.items()}  # "TU" -> "di"
 STATUS = {"active": "active", "temporarily closed": "paused", "defunct": "ended", "inactive": "ended"}
 PHONE_TYPE = {"voice": "phone", "cell": "mobile", "fax": "fax", "text": "sms"}
@@ -73,13 +74,7 @@ class Dataset:
 
 
 def _fetch(source: str) -> bytes:
-    if re.match(r"^https?://", source):
-        with urllib.request.urlopen(source, timeout=60) as response:  # noqa: S310 - http(s) only, above
-            data = response.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise ValueError(source)
-        return data
-    return Path(source).read_bytes()
+    return entries.fetch(source, MAX_BYTES)
 
 
 def _join(base: str, name: str) -> str:
@@ -263,8 +258,6 @@ def _read_tables(read_member, out: Dataset, desc: dict | None = None) -> None:
             "locations": [x for x in locations.values() if x.get("organization_id") == org["id"]],
             "attributes": attrs(org["id"])})
     sals = by("service_at_location", "service_id")
-    for name in ("language", "service_area", "funding", "cost_option"):
-        by(name, "service_id")
     per_service = {name: by(name, "service_id") for name in ("language", "service_area", "funding", "cost_option")}
     for s in rows.get("service", ()):
         sid = s["id"]
@@ -294,6 +287,7 @@ class Planned:
     notes: list = field(default_factory=list)
     status: str = ""  # new, updated, unchanged, conflict (``apply``)
     path: Path | None = None
+    existing: tuple | None = None  # (kind, path, data) of the entry the content has from this record
 
 
 def fingerprint(kind: str, data: dict) -> str:
@@ -301,29 +295,12 @@ def fingerprint(kind: str, data: dict) -> str:
     return entries.fingerprint(data, OWNED[kind])
 
 
-def _existing(content: Path) -> tuple[dict, dict]:
-    """The content's entries: {(source name, record id): (kind, path, data)} and {kind: ids}."""
-    by_source, ids = {}, {k: set() for k in FOLDERS}
-    for kind, folder in FOLDERS.items():
-        for suffix in ENTRY_SUFFIXES:
-            for path in sorted((content / folder).glob(f"*{suffix}")):
-                ids[kind].add(path.stem)
-                try:
-                    data = yaml.safe_load(path.read_text("utf-8"))
-                except yaml.YAMLError:
-                    continue
-                src = data.get("source") if isinstance(data, dict) else None
-                if isinstance(src, dict) and src.get("id"):
-                    by_source[(src.get("name"), str(src["id"]))] = (kind, path, data)
-    return by_source, ids
-
-
 class _Mapper:
     def __init__(self, data: Dataset, content: Path, source_name: str, today: date, lang: str):
         self.data, self.content, self.source_name, self.today, self.lang = data, content, source_name, today, lang
         self.ns = hsds.namespace(data.site) if data.site else None
         self.words = data.language  # the language of the records' texts
-        self.by_source, self.taken = _existing(content)
+        self.by_source, self.taken = entries.imported(content, IMPORTED)
         self.ids: dict[tuple[str, str], str] = {}  # (kind, record id) -> entry id
         self.persons: dict[tuple, Planned] = {}  # a person named by several records is one contact
         self.taxonomy = self._taxonomy()
@@ -368,9 +345,7 @@ class _Mapper:
             unverified = [obj["external_identifier"]] if obj.get("external_identifier_type") == "nahbei" \
                 and ID_PATTERN.match(str(obj.get("external_identifier"))) else []
             base = (verified or unverified or [new_id(obj.get("name") or "", self.lang)])[0]
-            ident, n = base, 2
-            while ident in self.taken[kind]:
-                ident, n = f"{base}-{n}", n + 1
+            ident = unique_id(base, self.content / FOLDERS[kind], self.taken[kind])
         self.taken[kind].add(ident)
         self.ids[key] = ident
         return ident
@@ -380,7 +355,7 @@ class _Mapper:
         """{vocabulary: {term id: label}} of the content's taxonomy, else of the records' terms."""
         path = self.content / TAXONOMY_FILE
         if path.exists():
-            doc = yaml.safe_load(path.read_text("utf-8")) or {}
+            doc = loader.load_bytes(loader.read_content(path))[1] or {}
             return {v: {k: (x or {}).get("label", k) for k, x in (doc.get(v) or {}).items()} for v in VOCABULARIES}
         out = {v: {} for v in VOCABULARIES}
         for term in self.data.terms.values():
@@ -418,9 +393,17 @@ class _Mapper:
             return vocab, code
         # a foreign term: by its name, when a term of ours has that label
         for v in ([vocab] if vocab in self.taxonomy else VOCABULARIES):
-            for tid, label in self.taxonomy[v].items():
-                if term.get("name") and label.casefold() == term["name"].casefold():
-                    return v, tid
+            tid = self.labelled(v, term.get("name"))
+            if tid:
+                return v, tid
+        return None
+
+    def labelled(self, vocab: str, name: str | None) -> str | None:
+        """The term of ``vocab`` whose label is ``name`` (case aside)."""
+        if name:
+            for tid, label in self.taxonomy[vocab].items():
+                if label.casefold() == name.casefold():
+                    return tid
         return None
 
     def terms(self, obj: dict, notes: list) -> tuple[dict, str | None]:
@@ -445,10 +428,7 @@ class _Mapper:
         last = urllib.parse.urlparse(area.get("uri") or "").path.rstrip("/").rpartition("/")[2]
         if last in self.taxonomy["regions"]:
             return last
-        for tid, label in self.taxonomy["regions"].items():
-            if area.get("name") and label.casefold() == area["name"].casefold():
-                return tid
-        return None
+        return self.labelled("regions", area.get("name"))
 
     # -- parts ----------------------------------------------------------------
     def phones(self, obj: dict, notes: list) -> list[dict]:
@@ -563,9 +543,7 @@ def _given(**values) -> dict:
     return {k: v for k, v in values.items() if v not in (None, "", [], {})}
 
 
-def _line(text: str) -> str:
-    """One line (the schemas' ``line``): white space, line breaks included, as one space."""
-    return re.sub(r"\s+", " ", str(text)).strip()
+_line = entries.one_line
 
 
 def _hhmm(value) -> str | None:
@@ -617,6 +595,7 @@ def plan(data: Dataset, content: Path, *, source_name: str, today: date, lang: s
         out.append(_offer(m, data.services[sid], orgs, places))
     out += list(m.persons.values())
     for p in out:
+        p.existing = m.by_source.get((source_name, p.record))
         p.data["source"] = {"name": source_name, "id": p.record, "imported": today,
                             "fingerprint": fingerprint(p.kind, p.data)}
     return out, m.taxonomy_file()
@@ -872,7 +851,6 @@ def apply(planned: list, taxonomy: dict | None, content: Path) -> Outcome:
     """Write the planned entries: new ones, and changed ones whose file is as the
     last import left it. A file changed by hand since is left alone (``conflict``);
     an entry whose data are unchanged keeps its file byte for byte."""
-    by_source, _ = _existing(content)
     out = Outcome(planned)
     if taxonomy is not None:
         path = content / TAXONOMY_FILE
@@ -881,17 +859,18 @@ def apply(planned: list, taxonomy: dict | None, content: Path) -> Outcome:
                         + yaml.safe_dump(taxonomy, allow_unicode=True, sort_keys=False, width=100), "utf-8")
         out.taxonomy = path
     for p in planned:
-        found = by_source.get((p.data["source"]["name"], p.record))
+        found = p.existing
         if found is None:
             p.path = content / entry_file(p.kind, p.ident)
             p.status = "new"
         else:
             _, p.path, old = found
             recorded = (old.get("source") or {}).get("fingerprint")
-            if recorded and recorded != fingerprint(p.kind, old):
+            now = fingerprint(p.kind, old)  # dates as text, however the file was read
+            if recorded and recorded != now:
                 p.status = "conflict"
                 continue
-            if entries.owned(old, OWNED[p.kind]) == entries.owned(p.data, OWNED[p.kind]):
+            if now == p.data["source"]["fingerprint"]:
                 p.status = "unchanged"
                 continue
             # what a volunteer added (keywords, links …) stays

@@ -32,7 +32,6 @@ import html
 import json
 import re
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -49,7 +48,7 @@ from ..model import loader
 from ..model.clock import DEFAULT_TZ
 from ..model.directory import Event
 from ..model.ids import new_id, unique_id
-from ..model.layout import ENTRY_SUFFIXES, FOLDERS, SOURCES_FILE, entry_file
+from ..model.layout import FOLDERS, SOURCES_FILE, entry_file
 from ..model.recurrence import WEEKDAYS, Recurrence
 from . import entries
 
@@ -105,14 +104,7 @@ def read_sources(content: Path) -> list[Calendar]:
 
 def read_feed(feed: str) -> icalendar.Calendar:
     """A feed from a file or an http(s) address, its floating times made standard."""
-    if re.match(r"^https?://", feed, re.I):
-        request = urllib.request.Request(feed, headers={"User-Agent": "nahbei (import ics)"})
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - http(s) only, checked above
-            raw = response.read(MAX_FEED_BYTES + 1)
-    else:
-        raw = Path(feed).read_bytes()
-    if len(raw) > MAX_FEED_BYTES:
-        raise ValueError(f"more than {MAX_FEED_BYTES // (1024 * 1024)} MB")
+    raw = entries.fetch(feed, MAX_FEED_BYTES)
     # Google and others publish floating times with only X-WR-TIMEZONE to say where they are.
     return x_wr_timezone.to_standard(icalendar.Calendar.from_ical(raw))
 
@@ -168,8 +160,7 @@ def _when(value) -> str:
     return value.isoformat() if not isinstance(value, datetime) else value.strftime("%Y-%m-%d %H:%M")
 
 
-def _line(text) -> str:
-    return " ".join(str(text or "").split())
+_line = entries.one_line
 
 
 _TAG_START = re.compile(r"<\s*[/!A-Za-z]")
@@ -708,19 +699,8 @@ def entry_text(data: dict) -> str:
 
 def _existing(content: Path, calendar_id: str) -> tuple[dict, set]:
     """This calendar's imported events {UID: (path, data)}, and every event id taken."""
-    found, ids = {}, set()
-    folder = content / FOLDERS["event"]
-    for suffix in ENTRY_SUFFIXES:
-        for path in sorted(folder.glob(f"*{suffix}")):
-            ids.add(path.stem)
-            try:
-                _, data = loader.load_bytes(loader.read_content(path))
-            except loader.LoadError:
-                continue  # `nahbei check` reports it; nothing of it is ours to find
-            src = data.get("source") if isinstance(data, dict) else None
-            if isinstance(src, dict) and src.get("name") == calendar_id and src.get("id"):
-                found[str(src["id"])] = (path, data)
-    return found, ids
+    found, taken = entries.imported(content, ("event",))
+    return {uid: (path, data) for (name, uid), (_, path, data) in found.items() if name == calendar_id}, taken["event"]
 
 
 def _is_over(data: dict, today: date, site_tz: str) -> bool:

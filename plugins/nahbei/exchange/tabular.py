@@ -39,17 +39,20 @@ def _spec() -> dict:
     return json.loads(DESCRIPTOR.read_text("utf-8"))
 
 
+def _schema_fields(resource: str) -> list[dict]:
+    return next(r for r in _spec()["resources"] if r["name"] == resource)["schema"]["fields"]
+
+
 @cache
 def _fields(resource: str) -> tuple[str, ...]:
-    return tuple(f["name"] for f in next(r for r in _spec()["resources"] if r["name"] == resource)["schema"]["fields"])
+    return tuple(f["name"] for f in _schema_fields(resource))
 
 
 @cache
 def _booleans(resource: str) -> tuple[str, ...]:
     """The fields of type boolean: ``true``/``false`` in the tables (csv writes
     None as an empty cell and the rest as it is)."""
-    fields = next(r for r in _spec()["resources"] if r["name"] == resource)["schema"]["fields"]
-    return tuple(f["name"] for f in fields if f.get("type") == "boolean")
+    return tuple(f["name"] for f in _schema_fields(resource) if f.get("type") == "boolean")
 
 
 def descriptor(*, title: str | None = None, homepage: str | None = None, created: datetime | None = None,
