@@ -10,7 +10,7 @@ N      ?= 10000
 BENCH_ARGS ?= --compare-n 100 --preview
 SITE_DIR ?= site
 
-.PHONY: serve build check test bench setup system-deps clean
+.PHONY: serve build check test bench setup system-deps clean tiles
 
 setup: $(STAMP)
 
@@ -39,11 +39,29 @@ system-deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium default-jre-headless shellcheck jq zbar-tools poppler-utils >/dev/null; }
 
-serve: $(STAMP)
+# node_modules: the site ships MapLibre GL JS and pmtiles from it (the maps; without
+# them the pages show the address with its route links instead).
+serve: $(STAMP) node_modules/.installed-stamp
 	$(BIN)/mkdocs serve --livereload --dirty
 
-build: $(STAMP)
+build: $(STAMP) node_modules/.installed-stamp
 	$(BIN)/mkdocs build --strict -d $(SITE_DIR)
+
+# The region's map tiles (mkdocs.yml, map: tiles; not in git): go-pmtiles cuts the box
+# map: bounds up to map: max_zoom out of Protomaps' daily OpenStreetMap build, fetching
+# only the parts in the box (nahbei.mkdocs.tiles). Needs the internet and Go: the
+# publish workflow runs it and keeps the file in its cache; the tests never do.
+# `make tiles` again replaces the file (a failed download leaves the old one).
+PMTILES_VERSION ?= v1.31.2
+PMTILES := .tools/go-pmtiles
+# yesterday's build: today's may not be finished yet (older ones are kept for a while)
+PROTOMAPS_BUILD ?= https://build.protomaps.com/$(shell date -u -d yesterday +%Y%m%d).pmtiles
+
+$(PMTILES):
+	GOBIN=$(abspath .tools) go install github.com/protomaps/go-pmtiles@$(PMTILES_VERSION)
+
+tiles: $(STAMP) $(PMTILES)
+	$(BIN)/python -m nahbei.mkdocs.tiles $(PMTILES) $(PROTOMAPS_BUILD)
 
 check: $(STAMP)
 	$(BIN)/nahbei check

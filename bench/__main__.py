@@ -276,6 +276,21 @@ def run_search_size(site: Path) -> list[str]:
     return [line for line in proc.stdout.splitlines() if line.startswith("first search")]
 
 
+def run_nearby(site: Path, content: Path) -> list[str]:
+    """Lines of ``python -m bench.nearby`` on the built site ("In meiner Nähe": the
+    distance file, the ordering in Chromium at 4x CPU throttling, the build steps)."""
+    if not Path(os.environ.get("NAHBEI_CHROMIUM", "/usr/bin/chromium")).exists():
+        return ["n/a (no Chromium; `make test` installs Debian's chromium)"]
+    if not (site / "assets" / "nahbei-search" / "nearby.json").exists():
+        return ["n/a (the build wrote no distance file)"]
+    proc = subprocess.run([sys.executable, "-m", "bench.nearby", str(site), str(content),
+                           "--search-segment", url_segments()["search"]], cwd=ROOT, env=env(),
+                          capture_output=True, text=True, timeout=900)
+    if proc.returncode:
+        return [f"failed (exit {proc.returncode}): {(proc.stderr.strip().splitlines() or [''])[-1][:200]}"]
+    return [line for line in proc.stdout.splitlines() if line.startswith("distance search")]
+
+
 def _has_write_feeds() -> bool:
     try:
         import nahbei.feeds as feeds
@@ -297,6 +312,8 @@ def main(argv=None) -> int:
                     help="skip timing the HSDS 3.0 export alone (bench.stage hsds)")
     ap.add_argument("--no-search-size", action="store_true",
                     help="skip measuring what one search downloads (Chromium, bench/search_size.py)")
+    ap.add_argument("--no-nearby", action="store_true",
+                    help="skip measuring \"In meiner Nähe\" (bench/nearby.py: distance file, ordering in Chromium)")
     ap.add_argument("--no-variants", action="store_true",
                     help="skip the builds with one core busy (the bench's own CPU load) and with NAHBEI_WORKERS=1")
     ap.add_argument("--no-lighthouse", action="store_true",
@@ -350,6 +367,11 @@ def main(argv=None) -> int:
     search_lines = None
     if not args.no_search_size and site.get("site") and (site["site"] / "pagefind").is_dir():
         search_lines = run_search_size(site["site"])
+    nearby_lines = None
+    if not args.no_nearby and site.get("site"):
+        nearby_load = os.getloadavg()[0]
+        nearby_lines = [f"{x} (load {nearby_load:.1f} before)" if not x.startswith("distance search:") else x
+                        for x in run_nearby(site["site"], content)]
     lighthouse = None
     if not args.no_lighthouse and site.get("site"):
         try:
@@ -503,6 +525,9 @@ def main(argv=None) -> int:
     if search_lines is not None:
         for line in search_lines or ["no result"]:
             print(f"search download (bench/search_size.py, budget 300 KB): {line}")
+    if nearby_lines is not None:
+        for line in nearby_lines or ["no result"]:
+            print(line if line.startswith("distance search") else f"distance search (bench/nearby.py): {line}")
     if lighthouse is not None and "error" not in lighthouse:
         for line in lh.details(lighthouse):
             print(f"lighthouse (bench/lighthouse): {line}")

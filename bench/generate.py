@@ -1085,7 +1085,27 @@ class Generator:
             self.offer(towns[i % len(towns)])
         for i in range(n_events):
             self.event(towns[i % len(towns)])
+        self.files["postcodes.csv"] = self.postcodes_text(towns)
         return self.files
+
+    # -- the postcode table (content/postcodes.csv) --------------------------------
+    POSTCODES_PER_TOWN = 25  # about a county's worth each: ~1,000 rows at N=10,000
+
+    def postcodes_text(self, towns: list[Town]) -> str:
+        """A postcode table as a site owner would add it: the places' postcodes
+        (town postcode + 2 x district) and more of each town's area, around the
+        town. Its own random generator: the entries stay as they were without it."""
+        rng = random.Random(f"{self.n}/postcodes")
+        lines, taken = ["postcode,town,lat,lon"], set()
+        for t in towns:
+            for k in range(self.POSTCODES_PER_TOWN):
+                code = f"{int(t.postcode) + 2 * k:05d}"
+                if code in taken:
+                    continue
+                taken.add(code)
+                lines.append(f"{code},{q(t.name) if ',' in t.name else t.name},"
+                             f"{t.lat + rng.uniform(-0.06, 0.06):.4f},{t.lon + rng.uniform(-0.08, 0.08):.4f}")
+        return "\n".join(lines) + "\n"
 
 
 def generate(n: int, out: Path, *, seed: str = SEED) -> dict:

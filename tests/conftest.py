@@ -22,6 +22,27 @@ def example_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("example-site") / "site"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795305600", "NO_MKDOCS_2_WARNING": "1"}
     env.pop("NAHBEI_SITE_URL", None)
+    # no map: a tiles file someone cut into tiles/ (make tiles) must not change the tests
+    env["NAHBEI_MAP_TILES"] = str(out.parent / "no-tiles.pmtiles")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_site_map(tmp_path_factory) -> Path:
+    """The example site with maps: as ``example_site``, with the small PMTiles
+    fixture (tests/support/tiles.py) as the region's tiles. Built only by the
+    tests that ask for it (the map tests)."""
+    from tests.support.tiles import write_fixture
+
+    folder = tmp_path_factory.mktemp("example-site-map")
+    tiles = write_fixture(folder / "region.pmtiles")
+    out = folder / "site"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795305600", "NO_MKDOCS_2_WARNING": "1",
+           "NAHBEI_MAP_TILES": str(tiles)}
+    env.pop("NAHBEI_SITE_URL", None)
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -142,6 +142,15 @@ def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     sizes = re.findall(r"search download \(bench/search_size.py, budget 300 KB\): first search for '(\w+)' "
                        r"\([^)]*Ergebnis[^)]*\): (\d+) KB in (\d+) files", out)
     assert [w for w, _, _ in sizes] == ["Beratung", "Schulden"] and all(int(kb) > 0 for _, kb, _ in sizes), out
+    # "In meiner Nähe": the distance file's size, the ordering in Chromium (4x CPU throttling), the build steps
+    m = re.search(r"distance search \(bench/nearby\.py, budgets 150 KB, 100 ms, 5 s\): data file ([\d.]+) KB gzip "
+                  r"\([\d,]+ KB; ([\d,]+) entries, [\d,]+ positions, ([\d,]+) postcodes, [\d,]+ names\); "
+                  r"ordering ([\d,]+) results ([\d.]+) ms \(median of \d+ postcodes, max [\d.]+ ms\) at 4x CPU "
+                  r"throttling, from the Enter to the first result shown \d+ ms \(max \d+ ms\); "
+                  r"adds ([\d.]+) s to the build", out)
+    assert m and float(m.group(1)) > 0 and int(m.group(2).replace(",", "")) > 30, out
+    assert int(m.group(3)) > 0 and int(m.group(4).replace(",", "")) > 0 and float(m.group(5)) > 0, out
+    assert (tmp_path / "n30" / "content" / "postcodes.csv").read_text("utf-8").startswith("postcode,town,lat,lon\n")
     m = re.search(r"preview \(mkdocs serve --dirty\): first build [\d.]+ s; one offer renamed, "
                   r"its page served after ([\d.]+) s \(Vorschau: \d+ geänderte Einträge, (\d+) Seiten", out)
     assert m and int(m.group(2)) > 0, out

@@ -325,7 +325,8 @@ def test_the_home_page_lists_the_situations_after_the_search_form(site, example)
     doc = parse_html(site / "index.html")
     art = doc.find("article")
     order = [e.tag + "#" + (e.get("id") or "") for e in art.find_all(("form", "h2"))]
-    assert order[:3] == ["form#", "h2#worum-geht-es", "h2#ich-suche"]
+    # the search form, "In meiner Nähe" (a form of its own), then the situations
+    assert order[:5] == ["form#", "h2#nb-nearby-home-title", "form#", "h2#worum-geht-es", "h2#ich-suche"]
     listed = after(art.find("h2", id="worum-geht-es"))
     assert [(a.get("href"), a.text) for a in listed.find_all("a")] == [
         (f"worum-geht-es/{sid}/", s.label) for sid, s in example.taxonomy.situations.items()]

@@ -382,8 +382,11 @@ def test_search_settings_are_one_file(site):
     assert (site / "assets" / "nahbei-search" / "search.js").is_file()
     settings = json.loads((site / "assets" / "nahbei-search" / "settings.json").read_text("utf-8"))
     assert set(settings) == {"strings", "keywordWeight", "headerInstance", "searchPage", "feedbackUrl",
-                             "feedbackTitle", "labels", "eventsFilter", "browseTerm"}
+                             "feedbackTitle", "labels", "eventsFilter", "browseTerm", "nearby"}
     assert settings["strings"]["placeholder"] == "Suchwort, z. B. Schulden"
+    # "In meiner Nähe": the texts of its status line and results
+    assert settings["nearby"]["approx"] == "ca. {distance}"
+    assert settings["nearby"]["noPlace"] == "ohne festen Ort (online oder am Telefon)"
     assert settings["browseTerm"] and settings["keywordWeight"] == 3.0
     assert settings["headerInstance"] == "nb-header" and settings["searchPage"] == SEARCH_PATH
     assert settings["labels"] == {"nextDate": "Nächster Termin:", "more": "Mit Filtern suchen",

@@ -58,6 +58,7 @@ PAGES = {
     "subscribe_help": "/kalender/abonnieren/",
     "contacts": "/kontakte/",
     "places": "/orte/",
+    "map": "/karte/",  # without tiles: the list only; with the map: test_map_browser.py
     "imprint": "/impressum/",
     "privacy": "/datenschutz/",
     "accessibility": "/barrierefreiheit/",

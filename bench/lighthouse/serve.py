@@ -9,7 +9,8 @@ sent with ``Content-Encoding: gzip`` when the request accepts gzip (and
 ``Vary: Accept-Encoding`` always), other files (images, WASM, Pagefind's own
 compressed index files) as they are; every response has ``Cache-Control:
 max-age=600``, a ``Last-Modified`` and an ``ETag`` (a matching
-``If-None-Match`` is answered 304); ``/folder`` is redirected to ``/folder/``;
+``If-None-Match`` is answered 304); a ``Range`` request for a file sent
+uncompressed gets that part (206; the map's PMTiles file); ``/folder`` is redirected to ``/folder/``;
 a missing file is answered 404 with the site's ``404.html``. Compressed bodies
 are made once per file (zlib level 6) and kept in memory.
 """
@@ -21,6 +22,7 @@ import gzip
 import hashlib
 import http.server
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -36,6 +38,9 @@ COMPRESSED_TYPES = ("text/", "application/json", "application/javascript", "appl
                     "application/manifest+json", "image/svg+xml")
 MAX_AGE = 600
 GZIP_LEVEL = 6
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -73,7 +78,37 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
             self.end_headers()
             return None
+        wanted = self.headers.get("Range")
+        if wanted and "gzip" not in data:  # a byte range of a binary file (the map's PMTiles file)
+            return self._send_range(wanted, data["identity"], ctype, etag, body=body)
         return self._send(200, data, ctype, etag, mtime, body=body)
+
+    def _send_range(self, wanted: str, whole: bytes, ctype: str, etag: str | None, body: bool) -> None:
+        """206 with one range ``bytes=a-b`` / ``a-`` / ``-n``, as GitHub Pages answers it."""
+        m = _RANGE.fullmatch(wanted.strip())
+        size = len(whole)
+        if not m or not (m[1] or m[2]):
+            return self._send(200, {"identity": whole}, ctype, etag, None, body=body)
+        start, end = ((int(m[1]), min(int(m[2]) if m[2] else size - 1, size - 1)) if m[1]
+                      else (max(0, size - int(m[2])), size - 1))
+        if start >= size or start > end:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        part = whole[start:end + 1]
+        self.send_response(206)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(len(part)))
+        self.send_header("Cache-Control", f"max-age={MAX_AGE}")
+        if etag:
+            self.send_header("ETag", etag)
+        self.end_headers()
+        if body:
+            self.wfile.write(part)
+        return None
 
     def _not_found(self):
         page = self.server.root / "404.html"

@@ -23,6 +23,7 @@ DEFAULT_SEGMENTS = {
     "search": "suche",
     "situations": "worum-geht-es",  # the finder: life situations, worum-geht-es/<situation>/<group>/
     "shortlist": "merkzettel",  # the Merkzettel, also the printed handout
+    "map": "karte",  # the overview map of all places (list first, then the map)
     "api": "api",
     "open_data": "offene-daten",  # the page that explains api/ and the feeds
     # legal pages, and the help page under the calendar (kalender/abonnieren/)

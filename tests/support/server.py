@@ -14,7 +14,10 @@ Pagefind's binary index files ...).  Leaving the ``with`` block shuts it down.
 
 ``SiteServer`` is the same thing as an object (``start()``/``stop()``), and it
 records every request path in ``.requests`` so a test can check what a page
-fetched from the site itself. ``headers`` are sent with every response (e.g.
+fetched from the site itself. HTTP range requests (``Range: bytes=a-b``, one
+range) are answered 206 with that part, as GitHub Pages does; each is also
+recorded in ``.ranges`` as (path, Range header) – the map reads its PMTiles
+file that way. ``headers`` are sent with every response (e.g.
 ``{"Access-Control-Allow-Origin": "*"}``, as GitHub Pages sends it).
 """
 
@@ -23,7 +26,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import os
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -76,25 +81,61 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     # pages that load many assets.
     protocol_version = "HTTP/1.1"
 
-    def __init__(self, *args, request_log: list[str] | None = None,
+    def __init__(self, *args, request_log: list[str] | None = None, range_log: list | None = None,
                  headers: dict[str, str] | None = None, **kwargs):
         self._request_log = request_log
+        self._range_log = range_log
         self._headers = dict(headers or {})
         super().__init__(*args, **kwargs)
 
     def send_head(self):  # noqa: D401 - stdlib override
         if self._request_log is not None:
             self._request_log.append(self.path)
+        wanted = self.headers.get("Range")
+        if wanted:
+            if self._range_log is not None:
+                self._range_log.append((self.path.split("?", 1)[0], wanted))
+            path = self.translate_path(self.path)
+            match = _RANGE.fullmatch(wanted.strip())
+            if os.path.isfile(path) and match and (match[1] or match[2]):
+                return self._send_range(path, match)
         return super().send_head()
+
+    def _send_range(self, path: str, match):
+        """206 with one byte range of the file (416 when it starts past the end)."""
+        size = os.path.getsize(path)
+        if match[1]:
+            start, end = int(match[1]), min(int(match[2]) if match[2] else size - 1, size - 1)
+        else:  # the last N bytes
+            start, end = max(0, size - int(match[2])), size - 1
+        if start >= size or start > end:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        with open(path, "rb") as f:
+            f.seek(start)
+            data = f.read(end - start + 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        self.send_header("Accept-Ranges", "bytes")
         for name, value in self._headers.items():
             self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         pass
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -124,6 +165,7 @@ class SiteServer:
         self.host = host
         self.port = port
         self.requests: list[str] = []
+        self.ranges: list[tuple[str, str]] = []  # (path, Range header) of each range request
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -142,7 +184,8 @@ class SiteServer:
         """The HTTP server on (host, port): a subclass serves otherwise
         (bench/lighthouse/serve.py: gzip-compressed, as GitHub Pages)."""
         handler = functools.partial(
-            _QuietHandler, directory=str(self.directory), request_log=self.requests, headers=self.headers
+            _QuietHandler, directory=str(self.directory), request_log=self.requests, range_log=self.ranges,
+            headers=self.headers
         )
         return _Server((self.host, self.port), handler)
 

@@ -119,6 +119,50 @@ class Neighbours(c.ListOfItems):
         return out
 
 
+class Bounds(c.ListOfItems):
+    """``map: bounds:`` – [west, south, east, north] in degrees (WGS 84), the
+    region the tiles cover and ``make tiles`` cuts; None: no bounds."""
+
+    def __init__(self):
+        super().__init__(c.Type((int, float)), default=None)
+
+    def run_validation(self, value: object):
+        if value is None:
+            return None
+        example = "[10.9, 51.0, 11.6, 51.3]"
+        if (not isinstance(value, list) or len(value) != 4
+                or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value)):
+            raise ValidationError(f"expected four numbers [west, south, east, north], e.g. {example}")
+        west, south, east, north = (float(x) for x in value)
+        if not (-180 <= west < east <= 180 and -85 <= south < north <= 85):
+            raise ValidationError(f"{value!r}: expected west < east (-180…180) and south < north (-85…85), "
+                                  f"e.g. {example}")
+        return [west, south, east, north]
+
+
+class MapConfig(Config):
+    """``map:`` – the maps (overview page and the small map of each place),
+    rendered in the browser with MapLibre GL JS from the site's own files."""
+
+    # The region's vector tiles: one PMTiles file (Protomaps basemap layers), cut by
+    # `make tiles` (not in git); relative to mkdocs.yml. Missing: pages show the
+    # address with its route links instead of a map.
+    tiles = c.Type(str, default="tiles/region.pmtiles")
+    # The region: [west, south, east, north]; `make tiles` cuts this box, the map
+    # cannot be moved beyond it.
+    bounds = Bounds()
+    # `make tiles` cuts zoom levels 0 to max_zoom (15: streets and buildings; the
+    # map zooms further by enlarging them)
+    max_zoom = c.Type(int, default=15)
+    # Where MapLibre GL JS and pmtiles come from (npm ci); relative to mkdocs.yml.
+    node_modules = c.Type(str, default="node_modules")
+    # A public-transport planner of the region, linked beside OpenStreetMap's
+    # directions: an address with {lat}, {lon} and/or {name} (URL-encoded), e.g.
+    # "https://www.vmt-thueringen.de/fahrplanauskunft?ziel={lat},{lon}".
+    transit_url = c.Optional(c.Type(str))
+    transit_name = c.Optional(c.Type(str))  # its name in the link, e.g. "VMT-Fahrplanauskunft"
+
+
 class DirectoryConfig(Config):
     enabled = c.Type(bool, default=True)
     content_dir = c.Type(str, default="content")  # relative to mkdocs.yml
@@ -173,3 +217,4 @@ class DirectoryConfig(Config):
     # [{name: Stadt Beispielstadt, url: https://nahbei.beispielstadt.de/}]
     neighbours = Neighbours()
     legal = c.SubConfig(LegalConfig)
+    map = c.SubConfig(MapConfig)

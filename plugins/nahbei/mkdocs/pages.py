@@ -16,7 +16,7 @@ from ..urls import DEFAULT_SEGMENTS, Urls
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     path: str  # site-relative URL path, "angebote/x/"
-    kind: str  # offer | event | contact | place | term | terms | az | archive | calendar | subscribe | contacts | places | shortlist | legal
+    kind: str  # offer | event | contact | place | term | terms | az | archive | calendar | subscribe | contacts | places | map | shortlist | legal
     template: str
     title: str
     ident: str | None = None
@@ -87,6 +87,9 @@ def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
                  description=t("ui.subscribe.description", lang)))
     add(PageSpec(urls.index("contact"), "contacts", "nahbei/contacts.html", t("ui.index.contacts", lang), in_nav=True))
     add(PageSpec(urls.index("place"), "places", "nahbei/places.html", t("ui.index.places", lang), in_nav=True))
+    # the places with a position, as a list and (when the site has tiles) on a map
+    add(PageSpec(urls.index("map"), "map", "nahbei/map.html", t("ui.map.title", lang),
+                 description=t("ui.map.description", lang), in_nav=True))
     # The finder "Worum geht es?": its index (always, the nav may name it), one page per
     # life situation and one per target group it has offers for; regions are anchors
     # on these pages, never pages of their own (a large directory stays small).

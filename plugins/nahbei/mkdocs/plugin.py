@@ -46,6 +46,7 @@ from . import shortlist
 from .config import DirectoryConfig
 from .folders import FolderMaker
 from .frames import FrameMismatch, FrameRenderer
+from .maps import MapAssets
 from .pages import PageSpec, make_urls, plan
 from .prefetch import PagePrefetch
 from .preview import Preview
@@ -105,6 +106,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.env = None
         self.nav = None
         self.neighbours: tuple[Neighbour, ...] = ()
+        self.maps = MapAssets()  # MapLibre, pmtiles and the tiles in the site (maps.py)
 
     def source(self) -> DirectorySource | None:
         """This build's directory for other plugins (nahbei/search); None before
@@ -149,6 +151,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.theme = ThemeManager(self.config)
         self.theme.on_config(config)
         shortlist.register(config)
+        self.maps.on_config(self.config.map, self.root, config, self.lang)
         self.neighbours = self._neighbours(config.site_url)
         return config
 
@@ -222,7 +225,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
             issue_template=self.config.issue_template, today=self.directory.today, feeds=catalog,
             qr_codes=self.config.qr_codes, hsds=self.config.hsds, licence=self.config.open_data_licence,
-            licence_url=self.config.open_data_licence_url, neighbours=self.neighbours,
+            licence_url=self.config.open_data_licence_url, neighbours=self.neighbours, map=self.maps.site,
         )
         self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
                            calendar_max_dates=self.config.calendar_max_dates,
@@ -251,6 +254,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                        pages=sum(1 for s in self.pages.values() if self.preview.renders(s))))
         self.theme.add_files(files, config)
         shortlist.add_file(files, config, self.lang, self.urls, qr=self.config.qr_codes and bool(config.site_url))
+        self.maps.add_files(files, config, self.lang, self.config.map.bounds)
         return files
 
     def _source_of(self, spec: PageSpec) -> Path | None:

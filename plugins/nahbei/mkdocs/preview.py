@@ -96,6 +96,8 @@ class Preview:
         if key != self.setup_key:
             old = None  # another configuration or template: everything again
             self.setup_key = key
+        if old is not None and old.gazetteer is not directory.gazetteer:
+            old = None  # content/postcodes.csv changed (the check's cache keeps it otherwise): places may move
         self.affected = affected_entries(old, directory)
         self.changed = changed_entries(old, directory)
         self.terms, self.calendar_terms, self.calendar_events, self.situations = set(), set(), set(), set()

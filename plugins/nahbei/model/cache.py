@@ -22,7 +22,9 @@ class LoadCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, path: Path, kind: str):
+    def get(self, path: Path, kind: str, *, count: bool = True):
+        """``count=False``: not counted in hits and misses (they count the entry
+        files; the postcode table is kept here too)."""
         try:
             st = os.stat(path)
         except OSError:
@@ -30,9 +32,9 @@ class LoadCache:
         stamp = (st.st_size, st.st_mtime_ns)
         hit = self.entries.get(str(path))
         if hit is not None and hit[:3] == (*stamp, kind):
-            self.hits += 1
+            self.hits += count
             return stamp, hit
-        self.misses += 1
+        self.misses += count
         return stamp, None
 
     def put(self, path: Path, stamp, kind: str, text: str, data) -> None:

@@ -19,6 +19,7 @@ from .cache import LoadCache
 from .clock import DEFAULT_COUNTRY, DEFAULT_TZ
 from .clock import today as clock_today
 from .directory import Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
+from .geo import EMPTY_GAZETTEER, POSTCODES_FILE, Gazetteer, read_gazetteer
 from .ids import ID_PATTERN, new_id
 from .layout import ENTRY_KINDS, ENTRY_SUFFIXES, FOLDERS, SOURCES_FILE, TAXONOMY_FILE
 from .placeholders import find_placeholders, placeholder_problems, reference_examples, term_examples
@@ -184,6 +185,8 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
         found = schemas.problems(r.kind, r.data, r.rel, r.text, lang, loader.locate, examples=examples)
         problems.extend(placeholder_problems(r, holes, found) if holes else found)
 
+    gazetteer = _gazetteer(content / POSTCODES_FILE, rel, problems, cache)
+
     cross = CrossRules(by_kind, lang, today, tz, unreadable, local=cache.local if cache is not None else None,
                        country=country)
     for r in records:
@@ -193,7 +196,7 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
     directory = None
     if not any(p.severity == ERROR for p in problems):
         directory = build_directory(by_kind, today, tz, reuse=cache.model if cache is not None else None,
-                                    lang=lang, country=country)
+                                    lang=lang, country=country, gazetteer=gazetteer)
         tax_rec = by_kind["taxonomy"].get("taxonomy")
         if tax_rec is not None:  # what a life situation leads to needs the built directory
             problems.extend(situation_problems(directory, tax_rec))
@@ -201,8 +204,30 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
     return Result(problems, directory, len(records), by_kind)
 
 
+def _gazetteer(path: Path, rel, problems: list, cache: LoadCache | None) -> Gazetteer:
+    """The postcode table (optional) and its problems; kept in ``cache`` while
+    the file is unchanged."""
+    if not path.is_file():
+        return EMPTY_GAZETTEER
+    stamp, hit = cache.get(path, "postcodes", count=False) if cache is not None else (None, None)
+    if hit is not None:
+        gazetteer, found = hit[4]
+    else:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            found = [problem(rel(path), 1, 1, "postcodes.unreadable", problem=exc.strerror or str(exc))]
+            gazetteer = EMPTY_GAZETTEER
+        else:
+            gazetteer, found = read_gazetteer(raw, rel(path))
+        if cache is not None:
+            cache.put(path, stamp, "postcodes", "", (gazetteer, found))
+    problems.extend(found)
+    return gazetteer
+
+
 def build_directory(by_kind, today, tz, reuse: dict | None = None, *, lang: str = DEFAULT_LANG,
-                    country: str = DEFAULT_COUNTRY) -> Directory:
+                    country: str = DEFAULT_COUNTRY, gazetteer: Gazetteer | None = None) -> Directory:
     """The Directory of the checked records. ``reuse`` (LoadCache.model): entries of
     unchanged files are taken from the last build instead of made again."""
     tax_rec = by_kind["taxonomy"].get("taxonomy")
@@ -226,4 +251,5 @@ def build_directory(by_kind, today, tz, reuse: dict | None = None, *, lang: str 
         return out
 
     offers, contacts, places, events = (entries(k) for k in ("offer", "contact", "place", "event"))
-    return Directory.build(offers, events, contacts, places, taxonomy, today, tz, country=country, lang=lang)
+    return Directory.build(offers, events, contacts, places, taxonomy, today, tz, country=country, lang=lang,
+                           gazetteer=gazetteer)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from ..i18n import DEFAULT_LANG, t
 from .clock import DEFAULT_COUNTRY, DEFAULT_TZ
+from .geo import EMPTY_GAZETTEER, Gazetteer, GeoIndex, Position
 from .layout import VOCABULARIES
 from .recurrence import (
     CANCELLED,
@@ -455,19 +456,26 @@ class Directory:
     offers_by_term: MappingProxyType = None
     events_by_term: MappingProxyType = None
     terms_by_event: MappingProxyType = None  # event id -> event_terms
+    # postcodes and towns with positions (content/postcodes.csv, optional; model/geo.py)
+    gazetteer: Gazetteer = field(default=EMPTY_GAZETTEER, repr=False, compare=False)
     # [SituationMatches] once asked (situation_offers, situation_events)
     _situations: list = field(default_factory=list, init=False, repr=False, compare=False)
+    # [GeoIndex] once asked (place_position, geo)
+    _geo: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, offers, events, contacts, places, taxonomy, today, tz=DEFAULT_TZ, *,
-              country: str = DEFAULT_COUNTRY, lang: str = DEFAULT_LANG) -> "Directory":
-        """``lang``: the site's language (the title of consultation hours published as events)."""
+              country: str = DEFAULT_COUNTRY, lang: str = DEFAULT_LANG,
+              gazetteer: Gazetteer | None = None) -> "Directory":
+        """``lang``: the site's language (the title of consultation hours published as events).
+        ``gazetteer``: the postcode table (content/postcodes.csv), if there is one."""
         events = dict(events)
         for offer in offers.values():
             for ev in consultation_events(offer, tz, lang):
                 events.setdefault(ev.id, ev)
         d = cls(MappingProxyType(dict(offers)), MappingProxyType(events), MappingProxyType(dict(contacts)),
-                MappingProxyType(dict(places)), taxonomy, today, tz, country)
+                MappingProxyType(dict(places)), taxonomy, today, tz, country,
+                gazetteer=gazetteer if gazetteer is not None else EMPTY_GAZETTEER)
 
         def group(pairs):
             out = defaultdict(list)
@@ -562,6 +570,21 @@ class Directory:
         return self._situation_matches().once("groups", situation_id, lambda s: tuple(
             g for g, term in self.taxonomy.target_groups.items()
             if not term.everyone and self.situation_offers(s.id, g)))
+
+    # -- where things are (the rule: model/geo.py) ----------------------------
+
+    @property
+    def geo(self) -> GeoIndex:
+        """Positions of places and regions, and what a postcode or town name means;
+        computed once."""
+        if not self._geo:
+            self._geo.append(GeoIndex(self.places, self.taxonomy, self.gazetteer))
+        return self._geo[0]
+
+    def place_position(self, place_id: str) -> Position | None:
+        """The place's own ``coordinates`` (exact), else its postcode's or town's
+        centre from the postcode table (approximate), else None."""
+        return self.geo.place(place_id)
 
     # -- queries -----------------------------------------------------------
 

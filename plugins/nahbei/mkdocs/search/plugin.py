@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,7 +39,7 @@ from ...i18n import catalog, t
 from ...urls import DEFAULT_SEGMENTS
 from ..plugin import DirectoryPlugin
 from ..source import DirectorySource
-from . import indexer, markup
+from . import indexer, markup, nearby
 from .config import SearchConfig
 from .records import KINDS, RecordBuilder
 
@@ -55,6 +56,12 @@ PAGE_TEMPLATE = "nahbei-search/page.html"
 DIRECTORY_PLUGIN = "nahbei/directory"
 MATERIAL_SEARCH = "material/search"
 HEADER_INSTANCE = "nb-header"
+# settings.json "nearby": search.js's name -> locale key search.nearby.<key>
+NEARBY_TEXTS = (("loading", "loading"), ("ordered", "ordered"), ("orderedRadius", "ordered_radius"),
+                ("yourPosition", "your_position"), ("unordered", "unordered"), ("empty", "empty"),
+                ("unknownPostcode", "unknown_postcode"), ("unknownPlace", "unknown_place"), ("noData", "no_data"),
+                ("approx", "approx"), ("distanceLabel", "distance_label"), ("noPlace", "no_place"),
+                ("unknownPosition", "unknown_position"), ("more", "more"))
 
 
 class SearchPlugin(BasePlugin[SearchConfig]):
@@ -177,6 +184,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                        "feedback": t("search.feedback.link", self.lang)},
             "eventsFilter": {"name": t("search.filter.kind", self.lang), "value": t("search.kind.event", self.lang)},
             "browseTerm": markup.BROWSE_TERM,
+            # "In meiner Nähe" (search.js): texts of the status line and of the results
+            "nearby": {camel: t(f"search.nearby.{key}", self.lang) for camel, key in NEARBY_TEXTS},
         }
         neighbours = self.neighbours(config)
         if neighbours:
@@ -332,6 +341,16 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                      "data-pagefind-Angaben oder Bilder)")
         if result.pages == 0:
             log.warning("Pagefind indexed no page: the search finds nothing.")
+        self._write_nearby(config)
+
+    def _write_nearby(self, config) -> None:
+        """The distance file for the bundle just written (nearby.py)."""
+        source = self._source(config)
+        started = time.perf_counter()
+        path, entries = nearby.write_nearby(Path(config.site_dir), Path(config.site_dir) / indexer.BUNDLE_DIR,
+                                            source.directory.geo if source is not None else None)
+        log.info(f"Entfernungsdatei {nearby.NEARBY}: {entries} Einträge, {path.stat().st_size / 1024:.0f} KB "
+                 f"in {time.perf_counter() - started:.2f} s")
 
     on_post_build = CombinedEvent(_on_post_build_write, _on_post_build_wait)
 

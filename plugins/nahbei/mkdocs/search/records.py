@@ -22,6 +22,7 @@ from babel.dates import format_date, format_datetime
 
 from ...formatting import language_name
 from ...i18n import t
+from ...model.geo import entry_positions_text
 from ...model.layout import ENTRY_KINDS as KINDS
 
 #: How far ahead to look for an event's next date.
@@ -123,6 +124,9 @@ class RecordBuilder:
         rec.meta["kind"] = kind_label
         if summary:
             rec.meta["summary"] = " ".join(str(summary).split())
+        # where the entry is (its places' positions): search.js orders by distance
+        # with it when an entry is missing from the distance file (nearby.py)
+        rec.meta["geo"] = entry_positions_text(self.d, kind, ident)
         return rec
 
     def _offer(self, ident: str) -> SearchRecord | None:

@@ -9,7 +9,7 @@ Text values are plain strings: nahbei templates are autoescaped. HTML that is
 already safe (sanitised descriptions, JSON-LD, icons) is ``markupsafe.Markup``.
 
 Modules: ``site`` (template helpers), ``shared`` and ``parts`` (what many pages
-use), and one per family of pages: ``entries``, ``indexes``, ``calendar``, ``legal``.
+use), and one per family of pages: ``entries``, ``indexes``, ``calendar``, ``legal``, ``maps``.
 """
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ from .entries import EntryPages
 from .finder import FinderPages
 from .indexes import IndexPages
 from .legal import LegalPages
+from .maps import MapPages
 from .site import Site
 
 __all__ = ["Site", "Views"]
 
 
-class Views(EntryPages, IndexPages, CalendarPages, LegalPages, FinderPages):
+class Views(EntryPages, IndexPages, CalendarPages, LegalPages, FinderPages, MapPages):
     """Every page kind's view: ``_<kind>(spec)`` from the family mixins, over one
     shared state (caches, building blocks) from :class:`~.parts.Parts`."""
 

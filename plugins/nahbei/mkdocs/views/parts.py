@@ -9,7 +9,9 @@ from markupsafe import Markup
 
 from ... import formatting as fmt
 from ... import qrcodes, safe_markdown
+from ...model.geo import position_note
 from ...model.layout import entries_of
+from .mappoints import map_point, transit_url
 from .shared import Shared
 
 
@@ -83,7 +85,19 @@ class Parts(Shared):
             "address_line": fmt.address_one_line(p.address),
             "accessibility": self.accessibility(p), "transport": p.get("transport"),
             "route_url": fmt.route_url(p), "region": self.term_link("regions", p.region) if p.region else None,
+            "position_note": self._position_note(p),
+            # the map (views/maps.py): where map.js puts its marker; the transit planner's link
+            "point": map_point(self.d, self.urls, p), "transit_url": transit_url(self.d, self.site, p),
         }
+
+    def _position_note(self, p) -> str | None:
+        """"Lage ungefähr: Ortsmitte Sömmerda" when the place's position comes from the
+        postcode table (model/geo.py), with the table row's example note."""
+        note = position_note(p, self.d.gazetteer)
+        if note is None:
+            return None
+        text = self.site.t(f"ui.geo.approximate_{note['basis']}", name=note["name"])
+        return f"{text} ({note['example_data']})" if note["example_data"] else text
 
     def hours(self, hours) -> dict | None:
         if not hours:

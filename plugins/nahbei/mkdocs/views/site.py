@@ -40,6 +40,8 @@ class Site:
     licence_url: str | None = None
     #: other nahbei sites the search includes (option neighbours): open-data and privacy pages
     neighbours: tuple[Neighbour, ...] = ()
+    #: the maps (nahbei.mkdocs.maps.MapSite): shown or not, the transit planner
+    map: object | None = None
     #: the kinds of entry page with a "Merken" box (shortlist.js)
     shortlist_kinds = SHORTLIST_KINDS
 
