@@ -29,9 +29,8 @@ from tests.support.browser import (
 )
 from tests.support.server import SiteServer
 from tests.test_search_browser import check_filter
-from tests.test_search_build import REPO, TODAY, build_example_site, expected_index
+from tests.test_search_build import REPO, build_example_site, example_directory, expected_index
 
-from nahbei.model.check import check
 from nahbei.model.geo import Position, distance_km, entry_place_ids
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -53,9 +52,7 @@ def server(example_site):
 
 @pytest.fixture(scope="module")
 def directory():
-    result = check(REPO / "content", today=TODAY, root=REPO)
-    assert not result.errors
-    return result.directory
+    return example_directory()
 
 
 @pytest.fixture(scope="module")

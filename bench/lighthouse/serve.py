@@ -22,13 +22,12 @@ import gzip
 import hashlib
 import http.server
 import os
-import re
 import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.support.server import MIME_TYPES, SiteServer
+from tests.support.server import MIME_TYPES, SiteServer, byte_range, satisfiable
 from tests.support.server import _Server as _QuietServer
 
 __all__ = ["COMPRESSED_TYPES", "GzipSiteServer"]
@@ -38,9 +37,6 @@ COMPRESSED_TYPES = ("text/", "application/json", "application/javascript", "appl
                     "application/manifest+json", "image/svg+xml")
 MAX_AGE = 600
 GZIP_LEVEL = 6
-
-
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -85,18 +81,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _send_range(self, wanted: str, whole: bytes, ctype: str, etag: str | None, body: bool) -> None:
         """206 with one range ``bytes=a-b`` / ``a-`` / ``-n``, as GitHub Pages answers it."""
-        m = _RANGE.fullmatch(wanted.strip())
         size = len(whole)
-        if not m or not (m[1] or m[2]):
+        span = byte_range(wanted, size)
+        if span is None:
             return self._send(200, {"identity": whole}, ctype, etag, None, body=body)
-        start, end = ((int(m[1]), min(int(m[2]) if m[2] else size - 1, size - 1)) if m[1]
-                      else (max(0, size - int(m[2])), size - 1))
-        if start >= size or start > end:
-            self.send_response(416)
-            self.send_header("Content-Range", f"bytes */{size}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        if not satisfiable(self, span, size):
             return None
+        start, end = span
         part = whole[start:end + 1]
         self.send_response(206)
         self.send_header("Content-Type", ctype)

@@ -96,23 +96,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             if self._range_log is not None:
                 self._range_log.append((self.path.split("?", 1)[0], wanted))
             path = self.translate_path(self.path)
-            match = _RANGE.fullmatch(wanted.strip())
-            if os.path.isfile(path) and match and (match[1] or match[2]):
-                return self._send_range(path, match)
+            if os.path.isfile(path):
+                span = byte_range(wanted, os.path.getsize(path))
+                if span is not None:
+                    return self._send_range(path, span)
         return super().send_head()
 
-    def _send_range(self, path: str, match):
+    def _send_range(self, path: str, span: tuple[int, int]):
         """206 with one byte range of the file (416 when it starts past the end)."""
         size = os.path.getsize(path)
-        if match[1]:
-            start, end = int(match[1]), min(int(match[2]) if match[2] else size - 1, size - 1)
-        else:  # the last N bytes
-            start, end = max(0, size - int(match[2])), size - 1
-        if start >= size or start > end:
-            self.send_response(416)
-            self.send_header("Content-Range", f"bytes */{size}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        start, end = span
+        if not satisfiable(self, span, size):
             return None
         with open(path, "rb") as f:
             f.seek(start)
@@ -136,6 +130,29 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def byte_range(wanted: str, size: int) -> tuple[int, int] | None:
+    """The first and last byte of a single range ``bytes=a-b`` / ``a-`` / ``-n`` of a
+    file of ``size`` bytes; None when the header names no such range (send it whole)."""
+    m = _RANGE.fullmatch(wanted.strip())
+    if not m or not (m[1] or m[2]):
+        return None
+    if m[1]:
+        return int(m[1]), min(int(m[2]) if m[2] else size - 1, size - 1)
+    return max(0, size - int(m[2])), size - 1  # the last n bytes
+
+
+def satisfiable(handler, span: tuple[int, int], size: int) -> bool:
+    """False after answering 416, when the range starts past the end."""
+    start, end = span
+    if start < size and start <= end:
+        return True
+    handler.send_response(416)
+    handler.send_header("Content-Range", f"bytes */{size}")
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+    return False
 
 
 class _Server(http.server.ThreadingHTTPServer):
