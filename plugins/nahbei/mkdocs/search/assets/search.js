@@ -921,6 +921,102 @@ function enhancePageNearby(root, instance, settings) {
   return Promise.resolve();
 }
 
+// "Treffer auf der Karte": the places of the results the list shows, on the
+// site's map (assets/nahbei/map.js, window.nahbeiMap; only where the site has
+// one). At most MAP_LIMIT results (their fragments give title, address and
+// positions; Pagefind keeps loaded ones), and never one the list does not show
+// (WCAG 1.1.1: the list says everything the map says).
+const MAP_LIMIT = 100;
+const resultsMap = { box: null, map: null, run: 0 };
+
+function resultPoints(data) {
+  const points = [];
+  for (const d of data) {
+    if (!d) continue;
+    for (const part of String(d.meta?.geo || "").split(/\s+/)) {
+      const m = /^(~?)(-?[\d.]+),(-?[\d.]+)$/.exec(part);
+      if (m) {
+        points.push({ name: d.meta?.title || d.url, url: d.url, lat: Number(m[2]), lon: Number(m[3]),
+                      approximate: m[1] === "~" });
+      }
+    }
+  }
+  return points;
+}
+
+async function showResultsOnMap(instance, found = instance.searchResult) {
+  const { box, map } = resultsMap;
+  if (!box || !map) return;
+  const run = ++resultsMap.run;
+  const note = box.querySelector("[data-nb-results-map-note]");
+  const results = found?.results;
+  if (!Array.isArray(results) || !results.length) {
+    map.setPoints([]);
+    note.textContent = box.dataset.empty;
+    return;
+  }
+  const list = box.closest(".nb-search-results")?.querySelector("pagefind-results");
+  const listed = list?.maxResults > 0 ? Math.min(list.maxResults, results.length) : results.length;
+  const shown = Math.min(listed, MAP_LIMIT);
+  const data = await Promise.all(results.slice(0, shown).map((r) => r.data().catch(() => null)));
+  if (run !== resultsMap.run || resultsMap.map !== map) return; // a newer search, or closed
+  const points = resultPoints(data);
+  map.setPoints(points);
+  const count = (n) => new Intl.NumberFormat(pageLanguage()).format(n);
+  note.textContent = points.length
+    ? box.dataset.note.replace("{shown}", count(shown)).replace("{places}", count(points.length))
+    : box.dataset.none;
+  box.dataset.points = String(points.length); // (tests wait for this)
+}
+
+async function enhanceResultsMap(root, instance) {
+  const box = root.querySelector("[data-nb-results-map]");
+  if (!box) return;
+  // map.js is a deferred script: run by DOMContentLoaded at the latest
+  if (!window.nahbeiMap && document.readyState === "loading") {
+    await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+  }
+  if (!window.nahbeiMap || !box.isConnected) return;
+  if (resultsMap.map) resultsMap.map.remove();
+  Object.assign(resultsMap, { box, map: null });
+  box.hidden = false;
+  const toggle = box.querySelector("[data-nb-results-map-toggle]");
+  const panel = box.querySelector(".nb-results-map__box");
+  const canvas = box.querySelector("[data-nb-results-map-canvas]");
+  const note = box.querySelector("[data-nb-results-map-note]");
+  const close = () => {
+    if (resultsMap.map) resultsMap.map.remove();
+    resultsMap.map = box.nahbeiMap = null;
+    panel.hidden = true;
+    delete box.dataset.points;
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.textContent = box.dataset.show;
+  };
+  toggle.addEventListener("click", () => {
+    if (resultsMap.map) {
+      close();
+      return;
+    }
+    panel.hidden = false;
+    canvas.hidden = false;
+    toggle.setAttribute("aria-expanded", "true");
+    toggle.textContent = box.dataset.hide;
+    const map = resultsMap.map = box.nahbeiMap = window.nahbeiMap.mount(canvas, []);
+    map.ready.then(() => {
+      box.dataset.ready = "";
+    }, () => {
+      canvas.hidden = true;
+      note.textContent = box.dataset.failed;
+    });
+    showResultsOnMap(instance);
+  });
+  if (!instance.__nbMapHooked) {
+    instance.__nbMapHooked = true;
+    // (once per instance: instant navigation back to the search page connects it again)
+    instance.on("results", (found) => showResultsOnMap(instance, found));
+  }
+}
+
 function main() {
   enhanceHeader();
   // the home page's "In meiner Nähe" (again after mkdocs-material's instant navigation, if on)
@@ -964,6 +1060,7 @@ function main() {
       stamp(template);
       useTemplates(this, settings, instance);
       const nearbyReady = enhancePageNearby(this, instance, settings).catch(() => {});
+      enhanceResultsMap(this, instance);
       // loaded before (instant navigation back to this page): say again who is missing
       if (instance.__nbMissing__) showMissing(instance, settings);
       delete this.dataset.loading;
