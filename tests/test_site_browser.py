@@ -69,6 +69,8 @@ PAGES = {
     "situation": "/worum-geht-es/hilfe-bei-antraegen/",
     "situation_group": "/worum-geht-es/hilfe-bei-antraegen/gefluechtete/",
     "not_found": "/404.html",
+    "easy_read_site": "/leichte-sprache/",  # the site explained in Leichte Sprache
+    "easy_read": "/angebote/thinka-soemmerda/leichte-sprache/",  # an entry's text in Leichte Sprache
 }
 MODES = [("light", 1280), ("dark", 1280), ("light", 320), ("dark", 320)]
 # tests/test_search_browser.py runs axe on the search page with results and

@@ -22,7 +22,23 @@ def cmd_check(args) -> int:
         print(t("cli.no_content", lang, path=content), file=sys.stderr)
         return 2
     root = Path.cwd()
-    result = check(content, lang=lang, root=root)
+    # the site's options from mkdocs.yml: languages, translation warnings, time zone, country
+    from mkdocs.config.base import ValidationError
+
+    from .mkdocs.config import directory_options
+
+    try:
+        options = directory_options(args.config)
+    except ValidationError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    site = {} if options is None else {
+        "languages": tuple(options.languages), "translation_warnings": options.translation_warnings,
+        # the same time zone and country as the build: "today", phone numbers and addresses
+        "tz": options.timezone, "country": options.country}
+    result = check(content, lang=lang, root=root, **site)
+    for code, params in result.notes:
+        print(t("msg." + code, lang, **params), file=sys.stderr)
     only = None
     if args.paths:
         only = set()
@@ -88,6 +104,7 @@ def main(argv=None) -> int:
     p.add_argument("--content", default="content", help=h("content"))
     p.add_argument("--strict", action="store_true", help=h("strict"))
     p.add_argument("--format", choices=["text", "github"], default=None, help=h("check_format"))
+    p.add_argument("--config", default="mkdocs.yml", help=h("check_config"))
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("new", help=h("new"))

@@ -32,15 +32,17 @@ _local = threading.local()
 _HEADING = re.compile(r"<(/?)h([1-6])(\b[^<>]*)>")
 
 
-def _md() -> MarkdownIt:
-    md = getattr(_local, "md", None)
+def _md(line_breaks: bool = False) -> MarkdownIt:
+    name = "md_breaks" if line_breaks else "md"
+    md = getattr(_local, name, None)
     if md is None:
         # Raw HTML and every link go through to nh3, the one sanitiser: a script is
         # dropped with its content, an unsafe link keeps its text and loses its href
         # (markdown-it would print a refused link as its source text instead).
-        md = _local.md = MarkdownIt("commonmark", {"html": True}).disable("html_block")  # HTML inside the text only
+        md = MarkdownIt("commonmark", {"html": True, "breaks": line_breaks}).disable("html_block")  # HTML inside the text only
         md.validateLink = lambda url: True
         md.core.ruler.push("nahbei_unsafe_autolinks", _drop_unsafe_autolinks)
+        setattr(_local, name, md)
     return md
 
 
@@ -77,9 +79,10 @@ def sanitize(html: str) -> str:
     )
 
 
-def render(text: str | None, *, heading_offset: int = 2) -> str:
-    """Markdown text → sanitised HTML ('' for empty text)."""
+def render(text: str | None, *, heading_offset: int = 2, line_breaks: bool = False) -> str:
+    """Markdown text → sanitised HTML ('' for empty text). ``line_breaks``: every line
+    break in a paragraph is kept (<br>), as texts in Leichte Sprache put one statement a line."""
     if not text or not text.strip():
         return ""
-    html = _md().render(text)
+    html = _md(line_breaks).render(text)
     return sanitize(_shift_headings(html, heading_offset)).strip()

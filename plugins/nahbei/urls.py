@@ -26,6 +26,9 @@ DEFAULT_SEGMENTS = {
     "map": "karte",  # the overview map of all places (list first, then the map)
     "api": "api",
     "open_data": "offene-daten",  # the page that explains api/ and the feeds
+    # Leichte Sprache: the page that explains the site in it (leichte-sprache/) and an
+    # entry's own text in it, below the entry's page (angebote/<id>/leichte-sprache/)
+    "easy_read": "leichte-sprache",
     # legal pages, and the help page under the calendar (kalender/abonnieren/)
     "imprint": "impressum",
     "privacy": "datenschutz",

@@ -163,6 +163,28 @@ class MapConfig(Config):
     transit_name = c.Optional(c.Type(str))  # its name in the link, e.g. "VMT-Fahrplanauskunft"
 
 
+class Languages(c.ListOfItems):
+    """``languages:`` – the site's languages, its own first (German at the root),
+    e.g. [de, en, ar, uk]; each a code babel knows, each once. Empty: one language."""
+
+    def __init__(self):
+        super().__init__(c.Type(str), default=[])
+
+    def run_validation(self, value: object) -> list:
+        from ..model.translations import is_language
+
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise ValidationError("expected a list of language codes, the site's own first, e.g. [de, en, ar, uk]")
+        for code in value:
+            if not is_language(code):
+                raise ValidationError(f"{code!r} is not a language code babel knows (e.g. en, ar, uk, tr, fa)")
+        if len(set(value)) != len(value):
+            raise ValidationError(f"{value!r}: a language is listed twice")
+        return list(value)
+
+
 class DirectoryConfig(Config):
     enabled = c.Type(bool, default=True)
     content_dir = c.Type(str, default="content")  # relative to mkdocs.yml
@@ -172,6 +194,11 @@ class DirectoryConfig(Config):
     # a country code are read as its numbers, addresses in JSON-LD are in it
     country = c.Choice(sorted(phonenumbers.SUPPORTED_REGIONS), default=DEFAULT_COUNTRY)
     language = c.Optional(c.Type(str))  # default: theme.language, else "de"
+    # The site's languages, its own first, e.g. [de, en, ar, uk]: `nahbei check` and
+    # the build warn about entries without a translation of name and summary into
+    # the others (translation_warnings: false switches that off)
+    languages = Languages()
+    translation_warnings = c.Type(bool, default=True)
     calendar_weeks = c.Type(int, default=8)
     # A calendar page lists at most this many dates (whole days); on a large
     # directory the rest is reached through the calendars per topic, group or region.
@@ -218,3 +245,35 @@ class DirectoryConfig(Config):
     neighbours = Neighbours()
     legal = c.SubConfig(LegalConfig)
     map = c.SubConfig(MapConfig)
+
+
+PLUGIN = "nahbei/directory"
+
+
+def directory_options(config_file) -> DirectoryConfig | None:
+    """The ``nahbei/directory`` options of a mkdocs.yml, checked and with their
+    defaults, for the command line (``nahbei check``); None without the file or
+    the plugin. Raises ValidationError naming the first bad option."""
+    from pathlib import Path
+
+    from mkdocs.utils.yaml import yaml_load
+
+    path = Path(config_file)
+    if not path.is_file():
+        return None
+    with path.open("rb") as f:
+        data = yaml_load(f) or {}
+    raw = None
+    for item in data.get("plugins") or ():
+        if item == PLUGIN:
+            raw = {}
+        elif isinstance(item, dict) and PLUGIN in item:
+            raw = item[PLUGIN] or {}
+    if raw is None:
+        return None
+    options = DirectoryConfig(config_file_path=str(path))
+    options.load_dict(raw)
+    failed, _ = options.validate()
+    if failed:
+        raise ValidationError(f"{path}: {PLUGIN} → {failed[0][0]}: {failed[0][1]}")
+    return options

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..i18n import t
-from ..model.layout import VOCABULARIES
+from ..model.layout import ENTRY_KINDS, VOCABULARIES, entries_of
 from ..urls import DEFAULT_SEGMENTS, Urls
 
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     path: str  # site-relative URL path, "angebote/x/"
-    kind: str  # offer | event | contact | place | term | terms | az | archive | calendar | subscribe | contacts | places | map | shortlist | legal
+    kind: str  # offer | event | contact | place | easy_read | easy_read_site | term | terms | az | archive | calendar | subscribe | contacts | places | map | shortlist | legal
     template: str
     title: str
     ident: str | None = None
@@ -24,6 +24,7 @@ class PageSpec:
     description: str | None = None
     in_nav: bool = False  # index pages may be listed in mkdocs.yml nav
     group: str | None = None  # finder pages: the target group chosen (situation_path)
+    entry_kind: str | None = None  # an entry's text in Leichte Sprache: the entry's kind (offer, event, …)
 
     @property
     def src_uri(self) -> str:
@@ -54,6 +55,11 @@ def situation_path(urls: Urls, situation: str | None = None, group: str | None =
     return f"{base}{group}/" if group else base
 
 
+def easy_read_path(urls: Urls, kind: str, ident: str) -> str:
+    """An entry's text in Leichte Sprache, below the entry's page: 'angebote/x/leichte-sprache/'."""
+    return f"{urls.page(kind, ident)}{urls.segments['easy_read']}/"
+
+
 def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
     """Every generated page, in a stable order."""
     d = directory
@@ -72,6 +78,15 @@ def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
                      description=c.get("role")))
     for pid, p in sorted(d.places.items()):
         add(PageSpec(urls.page("place", pid), "place", "nahbei/place.html", p.name, pid))
+    # entries with a text in Leichte Sprache: that text on a page of its own too
+    for kind in ENTRY_KINDS:
+        for ident, entry in sorted(entries_of(d, kind).items()):
+            if entry.get("easy_read") and (kind != "event" or not entry.derived_from):
+                add(PageSpec(easy_read_path(urls, kind, ident), "easy_read", "nahbei/easy-read.html",
+                             t("ui.easy_read.page_title", lang, name=entry.name), ident, entry_kind=kind))
+    add(PageSpec(urls.index("easy_read"), "easy_read_site", "nahbei/easy-read-site.html",
+                 t("ui.easy_read.site.title", lang), description=t("ui.easy_read.site.description", lang),
+                 in_nav=True))
     for vocab in VOCABULARIES:
         add(PageSpec(urls.index(vocab), "terms", "nahbei/terms.html", t(f"ui.index.{vocab}", lang),
                      vocab=vocab, in_nav=True))

@@ -188,9 +188,12 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         today = clock_today(self.config.timezone)
         result = check(content, schemas=schemas, today=today, tz=self.config.timezone,
                        lang=self.lang, root=self.root, cache=self.preview.cache if self.preview else None,
-                       country=self.config.country)
+                       country=self.config.country, languages=tuple(self.config.languages) or (self.lang,),
+                       translation_warnings=self.config.translation_warnings)
         for p in result.warnings:
             log.info(p.format(self.lang))
+        for code, params in result.notes:
+            log.info(t("msg." + code, self.lang, **params))
         if result.errors or result.directory is None:
             lines = [p.format(self.lang) for p in result.errors]
             summary = t("cli.summary_fail", self.lang, files=result.files,

@@ -18,6 +18,8 @@ class LoadCache:
         # data is the same object (an unchanged file keeps it):
         self.local: dict[str, tuple] = {}  # path -> (data, (today, lang, tz, country), problems of the file's own rules)
         self.model: dict[str, tuple] = {}  # path -> (data, (rel, tz), the model's entry)
+        # (git HEAD, [(path, data)] of the translated files, their Staleness): check._staleness
+        self.staleness = None
         self.schemas_key = None
         self.hits = 0
         self.misses = 0

@@ -15,12 +15,14 @@ situation leads to (``Directory.situation_offers``, ``Directory.situation_events
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from ..i18n import DEFAULT_LANG, t
+from . import translations
 from .clock import DEFAULT_COUNTRY, DEFAULT_TZ
 from .geo import EMPTY_GAZETTEER, Gazetteer, GeoIndex, Position
 from .layout import VOCABULARIES
@@ -36,6 +38,7 @@ from .recurrence import (
     series_dates,
 )
 from .situations import Situation, SituationMatches
+from .translations import Staleness
 
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 
@@ -145,6 +148,26 @@ class Entry:
     @property
     def example_data(self) -> str | None:
         return self.data.get("example_data")
+
+    # Translations (model/translations.py): pages read the texts through these.
+
+    def translation(self, lang: str) -> Mapping:
+        """The texts in ``lang`` as written under ``translations`` ({} if none)."""
+        return translations.translation(self.data, lang)
+
+    def text(self, field: str, lang: str) -> tuple[str | None, str]:
+        """(text, its language) of a field ("summary", "cost.note"): the translation
+        in ``lang`` if there is one, else the German text and "de"."""
+        return translations.text(self.data, field, lang)
+
+    @property
+    def translated_languages(self) -> tuple[str, ...]:
+        return translations.translated_languages(self.data)
+
+    @property
+    def easy_read(self) -> str | None:
+        """The entry in Leichte Sprache (Markdown), if it has one."""
+        return self.data.get("easy_read")
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +481,8 @@ class Directory:
     terms_by_event: MappingProxyType = None  # event id -> event_terms
     # postcodes and towns with positions (content/postcodes.csv, optional; model/geo.py)
     gazetteer: Gazetteer = field(default=EMPTY_GAZETTEER, repr=False, compare=False)
+    # translated fields older than their German text (model/translations.py; set by check)
+    translation_staleness: Staleness = field(default_factory=Staleness, repr=False, compare=False)
     # [SituationMatches] once asked (situation_offers, situation_events)
     _situations: list = field(default_factory=list, init=False, repr=False, compare=False)
     # [GeoIndex] once asked (place_position, geo)
@@ -506,6 +531,12 @@ class Directory:
             events_by_term=group((term, eid) for eid, terms in terms_by_event.items() for term in pairs(terms)),
             terms_by_event=MappingProxyType(terms_by_event),
         )
+
+    def stale_translations(self, kind: str, ident: str, lang: str) -> frozenset[str]:
+        """The fields of an entry whose translation into ``lang`` is older than the
+        German text (from git; empty when git could not tell: see
+        ``translation_staleness.reason``)."""
+        return self.translation_staleness.fields(kind, ident, lang)
 
     # -- rules across entries ------------------------------------------------
 

@@ -80,6 +80,10 @@ def placeholder_problems(r, holes, found) -> list[Problem]:
         shown = value[m.start():].split("\n")[0][:80]  # "[Bitte ausfüllen: …]", on one line
         shown = shown[:shown.find("]") + 1] if "]" in shown else shown + "…"
         line, col = loader.locate(r.text, path, find=m.group(0))
+        if path[:1] == ["translations"] and len(path) > 2:  # a text in another language: own advice
+            out.append(problem(r.rel, line, col, "placeholder.translation", field=".".join(map(str, path[2:])),
+                               lang_code=path[1], value=shown))
+            continue
         code = "placeholder." + field if "msg.placeholder." + field in messages else "placeholder.other"
         out.append(problem(r.rel, line, col, code, field=field, value=shown))
     return out + [p for p in found if (p.line, p.col) not in at]

@@ -144,7 +144,12 @@ class Schemas:
                            title=prop.get("title", missing), where=_where(path, lang), example=example)
         if v == "additionalProperties":
             allowed = list(sub.get("properties", {}))
-            extra = next(k for k in inst if k not in allowed)
+            patterns = [_ecma(x) for x in sub.get("patternProperties", {})]
+            extra = next(k for k in inst if k not in allowed and not any(x.search(k) for x in patterns))
+            if patterns and not allowed:  # keys are codes (translations: en, ar …), not field names
+                line, col = locate(text, path + [extra], key=True)
+                return problem(rel, line, col, "schema.language_code", field=_field_name(path), value=_short(extra),
+                               example=_language_example(extra))
             line, col = locate(text, path + [extra], key=True)
             return problem(rel, line, col, "schema.unknown_field", field=extra, where=_where(path, lang),
                            suggestion=_did_you_mean(extra, allowed, lang), allowed=", ".join(allowed))
@@ -474,6 +479,16 @@ def _value_example(prop, schemas=None) -> str:
     if typ == "array":
         return "[…]"
     return "…"
+
+
+def _language_example(written) -> str:
+    """The code the volunteer meant: "EN" or "Englisch" -> "en"; else "en"."""
+    from ..formatting import language_code  # (formatting reads the model's clock: imported when needed)
+
+    text = str(written).strip()
+    if re.fullmatch(r"[A-Za-z]{2,3}", text):
+        return text.lower()
+    return language_code(text) or language_code(text, "en") or "en"
 
 
 def _example_hint(prop):

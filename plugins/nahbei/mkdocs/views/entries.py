@@ -5,7 +5,8 @@ from markupsafe import Markup
 
 from ... import formatting as fmt
 from ... import jsonld
-from ..pages import PageSpec
+from ...model.layout import ENTRY_KINDS, entries_of
+from ..pages import PageSpec, easy_read_path
 from .parts import Parts
 from .site import sort_key
 
@@ -84,6 +85,7 @@ class EntryPages(Parts):
             "funding": dict(funding) if funding else None,
             "reviewed": self.reviewed(o),
             "example": self.example(o),
+            "easy_read": self.easy_read("offer", o),
             "change": self.change(o, spec.path),
             "qr": self.qr_code("offer", o, spec.path),
             "jsonld": _jsonld_script(self.ld.offer(o)),
@@ -119,10 +121,29 @@ class EntryPages(Parts):
             "target_groups": self.term_links("target_groups", sorted(set(terms["target_groups"]))),
             "ics": self.site.feed("event", e.id),
             "example": self.example(e),
+            "easy_read": self.easy_read("event", e),
             "change": self.change(e, spec.path),
             "qr": self.qr_code("event", e, spec.path),
             "jsonld": _jsonld_script(self.ld.event(e, dates)),
         }
+
+    def _easy_read(self, spec: PageSpec) -> dict:
+        """An entry's text in Leichte Sprache on its own page (pages.easy_read_path)."""
+        entry = entries_of(self.d, spec.entry_kind)[spec.ident]
+        return {"entry": entry, "name": entry.name, "kind": spec.entry_kind,
+                "easy_read": self.easy_read(spec.entry_kind, entry),
+                "back": self.urls.page(spec.entry_kind, spec.ident), "example": self.example(entry)}
+
+    def _easy_read_site(self, spec: PageSpec) -> dict:
+        """/leichte-sprache/: the site explained in Leichte Sprache, and the entries that have a text in it."""
+        entries = []
+        for kind in ENTRY_KINDS:
+            for ident, entry in entries_of(self.d, kind).items():
+                if entry.get("easy_read") and (kind != "event" or not entry.derived_from):
+                    entries.append({"name": entry.name, "url": easy_read_path(self.urls, kind, ident)})
+        entries.sort(key=lambda x: sort_key(x["name"]))
+        return {"entries": entries, "search": self.site.search_path, "topics": self.urls.index("topics"),
+                "calendar": self.urls.index("calendar"), "az": self.urls.index("az")}
 
     def _next_of(self, eids) -> list[dict]:
         """The next date of each of these events (not the derived ones), soonest first."""
@@ -160,6 +181,7 @@ class EntryPages(Parts):
             "children": children,
             "reviewed": self.reviewed(c),
             "example": self.example(c),
+            "easy_read": self.easy_read("contact", c),
             "change": self.change(c, spec.path),
             "feed": self.site.feed("contact", c.id),
             "jsonld": _jsonld_script(self.ld.contact(c)),
@@ -186,6 +208,7 @@ class EntryPages(Parts):
             "offers": offers, "events": events, "contacts": contacts,
             "feed": self.site.feed("place", p.id),
             "example": self.example(p),
+            "easy_read": self.easy_read("place", p),
             "change": self.change(p, spec.path),
             "qr": self.qr_code("place", p, spec.path),
             "jsonld": _jsonld_script(self.ld.place(p)),

@@ -11,6 +11,7 @@ from ... import formatting as fmt
 from ... import qrcodes, safe_markdown
 from ...model.geo import position_note
 from ...model.layout import entries_of
+from ..pages import easy_read_path
 from .mappoints import map_point, transit_url
 from .shared import Shared
 
@@ -214,6 +215,16 @@ class Parts(Shared):
         None: codes off, no absolute address, or a page nobody is sent to."""
         url = self.site.absolute(path) if self.site.qr_codes else None
         return qrcodes.modules(url) if url and qrcodes.has_code(kind, entry, self.today) else None
+
+    def easy_read(self, kind: str, entry) -> dict | None:
+        """The entry's text in Leichte Sprache (its own block, and its own page), or None."""
+        text = entry.get("easy_read")
+        if not text:
+            return None
+        key = ("easy_read", kind, entry.id)
+        if key not in self._descriptions:
+            self._descriptions[key] = Markup(safe_markdown.render(text, line_breaks=True))  # one statement a line
+        return {"html": self._descriptions[key], "url": easy_read_path(self.urls, kind, entry.id)}
 
     def change(self, entry, path) -> dict:
         return {"issue": self.site.change_url(entry, path), "edit": self.site.edit_url(entry.source),
