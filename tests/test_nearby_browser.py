@@ -18,11 +18,11 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.browser import (
+    checked_page,
     close_page,
     format_focus_steps,
     format_violations,
     has_horizontal_scroll,
-    is_local_url,
     new_page,
     run_axe,
     tab_through,
@@ -62,13 +62,7 @@ def index(directory):
 
 @pytest.fixture
 def page(browser, server):
-    p = new_page(browser, server.base_url, height=4000)  # tall: Pagefind loads every result's fragment
-    yield p
-    problems = [u for u in p.foreign_requests if not is_local_url(u)]
-    errors = list(p.console_errors)
-    close_page(p)
-    assert not problems, f"requests left 127.0.0.1: {problems}"
-    assert not errors, errors
+    yield from checked_page(browser, server.base_url, height=4000)  # tall: Pagefind loads every result's fragment
 
 
 # -- helpers --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ the entries the list shows. Every wait is for a state, never for a time."""
 from __future__ import annotations
 
 import pytest
-from tests.support.browser import close_page, format_violations, has_horizontal_scroll, new_page, run_axe
+from tests.support.browser import checked_page, close_page, format_violations, has_horizontal_scroll, new_page, run_axe
 from tests.support.server import SiteServer
 from tests.test_map_browser import TIMEOUT, wait_for_map
 from tests.test_nearby_browser import PAGE, shown, wait_ordered
@@ -42,12 +42,7 @@ def index(directory):
 
 @pytest.fixture
 def page(browser, server):
-    p = new_page(browser, server.base_url, height=4000)  # tall: Pagefind loads every result's fragment
-    yield p
-    foreign, errors = list(p.foreign_requests), list(p.console_errors)
-    close_page(p)
-    assert foreign == [], foreign
-    assert errors == [], errors
+    yield from checked_page(browser, server.base_url, height=4000)  # tall: Pagefind loads every result
 
 
 def expected_markers(directory, index, paths) -> list[str]:

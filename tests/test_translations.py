@@ -238,14 +238,20 @@ def test_a_translation_older_than_the_german_text_is_found_in_git(tmp_path):
     assert [line.split("Übersetzung ")[1].split(" ")[0] for line in lines] == ["translations.uk.summary"]
 
 
+def german_changed_after(folder: Path) -> Path:
+    """The example content in a new repository: translated, then (a later commit)
+    ThINKA's German summary changed, so its translations of it are older."""
+    shutil.copytree(CONTENT, folder / "content")
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "German text and its translations")
+    edit(folder / THINKA, GERMAN_SUMMARY, "Das Kontaktbüro ist Lotse zu den Hilfsangeboten vor Ort.")
+    git(folder, "commit", "-q", "-am", "German summary changed", day="2026-12-01")
+    return folder
+
+
 def test_without_the_history_staleness_is_not_checked_and_says_so(tmp_path):
-    origin = tmp_path / "origin"
-    shutil.copytree(CONTENT, origin / "content")
-    git(origin, "init", "-q", "-b", "main")
-    git(origin, "add", "-A")
-    git(origin, "commit", "-q", "-m", "first")
-    edit(origin / THINKA, GERMAN_SUMMARY, "Das Kontaktbüro ist Lotse zu den Hilfsangeboten vor Ort.")
-    git(origin, "commit", "-q", "-am", "German summary changed", day="2026-12-01")
+    origin = german_changed_after(tmp_path / "origin")
     assert stale_lines(origin)[1]  # the full history sees it
 
     shallow = tmp_path / "shallow"
@@ -321,13 +327,7 @@ def test_the_preview_reads_git_again_only_when_a_translation_or_the_history_chan
     import nahbei.model.check as check_module
     from nahbei.model.cache import LoadCache
 
-    site = tmp_path / "site"
-    shutil.copytree(CONTENT, site / "content")
-    git(site, "init", "-q", "-b", "main")
-    git(site, "add", "-A")
-    git(site, "commit", "-q", "-m", "German text and its translations")
-    edit(site / THINKA, GERMAN_SUMMARY, "Das Kontaktbüro ist Lotse zu den Hilfsangeboten vor Ort.")
-    git(site, "commit", "-q", "-am", "German summary changed", day="2026-12-01")
+    site = german_changed_after(tmp_path / "site")
     runs = []
     real = check_module.staleness
     monkeypatch.setattr(check_module, "staleness", lambda *a: runs.append(1) or real(*a))

@@ -228,6 +228,19 @@ def close_page(page: Any) -> None:
         page.context.close()
 
 
+def checked_page(browser: Any, base_url: str, **kwargs: Any) -> Iterator[Any]:
+    """For a fixture (``yield from checked_page(browser, url)``): a :func:`new_page`
+    that fails the test, after closing, on any request that left this machine
+    or any console error."""
+    page = new_page(browser, base_url, **kwargs)
+    yield page
+    foreign = [u for u in page.foreign_requests if not is_local_url(u)]
+    errors = list(page.console_errors)
+    close_page(page)
+    assert not foreign, f"requests left 127.0.0.1: {foreign}"
+    assert not errors, errors
+
+
 @contextlib.contextmanager
 def open_page(browser: Any, base_url: str | None = None, **kwargs: Any) -> Iterator[Any]:
     """``with open_page(browser, base) as page:`` – :func:`new_page` + :func:`close_page`."""
