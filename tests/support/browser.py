@@ -223,7 +223,13 @@ def new_page(
 
 
 def close_page(page: Any) -> None:
-    """Close ``page`` and the context :func:`new_page` made for it."""
+    """Close ``page`` and the context :func:`new_page` made for it.
+
+    First the page goes to about:blank, with a timeout: closing a context while
+    one of its pages is still navigating (a link that opened the same page) can
+    wait forever, and Playwright's close takes no timeout."""
+    with contextlib.suppress(Exception):
+        page.goto("about:blank", timeout=15_000)
     with contextlib.suppress(Exception):
         page.context.close()
 
