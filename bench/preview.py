@@ -28,11 +28,14 @@ def free_port() -> int:
 class Server:
     """``mkdocs serve --dirty`` in a child process; its log is collected."""
 
-    def __init__(self, config: Path, env: dict | None = None, dirty: bool = True):
+    def __init__(self, config: Path, env: dict | None = None, dirty: bool = True, as_typed: bool = False):
+        """``as_typed``: ``-f mkdocs.yml`` as a person types it in the config's
+        folder (MkDocs then gives the first build relative paths, the later
+        builds absolute ones)."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
-        cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{self.port}",
-               "--livereload", "--no-strict"]
+        cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", config.name if as_typed else str(config),
+               "-a", f"127.0.0.1:{self.port}", "--livereload", "--no-strict"]
         if dirty:
             cmd.append("--dirty")
         self.proc = subprocess.Popen(cmd, cwd=config.parent, env={**os.environ, **(env or {})},

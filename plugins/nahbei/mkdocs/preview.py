@@ -78,7 +78,10 @@ class Preview:
             for dirpath, _, names in os.walk(d):
                 paths.extend(os.path.join(dirpath, n) for n in names)
         out = []
-        for p in sorted(paths):
+        # absolute: MkDocs gives the first build of `mkdocs serve` the paths as
+        # typed (-f mkdocs.yml, theme dirs relative to it) and later builds absolute
+        # ones; compared as written, no rebuild would ever be partial
+        for p in sorted({os.path.realpath(p) for p in paths}):
             try:
                 out.append((p, os.stat(p).st_mtime_ns))
             except OSError:
