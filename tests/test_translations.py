@@ -349,3 +349,24 @@ def test_the_preview_reads_git_again_only_when_a_translation_or_the_history_chan
     # the history moves on (committed): compared again
     git(site, "commit", "-q", "-am", "English updated", day="2026-12-02")
     assert preview() == frozenset() and len(runs) == 3
+
+
+def test_the_build_names_ten_untranslated_entries_and_counts_the_rest(tmp_path):
+    """A large directory has thousands of entries without a translation: the build's
+    log names ten and counts the others (`nahbei check` lists them all)."""
+    from tests.test_search_build import mkdocs_build, project_config
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    source = (content / "offers" / "mittendrin-troisdorf.yaml").read_text("utf-8")
+    german_only = source[:source.index("translations:")] + source[source.index("\nexample_data:") + 1:]
+    for n in range(14):
+        (content / "offers" / f"mittendrin-kopie-{n}.yaml").write_text(
+            german_only.replace("id: mittendrin-troisdorf", f"id: mittendrin-kopie-{n}"), "utf-8")
+    config = project_config(tmp_path / "project", content_dir=content)
+    proc = mkdocs_build(config, tmp_path / "site")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    log = proc.stdout + proc.stderr
+    named = [line for line in log.splitlines() if "Übersetzung fehlt" in line]
+    assert len(named) == 10, named
+    assert "… und 4 weitere Einträge ohne Übersetzung in eine Sprache der Seite (nahbei check nennt alle)." in log

@@ -40,6 +40,7 @@ from ..model.clock import now as clock_now
 from ..model.clock import today as clock_today
 from ..model.layout import ENTRY_KINDS, FOLDERS, VOCABULARIES, entries_of
 from ..model.schemas import Schemas
+from ..model.translations import MISSING as MISSING_TRANSLATION
 from ..sitesize import site_size
 from ..urls import Urls
 from . import shortlist
@@ -55,6 +56,8 @@ from .theme import ThemeManager, icon
 from .views import Site, Views
 
 log = get_plugin_logger(__name__)
+# entries without a translation named one by one in the build's log; the rest counted
+MISSING_TRANSLATIONS_LOGGED = 10
 
 HOME_TEMPLATE = "nahbei/home.html"
 # Generated pages outside the nav render through FrameRenderer (frames.py):
@@ -190,8 +193,18 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                        lang=self.lang, root=self.root, cache=self.preview.cache if self.preview else None,
                        country=self.config.country, languages=tuple(self.config.languages) or (self.lang,),
                        translation_warnings=self.config.translation_warnings)
+        # entries without a translation: a few named, the rest counted (a large
+        # directory has thousands; `nahbei check` lists them all)
+        missing = 0
         for p in result.warnings:
+            if p.code == MISSING_TRANSLATION:
+                missing += 1
+                if missing > MISSING_TRANSLATIONS_LOGGED:
+                    continue
             log.info(p.format(self.lang))
+        if missing > MISSING_TRANSLATIONS_LOGGED:
+            log.info(t("ui.build.missing_translations_more", self.lang,
+                       count=fmt.number(missing - MISSING_TRANSLATIONS_LOGGED, self.lang)))
         for code, params in result.notes:
             log.info(t("msg." + code, self.lang, **params))
         if result.errors or result.directory is None:

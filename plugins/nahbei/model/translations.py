@@ -65,6 +65,8 @@ ESSENTIAL: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "offer": ("name", "summary"),
     "event": ("title", "summary"),
 })
+#: The code of the warning "an entry lacks its essential texts in a site language".
+MISSING = "translation.missing"
 #: A translation's own date of review: a later one marks all its fields current again.
 REVIEWED = "last_reviewed"
 
@@ -157,7 +159,7 @@ def missing_problems(record, entry, today, languages: tuple[str, ...], lang: str
         missing = "; ".join(t("msg.translation.missing_part", lang, fields=", ".join(fields),
                               languages=", ".join(language_name(c, lang) for c in codes))
                             for fields, codes in groups.items())
-        out.append(problem(record.rel, line, col, "translation.missing", WARNING, missing=missing,
+        out.append(problem(record.rel, line, col, MISSING, WARNING, missing=missing,
                            example=f"translations: {{{first_codes[0]}: {{{first_fields[0]}: …}}}}"))
     return out
 
