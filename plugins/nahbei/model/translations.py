@@ -366,5 +366,6 @@ def stale_problems(records, result: Staleness, lang: str, today) -> list:
     return out
 
 
-__all__ = ["ESSENTIAL", "REVIEWED", "SOURCE_LANG", "TRANSLATABLE", "Staleness", "file_problems", "is_language",
-           "missing_problems", "stale_problems", "staleness", "text", "translated_languages", "translation", "value_at"]
+__all__ = ["ESSENTIAL", "MISSING", "REVIEWED", "SOURCE_LANG", "TRANSLATABLE", "Staleness", "file_problems",
+           "history_head", "is_language", "missing_problems", "stale_problems", "staleness", "text",
+           "translated_languages", "translation", "value_at"]
