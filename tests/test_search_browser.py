@@ -22,6 +22,7 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.browser import (
+    checked_page,
     close_page,
     foreign_resource_hints,
     format_focus_steps,
@@ -74,13 +75,7 @@ def directory():
 
 @pytest.fixture
 def page(browser, base_url):
-    p = new_page(browser, base_url)
-    yield p
-    problems = [u for u in p.foreign_requests if not is_local_url(u)]
-    errors = list(p.console_errors)
-    close_page(p)
-    assert not problems, f"requests left 127.0.0.1: {problems}"
-    assert not errors, errors
+    yield from checked_page(browser, base_url)
 
 
 # -- helpers --------------------------------------------------------------------------
