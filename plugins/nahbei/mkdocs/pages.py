@@ -60,6 +60,16 @@ def easy_read_path(urls: Urls, kind: str, ident: str) -> str:
     return f"{urls.page(kind, ident)}{urls.segments['easy_read']}/"
 
 
+def easy_read_entries(directory):
+    """(kind, id, entry) of every entry with a text in Leichte Sprache and a page
+    of its own (consultation hours published as events have none: their offer's
+    page shows them), by kind and id."""
+    for kind in ENTRY_KINDS:
+        for ident, entry in sorted(entries_of(directory, kind).items()):
+            if entry.easy_read and not getattr(entry, "derived_from", None):
+                yield kind, ident, entry
+
+
 def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
     """Every generated page, in a stable order."""
     d = directory
@@ -79,11 +89,9 @@ def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
     for pid, p in sorted(d.places.items()):
         add(PageSpec(urls.page("place", pid), "place", "nahbei/place.html", p.name, pid))
     # entries with a text in Leichte Sprache: that text on a page of its own too
-    for kind in ENTRY_KINDS:
-        for ident, entry in sorted(entries_of(d, kind).items()):
-            if entry.get("easy_read") and (kind != "event" or not entry.derived_from):
-                add(PageSpec(easy_read_path(urls, kind, ident), "easy_read", "nahbei/easy-read.html",
-                             t("ui.easy_read.page_title", lang, name=entry.name), ident, entry_kind=kind))
+    for kind, ident, entry in easy_read_entries(d):
+        add(PageSpec(easy_read_path(urls, kind, ident), "easy_read", "nahbei/easy-read.html",
+                     t("ui.easy_read.page_title", lang, name=entry.name), ident, entry_kind=kind))
     add(PageSpec(urls.index("easy_read"), "easy_read_site", "nahbei/easy-read-site.html",
                  t("ui.easy_read.site.title", lang), description=t("ui.easy_read.site.description", lang),
                  in_nav=True))

@@ -5,8 +5,8 @@ from markupsafe import Markup
 
 from ... import formatting as fmt
 from ... import jsonld
-from ...model.layout import ENTRY_KINDS, entries_of
-from ..pages import PageSpec, easy_read_path
+from ...model.layout import entries_of
+from ..pages import PageSpec, easy_read_entries, easy_read_path
 from .parts import Parts
 from .site import sort_key
 
@@ -136,14 +136,11 @@ class EntryPages(Parts):
 
     def _easy_read_site(self, spec: PageSpec) -> dict:
         """/leichte-sprache/: the site explained in Leichte Sprache, and the entries that have a text in it."""
-        entries = []
-        for kind in ENTRY_KINDS:
-            for ident, entry in entries_of(self.d, kind).items():
-                if entry.get("easy_read") and (kind != "event" or not entry.derived_from):
-                    entries.append({"name": entry.name, "url": easy_read_path(self.urls, kind, ident)})
+        entries = [{"name": entry.name, "url": easy_read_path(self.urls, kind, ident)}
+                   for kind, ident, entry in easy_read_entries(self.d)]
         entries.sort(key=lambda x: sort_key(x["name"]))
         return {"entries": entries, "search": self.site.search_path, "topics": self.urls.index("topics"),
-                "calendar": self.urls.index("calendar"), "az": self.urls.index("az")}
+                "calendar": self.urls.index("calendar")}
 
     def _next_of(self, eids) -> list[dict]:
         """The next date of each of these events (not the derived ones), soonest first."""

@@ -218,7 +218,7 @@ class Parts(Shared):
 
     def easy_read(self, kind: str, entry) -> dict | None:
         """The entry's text in Leichte Sprache (its own block, and its own page), or None."""
-        text = entry.get("easy_read")
+        text = entry.easy_read
         if not text:
             return None
         key = ("easy_read", kind, entry.id)

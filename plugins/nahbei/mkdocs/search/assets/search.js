@@ -555,20 +555,29 @@ class NearbyIndex {
     if (text === "none") return [];
     if (!text || text === "?") return -1;
     const found = [];
-    for (const part of String(text).split(/\s+/)) {
-      const m = /^(~?)(-?[\d.]+),(-?[\d.]+)$/.exec(part);
-      if (!m) continue;
-      let i = this.added.get(part);
+    for (const at of geoPositions(text)) {
+      let i = this.added.get(at.text);
       if (i === undefined) {
         i = this.p.length / 2;
-        this.p.push(Number(m[2]), Number(m[3]));
-        if (m[1]) this.approx.add(i);
-        this.added.set(part, i);
+        this.p.push(at.lat, at.lon);
+        if (at.approx) this.approx.add(i);
+        this.added.set(at.text, i);
       }
       found.push(i);
     }
     return found.length ? found : -1;
   }
+}
+
+// The positions in a fragment's metadata `geo` (model/geo.py entry_positions_text:
+// "51.16,11.12 ~51.19,11.24"; "~" = approximate): [{text, lat, lon, approx}].
+function geoPositions(text) {
+  const out = [];
+  for (const part of String(text || "").split(/\s+/)) {
+    const m = /^(~?)(-?[\d.]+),(-?[\d.]+)$/.exec(part);
+    if (m) out.push({ text: part, lat: Number(m[2]), lon: Number(m[3]), approx: m[1] === "~" });
+  }
+  return out;
 }
 
 let nearbyLoading = null;
@@ -933,12 +942,8 @@ function resultPoints(data) {
   const points = [];
   for (const d of data) {
     if (!d) continue;
-    for (const part of String(d.meta?.geo || "").split(/\s+/)) {
-      const m = /^(~?)(-?[\d.]+),(-?[\d.]+)$/.exec(part);
-      if (m) {
-        points.push({ name: d.meta?.title || d.url, url: d.url, lat: Number(m[2]), lon: Number(m[3]),
-                      approximate: m[1] === "~" });
-      }
+    for (const at of geoPositions(d.meta?.geo)) {
+      points.push({ name: d.meta?.title || d.url, url: d.url, lat: at.lat, lon: at.lon, approximate: at.approx });
     }
   }
   return points;
