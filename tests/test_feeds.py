@@ -148,7 +148,7 @@ def test_weekly_series_keeps_exceptions_moves_and_cancellations(site):
     assert "RECURRENCE-ID;TZID=Europe/Berlin:20270107T170000" in cancelled
     assert "DTSTART;TZID=Europe/Berlin:20270107T170000" in cancelled
     assert "STATUS:CANCELLED" in cancelled
-    assert "SUMMARY:Abgesagt: Offener Treff MITTEndrin!" in cancelled
+    assert "SUMMARY;LANGUAGE=de:Abgesagt: Offener Treff MITTEndrin!" in cancelled
     uids = re.findall(r"^UID:(.*)$", text, re.M)
     assert uids == ["mittendrin-offener-treff@nahbei.example.org"] * 3
 
@@ -191,8 +191,8 @@ def test_cancelled_event(site):
     _, _, files = site
     text = ics(files, "kalender/termine/infoabend-ehrenamt-abgesagt.ics")
     assert "STATUS:CANCELLED" in text
-    assert "SUMMARY:Abgesagt: Infoabend Ehrenamt in der Flüchtlingshilfe" in text
-    assert "DESCRIPTION:Diese Veranstaltung ist abgesagt." in text
+    assert "SUMMARY;LANGUAGE=de:Abgesagt: Infoabend Ehrenamt in der Flüchtlingshilfe" in text
+    assert "DESCRIPTION;LANGUAGE=de:Diese Veranstaltung ist abgesagt." in text
 
 
 def test_consultation_hours_are_series_on_the_offer_page(site):
@@ -244,7 +244,7 @@ def test_lines_are_crlf_folded_at_75_octets_without_splitting_characters(site):
             assert len(raw) <= 75, (path, raw)
             raw.decode("utf-8")  # a fold never cuts a UTF-8 sequence
     long_umlauts = ics(files, "kalender/termine/thinka-soemmerda--aussensprechstunde-buttstaedt-1.ics")
-    assert "SUMMARY:ThINKA Landkreis Sömmerda – Kontaktbüro für soziale Integration: Außensprechstunde" \
+    assert "SUMMARY;LANGUAGE=de:ThINKA Landkreis Sömmerda – Kontaktbüro für soziale Integration: Außensprechstunde" \
         in long_umlauts
 
 

@@ -42,8 +42,8 @@ def test_postponed_event_is_tentative_with_a_note(icaljs):
     text, rows = agree(d, icaljs)
     assert rows == [("fest@nahbei.example.org", "2026-12-12T14:00:00Z", "2026-12-12T17:00:00Z", "TENTATIVE")]
     assert "STATUS:TENTATIVE" in text
-    assert "SUMMARY:Verschoben\\, neuer Termin folgt: Winterfest" in text
-    assert "DESCRIPTION:Diese Veranstaltung ist verschoben. Der neue Termin steht noch nicht fest." in text
+    assert "SUMMARY;LANGUAGE=de:Verschoben\\, neuer Termin folgt: Winterfest" in text
+    assert "DESCRIPTION;LANGUAGE=de:Diese Veranstaltung ist verschoben. Der neue Termin steht noch nicht fest." in text
 
 
 def test_cancelled_series_cancels_every_date(icaljs):
@@ -183,7 +183,7 @@ def test_text_is_escaped_and_folded(icaljs):
                            summary=summary))
     data = feeds_of(d)["kalender/termine/cafe.ics"]
     text = data.decode("utf-8")
-    assert "SUMMARY:Café „Miteinander“\\; Kaffee\\, Kuchen & Gespräche \\\\ alle willkommen" in \
+    assert "SUMMARY;LANGUAGE=de:Café „Miteinander“\\; Kaffee\\, Kuchen & Gespräche \\\\ alle willkommen" in \
         text.replace("\r\n ", "")
     for raw in data.split(b"\r\n")[:-1]:
         assert len(raw) <= 75

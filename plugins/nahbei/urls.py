@@ -45,18 +45,25 @@ DEFAULT_SEGMENTS = {
 @dataclass(frozen=True)
 class Urls:
     segments: dict = field(default_factory=lambda: dict(DEFAULT_SEGMENTS))
+    #: the folder of a language's edition of the site ("en/"); "" for the site's own language
+    prefix: str = ""
+
+    def in_language(self, lang: str, site_lang: str) -> "Urls":
+        """The same rules for the ``lang`` edition: its pages and feeds below '<lang>/'
+        (the same German segments: one entry, one slug in every language)."""
+        return Urls(self.segments, "" if lang == site_lang else f"{lang}/")
 
     def page(self, kind: str, ident: str) -> str:
         """Entity or term page: 'angebote/<id>/', 'themen/<term>/'."""
-        return f"{self.segments[kind]}/{ident}/"
+        return f"{self.prefix}{self.segments[kind]}/{ident}/"
 
     def index(self, kind: str) -> str:
-        return f"{self.segments[kind]}/"
+        return f"{self.prefix}{self.segments[kind]}/"
 
     def feed(self, scope: str, ident: str | None = None) -> str:
         """iCalendar feed path. scope: all | topics | target_groups | regions |
         offer | contact (organiser) | place | event (single event)."""
-        cal = self.segments["calendar"]
+        cal = self.prefix + self.segments["calendar"]
         if scope == "all":
             return f"{cal}/{self.segments['feed_all']}.ics"
         folder = self.segments[{"event": "feed_event", "contact": "feed_organiser"}.get(scope, scope)]

@@ -10,13 +10,18 @@ API for the MkDocs layer
 
 ``feed_catalog(directory, urls, lang="de") -> list[Feed]``
     Every feed that ``write_feeds`` writes, in a stable order: ``Feed(path,
-    scope, ident, title)``. ``path`` is site-relative (``Urls.feed``, e.g.
+    scope, ident, title, title_lang)``. ``path`` is site-relative (``Urls.feed``, e.g.
     ``kalender/themen/beratung.ics``), ``scope`` is one of ``all``,
     ``topics``, ``target_groups``, ``regions``, ``offer``, ``contact``
     (organiser), ``place``, ``event``; ``ident`` the id (None for ``all``);
-    ``title`` the plain label for a link text. A page links a feed only if it
-    is in the catalog, and every catalog feed is linked: feeds exist where at
-    least one event file is in scope (two for an offer; see ``catalog``). Look-up: ``{(f.scope, f.ident): f for f in catalog}``.
+    ``title`` the plain label for a link text, ``title_lang`` its language.
+    Another site language: ``feed_catalog(directory.in_language(lang),
+    urls.in_language(lang, site_lang), lang)`` lists only the feeds that hold a
+    translated event; for any other scope its pages link the German feed.
+    A page links a feed only if it is in the catalog, and every catalog feed
+    is linked: feeds exist where at least one event file is in scope (two for
+    an offer; see ``catalog``).
+    Look-up: ``{(f.scope, f.ident): f for f in catalog}``.
 
 ``write_feeds(directory, out_dir, site_url, urls, *, versions=None, lang="de",
 site_name=None, now=None) -> list[Path]``
@@ -37,6 +42,22 @@ site_name=None, now=None) -> list[Path]``
         write_feeds(self.directory, Path(config.site_dir), config.site_url, urls,
                     versions=self.root, lang=self.lang, site_name=config.site_name)
 
+``write_language_feeds(directory, out_dir, site_url, urls, languages, *,
+site_lang="de", versions=None, site_name=None, now=None, only=None)
+-> dict[str, list[Path]]``
+    The feeds of every site language at once (``languages`` as in mkdocs.yml,
+    the site's own first): the German ones as ``write_feeds`` writes them, and
+    for each other language ``lang`` the feeds ``feed_catalog(
+    directory.in_language(lang), urls.in_language(lang, site_lang), lang)``
+    lists, below ``<lang>/``. The same files as one ``write_feeds`` per language
+    with those arguments, but the git history is read once and an event
+    without translated texts is serialised once for all languages. A
+    language's feed holds the same events, UIDs and dates as the German one,
+    with the texts translated where the entry has them (``LANGUAGE=`` on each
+    text property, German ones too; ``texts``), and exists only where it holds
+    at least one such event (``catalog``): elsewhere pages link the German
+    feed. Returns ``{lang: written paths}``.
+
 ``render_feeds(...)`` yields ``(Feed, bytes)`` without writing (same
 arguments as ``write_feeds`` minus ``out_dir``). Retention reads the model's
 ``Event.last_day()`` (the last local day of an event; None for an open series).
@@ -49,7 +70,10 @@ feeds keep the last ``RETENTION_DAYS`` (90) days of history. Every event is
 serialised once and its bytes reused in every feed holding it, so writing is
 linear in (events × feeds per event): 10,000 events, ~11,300 files, in a few
 seconds (``python -m nahbei.feeds.bench``; ``--git-commits`` also times the
-versions from git).
+versions from git, ``--languages en,ar,uk`` the feeds of those languages).
+A language's collection feeds hold every event, so where a tenth of the
+events is translated a language adds nearly as many bytes as the German
+feeds' collections (10,000 events: ~105 MB per language beside 131 MB).
 
 Times are exact in every parser the tests use (icalendar +
 recurring-ical-events, ical, ical.js), also on the nights the clocks change:
@@ -60,7 +84,7 @@ ambiguous for other parsers on those two nights — RFC 5545 and the model
 read it with the offset before the change.
 
 Modules: ``catalog`` (which feeds, members, retention), ``ical`` (events and
-feeds as bytes), ``vtimezone`` (VTIMEZONE with yearly rules), ``versions``
+feeds as bytes), ``texts`` (the language of each text, the page an URL names), ``vtimezone`` (VTIMEZONE with yearly rules), ``versions``
 (git history), ``bench`` (timing on synthetic data).
 """
 from __future__ import annotations
@@ -77,10 +101,11 @@ from ..model.layout import ENTRY_KINDS, content_folder, entries_of
 from ..urls import Urls
 from .catalog import RETENTION_DAYS, Feed, feed_catalog, feed_members
 from .ical import EventCalendar, shown_files
+from .texts import SOURCE_LANG
 from .versions import UNVERSIONED, History, Version, git_history
 
 __all__ = ["Feed", "RETENTION_DAYS", "Version", "UNVERSIONED", "History", "feed_catalog", "git_history",
-           "content_history", "event_versions", "render_feeds", "write_feeds"]
+           "content_history", "event_versions", "render_feeds", "write_feeds", "write_language_feeds"]
 
 
 def content_history(directory: Directory, root: Path | str) -> History:
@@ -116,11 +141,18 @@ def render_feeds(directory: Directory, site_url: str, urls: Urls, *, versions=No
     the feeds of changed events)."""
     cal = EventCalendar(directory, site_url, urls, stamp=now or clock_now(directory.tz),
                         versions=_versions(directory, versions), lang=lang, site_name=site_name)
+    yield from _render(directory, cal, urls, lang, only)
+
+
+def _render(directory: Directory, cal: EventCalendar, urls: Urls, lang: str, only):
     retained: dict[str, bool] = {}
     members = feed_members(directory, urls, lang, only=only)
     # Serialise every event needed at once (in two processes when that pays off);
-    # every event has its own feed, so a full build needs all of them.
-    needed = sorted(directory.events) if only is None else sorted({eid for _, ids in members for eid in ids})
+    # every event has its own German feed, so a full German build needs all of them.
+    if only is None and lang == SOURCE_LANG:
+        needed = sorted(directory.events)
+    else:
+        needed = sorted({eid for _, ids in members for eid in ids})
     cal.build_all(needed)
 
     def keep(eid):
@@ -139,17 +171,44 @@ def write_feeds(directory: Directory, out_dir: Path, site_url: str, urls: Urls, 
                 lang: str = "de", site_name: str | None = None, now: datetime | None = None,
                 only=None) -> list[Path]:
     """Write every feed of ``feed_catalog`` (or those in ``only``) below ``out_dir``; return the paths written."""
+    # Many small, long-lived objects and no cycles: the cyclic GC would only rescan them.
+    with gc_paused():
+        return _write(out_dir, render_feeds(directory, site_url, urls, versions=versions, lang=lang,
+                                            site_name=site_name, now=now, only=only))
+
+
+def write_language_feeds(directory: Directory, out_dir: Path, site_url: str, urls: Urls, languages, *,
+                         site_lang: str = SOURCE_LANG, versions=None, site_name: str | None = None,
+                         now: datetime | None = None, only=None) -> dict[str, list[Path]]:
+    """Write the feeds of the site language and of every other language in ``languages``
+    (see the module docstring); return ``{lang: paths written}``."""
+    versions = _versions(directory, versions)  # one git log for all languages
+    stamp = now or clock_now(directory.tz)
+    own_urls = urls.in_language(site_lang, site_lang)
+    german = EventCalendar(directory, site_url, own_urls, stamp=stamp, versions=versions, lang=site_lang,
+                           site_name=site_name)
+    written = {}
+    with gc_paused():
+        written[site_lang] = _write(out_dir, _render(directory, german, own_urls, site_lang, only))
+        for lang in languages:
+            if lang == site_lang or lang in written:
+                continue
+            edition, edition_urls = directory.in_language(lang), urls.in_language(lang, site_lang)
+            cal = EventCalendar(edition, site_url, edition_urls, stamp=stamp, versions=versions, lang=lang,
+                                site_name=site_name, reuse=german)
+            written[lang] = _write(out_dir, _render(edition, cal, edition_urls, lang, only))
+    return written
+
+
+def _write(out_dir: Path, rendered) -> list[Path]:
     out_dir = Path(out_dir)
     written = []
     made: set[Path] = set()
-    # Many small, long-lived objects and no cycles: the cyclic GC would only rescan them.
-    with gc_paused():
-        for feed, data in render_feeds(directory, site_url, urls, versions=versions, lang=lang,
-                                       site_name=site_name, now=now, only=only):
-            path = out_dir / feed.path
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_bytes(data)
-            written.append(path)
+    for feed, data in rendered:
+        path = out_dir / feed.path
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+        written.append(path)
     return written

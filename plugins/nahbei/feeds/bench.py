@@ -9,6 +9,10 @@ number of feeds, bytes and seconds; ``--out`` keeps the files.
 ``--git-commits K`` also times SEQUENCE/LAST-MODIFIED from git (``event_versions``,
 one ``git log``): the entries' files in a scratch repository with K commits,
 each after the first changing one file in a hundred.
+
+``--languages en,ar,uk`` also times ``write_language_feeds`` for those site
+languages, with ``--translated`` (a fraction, default 0.1) of the events
+translated into each.
 """
 from __future__ import annotations
 
@@ -23,12 +27,13 @@ from pathlib import Path
 
 from ..model.directory import Contact, Directory, Event, Offer, Place, Taxonomy, _freeze
 from ..urls import Urls
-from . import event_versions, shown_files, write_feeds
+from . import event_versions, shown_files, write_feeds, write_language_feeds
 
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
 
 
-def synthetic_directory(n: int, today: date = date(2026, 11, 22), seed: int = 1) -> Directory:
+def synthetic_directory(n: int, today: date = date(2026, 11, 22), seed: int = 1, languages=(),
+                        translated: float = 0.0) -> Directory:
     rnd = random.Random(seed)
     topics = {f"thema-{i}": {"label": f"Thema {i}"} for i in range(12)}
     groups = {f"gruppe-{i}": {"label": f"Gruppe {i}"} for i in range(8)}
@@ -66,6 +71,9 @@ def synthetic_directory(n: int, today: date = date(2026, 11, 22), seed: int = 1)
             "target_groups": [f"gruppe-{rnd.randrange(8)}"],
             "status": rnd.choice(("scheduled",) * 18 + ("cancelled", "postponed")),
         }
+        if languages and rnd.random() < translated:
+            data["translations"] = {lang: {"title": f"Event number {i} ({lang})", "summary": "A meeting."}
+                                    for lang in languages}
         kind = rnd.random()
         if kind < 0.4:
             first = datetime.combine(start, datetime.min.time())
@@ -111,9 +119,12 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--git-commits", type=int, default=0, help="also time the versions from a git history")
+    ap.add_argument("--languages", default="", help="also time write_language_feeds for these, e.g. en,ar,uk")
+    ap.add_argument("--translated", type=float, default=0.1, help="share of events translated into each")
     args = ap.parse_args(argv)
+    languages = tuple(x for x in args.languages.split(",") if x)
     t0 = time.perf_counter()
-    directory = synthetic_directory(args.n)
+    directory = synthetic_directory(args.n, languages=languages, translated=args.translated)
     t1 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nahbei-feeds-") as scratch:  # removed unless --out
         out = args.out or Path(scratch)
@@ -124,6 +135,16 @@ def main(argv=None) -> int:
         size = sum(p.stat().st_size for p in paths)
         print(f"{args.n} events: model {t1 - t0:.2f} s; write_feeds {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU "
               f"(this process), {len(paths)} feeds, {size / 1e6:.1f} MB" + (f" in {out}" if args.out else ""))
+    if languages:
+        with tempfile.TemporaryDirectory(prefix="nahbei-feeds-") as scratch:
+            t5, c5 = time.perf_counter(), time.process_time()
+            by_lang = write_language_feeds(directory, Path(scratch), "https://example.org/", Urls(),
+                                           ("de", *languages), versions={},
+                                           now=datetime(2026, 11, 22, tzinfo=timezone.utc))
+            t6, c6 = time.perf_counter(), time.process_time()
+            counts = ", ".join(f"{lang} {len(paths)}" for lang, paths in by_lang.items())
+            print(f"write_language_feeds (de + {', '.join(languages)}, {args.translated:.0%} translated): "
+                  f"{t6 - t5:.2f} s wall, {c6 - c5:.2f} s CPU; feeds: {counts}")
     if args.git_commits:
         with tempfile.TemporaryDirectory(prefix="nahbei-git-") as repo:
             git_repository(directory, Path(repo), args.git_commits)

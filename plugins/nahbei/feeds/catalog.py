@@ -21,6 +21,13 @@ always stay. Subscribers keep the recent past (last week's meeting stays in
 their calendar), and a 2018 conference does not travel in every feed forever.
 A single-event feed (``kalender/termine/<id>.ics``) always holds its event,
 however old: its page still links it.
+
+Site languages: the catalog of a language edition (``feed_catalog(
+directory.in_language(lang), urls.in_language(lang, site_lang), lang)``)
+lists only the feeds that differ from the German ones, that is, that hold at
+least one event with a text in that language (``texts.is_translated``, before
+retention, so that existence again depends on the content only). Where a
+language has no feed of a scope, its pages link the German feed.
 """
 from __future__ import annotations
 
@@ -28,8 +35,10 @@ from dataclasses import dataclass
 
 from ..i18n import t
 from ..model.directory import Directory
-from ..model.layout import VOCABULARIES
+from ..model.layout import VOCABULARIES, entries_of
+from ..model.translations import has_page_in
 from ..urls import Urls
+from .texts import SOURCE_LANG, is_translated, name_language
 
 __all__ = ["Feed", "RETENTION_DAYS", "SCOPES", "VOCABULARIES", "feed_catalog", "feed_members"]
 
@@ -41,12 +50,19 @@ SCOPES = ("all", *VOCABULARIES, "offer", "contact", "place", "event")
 class Feed:
     """One .ics file: ``path`` is site-relative (``Urls.feed``), ``scope`` one of
     SCOPES, ``ident`` the term/entry id (None for "all"), ``title`` the plain
-    label for link texts ("Beratung und Lotsen", "alle Termine")."""
+    label for link texts ("Beratung und Lotsen", "alle Termine"), ``title_lang``
+    the language that label is in (German where a language's feed names an
+    untranslated entry or a term: a link's ``lang`` attribute)."""
 
     path: str
     scope: str
     ident: str | None
     title: str
+    title_lang: str = SOURCE_LANG
+
+
+#: the feeds of one entry (and linked from its page only)
+ENTRY_SCOPES = frozenset({"offer", "contact", "place", "event"})
 
 
 def feed_members(directory: Directory, urls: Urls, lang: str = "de",
@@ -56,17 +72,25 @@ def feed_members(directory: Directory, urls: Urls, lang: str = "de",
     the feeds only, ids left empty (the catalog pages link to)."""
     d = directory
     out: list[tuple[Feed, tuple[str, ...]]] = []
+    # another language: only the feeds holding an event with a text in it (module docstring)
+    translated = None if lang == SOURCE_LANG else {eid for eid, e in d.events.items() if is_translated(d, e, lang)}
+
+    def has_page(scope, ident) -> bool:
+        """Whether the entry of an entry's feed has a page in this language: only that
+        page links the feed (elsewhere the edition links the entry's German page)."""
+        kind, pid = d.events[ident].shown_on if scope == "event" else (scope, ident)
+        entry = entries_of(d, kind).get(pid)
+        return entry is not None and has_page_in(entry.data, kind, lang)
 
     def add(scope, ident, title, ids):
         if only is not None and (scope, ident) not in only:
             return
-        if not with_ids:
-            if ids:
-                out.append((Feed(urls.feed(scope, ident), scope, ident, title), ()))
+        if not ids or (translated is not None and translated.isdisjoint(ids)):
             return
-        ids = tuple(sorted(set(ids)))
-        if ids:
-            out.append((Feed(urls.feed(scope, ident), scope, ident, title), ids))
+        if translated is not None and scope in ENTRY_SCOPES and not has_page(scope, ident):
+            return
+        feed = Feed(urls.feed(scope, ident), scope, ident, title, name_language(d, scope, ident, lang))
+        out.append((feed, tuple(sorted(set(ids))) if with_ids else ()))
 
     add("all", None, t("ui.calendar.all_dates", lang), d.events)
     for vocab in VOCABULARIES:

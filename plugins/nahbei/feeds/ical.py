@@ -34,6 +34,12 @@ How the model maps to iCalendar:
 - event status: scheduled → CONFIRMED, cancelled → CANCELLED, postponed →
   TENTATIVE with the notice in DESCRIPTION and a prefixed SUMMARY.
 
+Languages (``texts``): SUMMARY, DESCRIPTION, LOCATION, CATEGORIES, ORGANIZER
+(its CN) and the calendar's NAME/X-WR-CALNAME carry ``LANGUAGE=`` with the
+language their text is in; a feed of another site language reads a
+``Directory.in_language`` and writes an event without translated texts with
+the German feed's bytes (``reuse``).
+
 UID = ``<event id>@<site host>``; DTSTAMP = the build time (UTC);
 SEQUENCE/LAST-MODIFIED from the git history of the event's file and of every
 file whose facts its VEVENT shows (``shown_files``, ``versions``).
@@ -57,6 +63,7 @@ from ..model.recurrence import WEEKDAYS, local_day
 from ..parallel import fork_map
 from ..urls import Urls
 from .catalog import Feed
+from .texts import SOURCE_LANG, entry_page, event_texts, is_translated
 from .versions import UNVERSIONED, Version
 from .vtimezone import transitions, vtimezone
 
@@ -109,8 +116,9 @@ def params(**values) -> str:
     return ";" + _str(Parameters(values).to_ical()) if values else ""
 
 
-def text_line(name: str, value: str) -> bytes:
-    return line(name, _str(vText(value).to_ical()))
+def text_line(name: str, value: str, lang: str | None = None) -> bytes:
+    """A TEXT property; ``lang``: its LANGUAGE parameter (RFC 5545 3.2.10)."""
+    return line(name, _str(vText(value).to_ical()), params(LANGUAGE=lang) if lang else "")
 
 
 _VALUE_DATE = params(VALUE="DATE")
@@ -186,12 +194,18 @@ class Built:
 
 
 class EventCalendar:
-    """Serialises events and assembles feeds for one build."""
+    """Serialises events and assembles feeds for one build, in one site language
+    (``lang``; ``directory`` is then ``Directory.in_language(lang)`` and ``urls``
+    ``Urls.in_language``). ``reuse``: the German feeds' calendar of the same build
+    (same stamp, versions, address), whose bytes an event without translated texts
+    takes instead of being serialised again (``texts``: they are the same)."""
 
     def __init__(self, directory: Directory, site_url: str, urls: Urls, *, stamp: datetime,
                  versions: Mapping[str, Version] | None = None, lang: str = "de",
-                 site_name: str | None = None):
+                 site_name: str | None = None, reuse: "EventCalendar | None" = None):
         self.d = directory
+        # (only German bytes are what an untranslated event looks like in every language)
+        self.reuse = reuse if lang != SOURCE_LANG and reuse is not None and reuse.lang == SOURCE_LANG else None
         self.site_url = site_url.rstrip("/") + "/"
         self.host = urlsplit(self.site_url).hostname or "nahbei.invalid"
         self.urls = urls
@@ -221,21 +235,31 @@ class EventCalendar:
     def build_all(self, eids) -> None:
         """Serialise many events at once, half of them in a second process
         (``nahbei.parallel.fork_map``); the same bytes as one by one."""
-        todo = [eid for eid in eids if eid not in self._built]
+        todo = [eid for eid in eids if eid not in self._built and not self._reused(eid)]
         for eid, built in zip(todo, fork_map(lambda i: self._build(self.d.events[i]), todo, min_items=2000), strict=True):
             self._built[eid] = built
+
+    def _reused(self, eid: str) -> bool:
+        """Take the German bytes of an event with no text in this language; True if taken."""
+        if self.reuse is None or is_translated(self.d, self.d.events[eid], self.lang):
+            return False
+        self._built[eid] = self.reuse.event(eid)
+        return True
 
     def event(self, eid: str) -> Built:
         built = self._built.get(eid)
         if built is None:
-            built = self._built[eid] = self._build(self.d.events[eid])
+            if not self._reused(eid):
+                self._built[eid] = self._build(self.d.events[eid])
+            built = self._built[eid]
         return built
 
     def uid(self, event: Event) -> str:
         return f"{event.id}@{self.host}"
 
     def page_url(self, event: Event) -> str:
-        return self.site_url + self.urls.page(*event.shown_on)
+        """The event's page in this language's edition, its German page where that has none."""
+        return self.site_url + entry_page(self.d, self.urls, *event.shown_on, self.lang)
 
     def _build(self, e: Event) -> Built:
         # Every zone, UTC included, is written with TZID and its VTIMEZONE: ical (Home
@@ -278,24 +302,28 @@ class EventCalendar:
                     if version.last_modified is not None else b"")
         # properties after EXDATE in icalendar's order: CATEGORIES, DESCRIPTION, GEO,
         # LAST-MODIFIED, LOCATION, ORGANIZER, STATUS, URL
-        categories, geo, location, organizer = self._shared_lines(e)
+        langs = event_texts(self.d, e, self.lang)
+        categories, geo, location, organizer = self._shared_lines(e, langs.location, langs.organiser)
         url = self._cached(("URL", e.id), lambda: line("URL", _str(vUri(self.page_url(e)).to_ical())))
         status = e.status
         years: list[int] = [local_day(e.start).year]
 
         def component(start, end, st, recurrence_id=None, notes=(), series=b"", duration=None):
-            prefix = t(f"ui.status.{st}", self.lang) + ": " if st in ("cancelled", "postponed") else ""
+            # the words added to a text are in that text's language: one LANGUAGE per property
+            prefix = t(f"ui.status.{st}", langs.summary) + ": " if st in ("cancelled", "postponed") else ""
             years.append(local_day(start).year)
             return b"".join((
                 b"BEGIN:VEVENT\r\n",
-                self._cached(("SUMMARY", prefix + e.title), lambda: text_line("SUMMARY", prefix + e.title)),
+                self._cached(("SUMMARY", prefix + e.title, langs.summary),
+                             lambda: text_line("SUMMARY", prefix + e.title, langs.summary)),
                 when.line("DTSTART", start),
                 when.line("DTEND", end) if end is not None else b"",
                 line("DURATION", _str(vDuration(duration).to_ical())) if duration is not None else b"",
                 self._dtstamp, uid,
                 when.line("RECURRENCE-ID", at(recurrence_id)) if recurrence_id is not None else b"",
                 sequence, series, categories,
-                self._cached(("DESCRIPTION", e.id, st, notes), lambda: text_line("DESCRIPTION", self._description(e, st, notes))),
+                self._cached(("DESCRIPTION", e.id, st, notes), lambda: text_line(
+                    "DESCRIPTION", self._description(e, st, notes, langs.description), langs.description)),
                 geo, modified, location, organizer,
                 self._cached(("STATUS", st), lambda: line("STATUS", _STATUS[st])),
                 url,
@@ -333,8 +361,9 @@ class EventCalendar:
         for original, m in resolved.moved:
             overridden.add(original)
             st = "moved" if status == "scheduled" else status
-            was = t("ui.status.moved_from", self.lang, date=fmt.format_date_long(m.date, self.lang))
-            notes = (f"{t('ui.status.moved', self.lang)} ({was})" + (f": {m.note}" if m.note else ""),)
+            dl = langs.description  # the note goes into DESCRIPTION
+            was = t("ui.status.moved_from", dl, date=fmt.format_date_long(m.date, dl))
+            notes = (f"{t('ui.status.moved', dl)} ({was})" + (f": {m.note}" if m.note else ""),)
             overrides.append((original, component(exact(m.to), end_of(m.to, m.end), st, original, notes)))
         for original in resolved.cancelled:
             overridden.add(original)
@@ -420,47 +449,53 @@ class EventCalendar:
                 r["BYMONTHDAY"] = [rec.month_day]
         return r
 
-    def _shared_lines(self, e: Event) -> tuple[bytes, bytes, bytes, bytes]:
-        """CATEGORIES, GEO, LOCATION and ORGANIZER lines (b"" when absent), each built once per value.
+    def _shared_lines(self, e: Event, place_lang: str | None, contact_lang: str | None
+                      ) -> tuple[bytes, bytes, bytes, bytes]:
+        """CATEGORIES, GEO, LOCATION and ORGANIZER lines (b"" when absent), each built once per value;
+        ``place_lang``/``contact_lang``: the language of the place's and the organiser's name.
         What they read from other entries' files is listed in ``shown_files``: keep both in step."""
         labels = tuple(self.d.taxonomy.topics[x].label for x in self.d.event_terms(e.id)["topics"]
                        if x in self.d.taxonomy.topics)
-        categories = (self._cached(("CATEGORIES", labels), lambda: line("CATEGORIES", _str(vCategory(list(labels)).to_ical())))
-                      if labels else b"")
+        # the taxonomy's labels are German in every feed (it has no translations)
+        categories = (self._cached(("CATEGORIES", labels), lambda: line(
+            "CATEGORIES", _str(vCategory(list(labels)).to_ical()), params(LANGUAGE=SOURCE_LANG)))
+            if labels else b"")
         geo = location = b""
         place = self.d.places.get(e.place) if e.place else None
         if place is not None:
             def make_location():
                 address = fmt.address_one_line(place.address)
-                return text_line("LOCATION", f"{place.name}, {address}" if address else place.name)
+                return text_line("LOCATION", f"{place.name}, {address}" if address else place.name, place_lang)
             location = self._cached(("LOCATION", place.id), make_location)
             coords = place.get("coordinates")
             if coords:
                 geo = self._cached(("GEO", place.id), lambda: line(
                     "GEO", _str(vGeo((float(coords["lat"]), float(coords["lon"]))).to_ical())))
         elif e.get("online_url"):
-            location = text_line("LOCATION", e.get("online_url"))
+            location = text_line("LOCATION", e.get("online_url"))  # an address: no language
         organizer = b""
         contact = self.d.contacts.get(e.organiser) if e.get("organiser") else None
         if contact is not None and contact.get("email"):
             organizer = self._cached(("ORGANIZER", contact.id), lambda: line(
-                "ORGANIZER", _str(vCalAddress(fmt.mailto(contact.get("email"))).to_ical()), params(CN=contact.name)))
+                "ORGANIZER", _str(vCalAddress(fmt.mailto(contact.get("email"))).to_ical()),
+                params(CN=contact.name, LANGUAGE=contact_lang)))
         return categories, geo, location, organizer
 
-    def _description(self, e: Event, status: str, notes=()) -> str:
+    def _description(self, e: Event, status: str, notes=(), lang: str = SOURCE_LANG) -> str:
+        """The DESCRIPTION text; ``lang``: the language of the event's summary, and so of the words added."""
         parts = []
         if status == "cancelled":
-            parts.append(t("ui.event.cancelled_notice", self.lang))
+            parts.append(t("ui.event.cancelled_notice", lang))
         elif status == "postponed":
-            parts.append(t("ui.event.postponed_notice", self.lang))
+            parts.append(t("ui.event.postponed_notice", lang))
         parts.extend(notes)
         if e.get("summary"):
             parts.append(" ".join(e.get("summary").split()))
         organiser = self.d.contacts.get(e.organiser) if e.get("organiser") else None
         if organiser is not None:
-            parts.append(f"{t('ui.event.organiser', self.lang)}: {organiser.name}")
+            parts.append(f"{t('ui.event.organiser', lang)}: {organiser.name}")
         if e.get("online_url") and e.place:
-            parts.append(f"{t('ui.event.online', self.lang)}: {e.get('online_url')}")
+            parts.append(f"{t('ui.event.online', lang)}: {e.get('online_url')}")
         if e.example_data:
             parts.append(e.example_data)
         parts.append(self.page_url(e))
@@ -478,8 +513,10 @@ class EventCalendar:
     def header(self, feed: Feed) -> bytes:
         """BEGIN:VCALENDAR and the calendar's properties, in icalendar's canonical order."""
         name = self.calendar_name(feed)
+        # an event's feed is named by its title; the others by "Kalender: …" in the feed's language
+        lang = feed.title_lang if feed.scope == "event" else self.lang
         return b"".join((
-            self._head, text_line("NAME", name), text_line("X-WR-CALNAME", name),
+            self._head, text_line("NAME", name, lang), text_line("X-WR-CALNAME", name, lang),
             self._refresh,
             line("SOURCE", _str(vUri(self.site_url + feed.path).to_ical()), _VALUE_URI),
             line("URL", _str(vUri(self.scope_url(feed)).to_ical())),
@@ -492,6 +529,8 @@ class EventCalendar:
             return self.site_url + self.urls.index("calendar")
         if feed.scope == "event":
             return self.page_url(self.d.events[feed.ident])
+        if feed.scope in ("offer", "contact", "place"):
+            return self.site_url + entry_page(self.d, self.urls, feed.scope, feed.ident, self.lang)
         return self.site_url + self.urls.page(feed.scope, feed.ident)
 
     def feed_bytes(self, feed: Feed, event_ids) -> bytes:

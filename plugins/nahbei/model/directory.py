@@ -532,6 +532,38 @@ class Directory:
             terms_by_event=MappingProxyType(terms_by_event),
         )
 
+    def in_language(self, lang: str) -> "Directory":
+        """The same directory with each entry's texts in ``lang`` where it has
+        them, German otherwise (``translations.overlaid``, field by field): what
+        the pages, feeds and search of the ``lang`` edition read. Ids, references
+        and every index stay the same objects; only translated entries are copied
+        (and the consultation hours of translated offers, whose titles carry the
+        offer's name)."""
+        if lang == translations.SOURCE_LANG:
+            return self
+
+        def overlay(kind, entries):
+            out = dict(entries)
+            for ident, entry in entries.items():
+                data = translations.overlaid(entry.data, kind, lang)
+                if data is not None:
+                    out[ident] = replace(entry, data=data)
+            return MappingProxyType(out)
+
+        offers = overlay("offer", self.offers)
+        events = dict(overlay("event", {k: e for k, e in self.events.items() if not e.derived_from}))
+        for eid, e in self.events.items():
+            if e.derived_from:
+                events[eid] = e
+        for oid, offer in offers.items():
+            if offer is not self.offers[oid]:
+                for ev in consultation_events(offer, self.tz, lang):
+                    if ev.id in events:
+                        events[ev.id] = ev
+        # (fields set at build: the lookups; _situations and _geo are recomputed when asked)
+        return replace(self, offers=offers, events=MappingProxyType(events),
+                       contacts=overlay("contact", self.contacts), places=overlay("place", self.places))
+
     def stale_translations(self, kind: str, ident: str, lang: str) -> frozenset[str]:
         """The fields of an entry whose translation into ``lang`` is older than the
         German text (from git; empty when git could not tell: see

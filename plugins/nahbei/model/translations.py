@@ -107,6 +107,45 @@ def translated_languages(data) -> tuple[str, ...]:
     return tuple(blocks) if isinstance(blocks, Mapping) else ()
 
 
+def has_page_in(data, kind: str, lang: str) -> bool:
+    """Whether the entry gets a page of its own in the ``lang`` edition of the
+    site: offers and events when their essential texts are translated, places and
+    contacts when they carry any translated text. Every other entry is listed
+    there too, linked to its German page ("nur auf Deutsch")."""
+    if lang == SOURCE_LANG:
+        return True
+    block = translation(data, lang)
+    needed = ESSENTIAL.get(kind)
+    if needed:
+        return all(isinstance(value_at(block, f), str) and value_at(block, f) for f in needed)
+    return any(isinstance(value_at(block, f), str) and value_at(block, f) for f in TRANSLATABLE.get(kind, ()))
+
+
+def overlaid(data, kind: str, lang: str) -> Mapping | None:
+    """The entry's data with its texts in ``lang`` in place of the German ones,
+    field by field (what a language lacks stays German; ``text`` still tells
+    which is which: the translations stay in the data); None when it has no
+    text in ``lang``."""
+    block = translation(data, lang)
+    if lang == SOURCE_LANG or not block:
+        return None
+    out = dict(data)
+    changed = False
+    for dotted in TRANSLATABLE.get(kind, ()):
+        value = value_at(block, dotted)
+        if not (isinstance(value, str) and value):
+            continue
+        head, _, leaf = dotted.partition(".")
+        if not leaf:
+            out[head] = value
+        elif isinstance(out.get(head), Mapping):  # a note on a German field that exists
+            out[head] = MappingProxyType({**out[head], leaf: value})
+        else:
+            continue
+        changed = True
+    return MappingProxyType(out) if changed else None
+
+
 # -- the checks of one file ------------------------------------------------------
 
 @functools.lru_cache(maxsize=1024)  # a few codes, asked for in thousands of files
