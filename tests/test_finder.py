@@ -246,7 +246,12 @@ def article(site: Path, path: str):
     assert f.is_file(), f"{path} was not built"
     doc = parse_html(f)
     assert doc.h1_count == 1, path
-    return doc, doc.find("article")
+    art = doc.find("article")
+    # the language switcher at the top of every page is tests/test_editions.py's
+    switcher = art.find("nav", class_="nb-languages")
+    if switcher is not None:
+        switcher.parent.children.remove(switcher)
+    return doc, art
 
 
 def test_the_finder_has_a_page_per_situation_and_per_group_with_offers_never_per_region(site, example):

@@ -17,7 +17,7 @@ import pytest
 from bench.preview import Server, change_name
 from tests.support.content import mark_reviewed
 
-from nahbei.mkdocs.pages import make_urls, plan
+from nahbei.mkdocs.pages import edition_urls, make_urls, plan
 from nahbei.model.changes import affected_entries, affected_situations, changed_entries
 from nahbei.model.check import LoadCache, check
 
@@ -202,7 +202,10 @@ def test_preview_serves_a_changed_entry_and_its_neighbours_and_keeps_the_rest(pr
         assert without_livereload(server.get(other_page)) == without_livereload(before_other)
         line = [x for x in server.lines if "Vorschau:" in x][-1]
         m = re.search(r"(\d+) geänderte Einträge, (\d+) Seiten", line)
-        total = len(plan(directory(project / "content"), make_urls()))
+        # every edition's pages (mkdocs.yml: languages [de, en, ar, uk])
+        d, urls = directory(project / "content"), make_urls()
+        total = sum(len(plan(d.in_language(lang), edition_urls(urls, d, lang, "de"), lang, "de"))
+                    for lang in ("de", "en", "ar", "uk"))
         assert m and m.group(1) == "1" and 7 <= int(m.group(2)) < total / 2, (line, total)
 
         # an invalid change: the check's message in the log (mkdocs serve holds requests

@@ -424,7 +424,8 @@ def test_pagefind_stylesheet_loads_only_when_used(browser, site):
 
 # -- nothing of the search in a page view that does not search ---------------------------------
 
-SETTINGS = "/assets/nahbei-search/settings.json"
+# (search.js fetches the settings of the page's language: settings.<lang>.json)
+SETTINGS = "/assets/nahbei-search/settings.de.json"
 
 
 def test_page_view_without_search_loads_nothing_of_it(browser, site):

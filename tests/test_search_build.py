@@ -30,6 +30,7 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
 
 from tests.support.htmlcheck import parse_html
 
+from nahbei.i18n import t
 from nahbei.mkdocs.search import indexer
 from nahbei.mkdocs.search.config import SearchConfig
 from nahbei.mkdocs.search.records import RecordBuilder
@@ -89,10 +90,15 @@ def build_example_site(dest: Path, site_url: str | None = None, **variant) -> Pa
     return site
 
 
-def read_fragments(site: Path) -> dict[str, dict]:
-    """Pagefind's page records by URL ("/angebote/x/"): content, filters, meta."""
+#: the example site's languages (mkdocs.yml nahbei/directory languages), its own first
+LANGUAGES = ("de", "en", "ar", "uk")
+
+
+def read_fragments(site: Path, lang: str = "de") -> dict[str, dict]:
+    """Pagefind's page records of one language's index by URL ("/angebote/x/"):
+    content, filters, meta (Pagefind names each fragment file after its language)."""
     out = {}
-    for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for f in (site / "pagefind" / "fragment").glob(f"{lang}_*.pf_fragment"):
         raw = gzip.decompress(f.read_bytes())
         data = json.loads(raw[raw.index(b"{"):])
         out[data["url"]] = data
@@ -195,12 +201,13 @@ def test_index_is_the_one_the_binary_makes_over_the_site(site, fragments, binary
         assert frag == theirs[url], url
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     their_entry = json.loads((binary_site / "pagefind" / "pagefind-entry.json").read_text())
-    assert {k: v["page_count"] for k, v in entry["languages"].items()} == \
-        {k: v["page_count"] for k, v in their_entry["languages"].items()} == {"de": len(fragments)}
+    # (the other languages' indexes hold the records of entries without a page there:
+    # test_every_language_index_holds_every_entry)
+    assert entry["languages"]["de"]["page_count"] == their_entry["languages"]["de"]["page_count"] == len(fragments)
 
     def kinds(root):
         return sorted((p.parent.name, p.suffix) for p in (root / "pagefind").rglob("*") if p.is_file()
-                      and not p.name.startswith("pagefind"))
+                      and p.name.startswith("de_"))
     assert kinds(site) == kinds(binary_site)
 
 
@@ -245,12 +252,62 @@ def test_pagefind_bundle_with_component_ui(site):
         assert (bundle / name).is_file(), f"{name} missing in {sorted(p.name for p in bundle.iterdir())}"
 
 
-def test_index_is_german(site):
-    # <html lang="de"> on every page: Pagefind indexes with German stemming.
+def test_one_index_per_language(site):
+    # <html lang="de"> on the German pages: Pagefind indexes them with German
+    # stemming; each edition's pages (<html lang="en">, …) go into their own index.
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    assert list(entry["languages"]) == ["de"], entry
-    assert (site / "pagefind" / "wasm.de.pagefind").is_file()
+    assert set(entry["languages"]) == set(LANGUAGES), entry
+    for lang in ("de", "en", "ar"):  # (Pagefind has no Ukrainian stemmer)
+        assert (site / "pagefind" / f"wasm.{lang}.pagefind").is_file(), lang
     assert parse_html(site / "angebote/thinka-soemmerda/index.html").lang == "de"
+    assert parse_html(site / "ar/angebote/thinka-soemmerda/index.html").lang == "ar"
+
+
+def edition_entries(site: Path, lang: str) -> set[str]:
+    """The German URLs of the entries with a page in ``lang``'s edition."""
+    return {"/" + str(p.parent.relative_to(site / lang)) + "/"
+            for folder in ("angebote", "veranstaltungen", "kontakte", "orte")
+            for p in (site / lang / folder).glob("*/index.html")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_every_language_index_holds_every_entry(site, fragments, directory, lang):
+    """Each language's index lists every current entry once: its page in that
+    edition, or – without one – a record of its German page (Pagefind's custom
+    record: the German URL, the language after '#', meta lang "de") with the
+    edition's words for kinds and filters; searchable by its German text."""
+    theirs = read_fragments(site, lang)
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"][lang]["page_count"] == len(theirs) == len(fragments) == len(expected_index(directory))
+    translated = edition_entries(site, lang)
+    assert translated and len(translated) < len(fragments)  # (the example has entries of both sorts)
+    pages = {url for url in theirs if not url.endswith(f"#{lang}")}
+    records = {url for url in theirs if url.endswith(f"#{lang}")}
+    assert pages == {f"/{lang}{url}" for url in set(fragments) & translated}
+    assert {url.partition("#")[0] for url in records} == set(fragments) - translated
+    builder = RecordBuilder(directory.in_language(lang), lang)
+    kinds = {"angebote": "offer", "veranstaltungen": "event", "kontakte": "contact", "orte": "place"}
+    kind_filter = builder.filter_name("kind")
+    assert kind_filter != "Art"
+    for url in records:
+        record = theirs[url]
+        german = fragments[url.partition("#")[0]]
+        folder, ident = url.strip("/").partition("#")[0].strip("/").split("/")
+        expected = builder.record(kinds[folder], ident)
+        assert record["meta"]["lang"] == "de" and record["meta"]["title"] == german["meta"]["title"], url
+        assert record["meta"]["kind"] == expected.meta["kind"], url  # in lang
+        assert record["meta"]["browse"] == german["meta"]["browse"], url  # browsing by filters lists it
+        assert {k: sorted(v) for k, v in record["filters"].items()} == \
+            {k: sorted(v) for k, v in expected.filters.items()}, url
+        assert german["meta"]["title"].split()[0] in record["content"], url
+    for url in pages:
+        assert "lang" not in theirs[url]["meta"], url
+        assert kind_filter in theirs[url]["filters"], url
+    # the edition's own pages: their texts in that language (the example's offers are translated)
+    if lang == "en":
+        offer = theirs["/en/angebote/mittendrin-troisdorf/"]
+        assert offer["meta"]["kind"] == "Service" and offer["filters"]["Type"] == ["Service"]
+        assert offer["meta"]["title"] != fragments["/angebote/mittendrin-troisdorf/"]["meta"]["title"]
 
 
 def test_index_holds_exactly_the_current_entries(fragments, directory):
@@ -376,13 +433,27 @@ def test_header_search_replaces_material_search(site):
     assert not (site / "search" / "search_index.json").exists()
 
 
-def test_search_settings_are_one_file(site):
-    """What search.js needs besides the page, once per site: texts, ranking,
-    the header dialog's links (next to search.js, which fetches it)."""
-    assert (site / "assets" / "nahbei-search" / "search.js").is_file()
-    settings = json.loads((site / "assets" / "nahbei-search" / "settings.json").read_text("utf-8"))
-    assert set(settings) == {"strings", "keywordWeight", "headerInstance", "searchPage", "feedbackUrl",
+def test_search_settings_are_one_file_per_language(site):
+    """What search.js needs besides the page, once per site and language: texts,
+    ranking, the header dialog's links (next to search.js, which fetches the
+    one of the page's language; settings.json: the site's own language)."""
+    folder = site / "assets" / "nahbei-search"
+    assert (folder / "search.js").is_file()
+    settings = json.loads((folder / "settings.json").read_text("utf-8"))
+    assert (folder / "settings.de.json").read_text("utf-8") == (folder / "settings.json").read_text("utf-8")
+    assert set(settings) == {"lang", "strings", "keywordWeight", "headerInstance", "searchPage", "feedbackUrl",
                              "feedbackTitle", "labels", "eventsFilter", "browseTerm", "nearby"}
+    arabic = json.loads((folder / "settings.ar.json").read_text("utf-8"))
+    assert arabic["lang"] == "ar" and arabic["searchPage"] == "ar/" + SEARCH_PATH
+    assert arabic["strings"]["placeholder"] == t("search.pagefind.placeholder", "ar") != settings["strings"]["placeholder"]
+    assert arabic["eventsFilter"] == {"name": t("search.filter.kind", "ar"), "value": t("search.kind.event", "ar")}
+    assert arabic["labels"]["otherLanguage"] == {"de": t("ui.languages.german_only", "ar")}
+    assert arabic["browseTerm"] == settings["browseTerm"]
+    assert re.fullmatch(r"[^A-Za-z]+", arabic["nearby"]["yourPosition"])  # (in Arabic script)
+    english = json.loads((folder / "settings.en.json").read_text("utf-8"))
+    assert english["labels"]["otherLanguage"] == {"de": "in German only"}
+    assert english["labels"]["more"] == "Search with filters" and english["searchPage"] == "en/" + SEARCH_PATH
+    assert "otherLanguage" not in settings["labels"]
     assert settings["strings"]["placeholder"] == "Suchwort, z. B. Schulden"
     # "In meiner Nähe": the texts of its status line and results
     assert settings["nearby"]["approx"] == "ca. {distance}"
@@ -413,6 +484,38 @@ def test_search_page_works_without_javascript(site, directory):
     assert (url.netloc, url.path) == ("github.com", "/nahbei/nahbei/issues/new")
     assert parse_qs(url.query)["template"] == ["aenderung-melden.yml"]
     assert feedback.text.strip() == "Nichts gefunden? Sagen Sie uns, was Sie suchen"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_search_page_in_every_language(site, lang):
+    """/<lang>/suche/: the search page in the edition's language (<html lang>
+    picks Pagefind's index of that language); every page of the edition leads
+    there from the header and from the home page's "In meiner Nähe", in its
+    language, with nothing marked German."""
+    path = f"{lang}/{SEARCH_PATH}"
+    doc = parse_html(site / path / "index.html")
+    assert doc.lang == lang
+    assert doc.title.startswith(t("search.page.title", lang))
+    assert doc.html.find("h1").text.strip() == t("search.page.title", lang)
+    assert doc.html.find("p", class_="nb-search-intro").text.strip() == t("search.page.intro", lang)
+    fallback = doc.html.find("div", class_="nb-search-fallback")
+    assert [urljoin(f"/{path}", a.get("href")) for a in fallback.find_all("a")] == \
+        [f"/{lang}/{x}/" for x in ("a-z", "themen", "zielgruppen", "regionen", "kalender")]
+    html = (site / path / "index.html").read_text("utf-8")
+    assert t("search.nearby.title", lang) in html and t("search.page.filters", lang) in html
+    assert "data-pagefind-body" not in html
+    for page in ("", "angebote/thinka-soemmerda", "themen", SEARCH_PATH.strip("/")):
+        file = site / lang / page / "index.html"
+        doc = parse_html(file)
+        search = doc.html.find("div", class_="nb-header-search")
+        assert search is not None and search.get("lang") is None, (lang, page)
+        link = search.find("a", class_="nb-header-search__link")
+        assert urljoin(f"/{lang}/{page}/".replace("//", "/"), link.get("href")) == f"/{path}", (lang, page)
+        assert link.text.strip() == t("search.header.link", lang), (lang, page)
+    home = parse_html(site / lang / "index.html")
+    nearby = home.html.find("section", class_="nb-nearby--home")
+    assert nearby.get("lang") is None and nearby.find("h2").text.strip() == t("search.nearby.title", lang)
+    assert urljoin(f"/{lang}/", nearby.find("form").get("action")) == f"/{path}"
 
 
 # -- switches ----------------------------------------------------------------------------
@@ -562,6 +665,7 @@ def test_pages_go_to_pagefind_while_they_are_written(tmp_path):
             plugin = config.plugins["nahbei/search"]
             pid = plugin.live.service_pid
             seen["sent"] = plugin.live.sent
+            seen["records"] = plugin.fallback_records
             seen["indexed"] = list(plugin.indexed_pages)
             seen["service"] = open(f"/proc/{{pid}}/cmdline", "rb").read().split(b"\\0")[1].decode()
             with open({str(record)!r}, "w") as f:
@@ -577,9 +681,14 @@ def test_pages_go_to_pagefind_while_they_are_written(tmp_path):
     assert seen["first_fed"] in seen["indexed"]
     # Pagefind's client runs no thread (the page folders' thread, mkdocs/folders.py, may still run)
     assert not [t for t in seen["threads_at_first_page"] if t.startswith("nahbei") and t != "nahbei-folders"]
-    assert seen["sent"] == len(seen["indexed"]) > 20
+    # (and the entries without a page in another language, as records into its index)
+    assert seen["sent"] == len(seen["indexed"]) + seen["records"] and len(seen["indexed"]) > 20
+    # the example's contacts and places (German only), and MITTEndrin in ar and uk
+    assert seen["records"] == 3 * 16 + 2
     # fed page by page: the count grew with the pages, not all at the end
-    assert seen["fed_at"] == sorted(seen["fed_at"]) and set(seen["fed_at"]) - {0} == set(range(1, seen["sent"] + 1))
+    # (an entry page and its records in other languages go together)
+    assert seen["fed_at"] == sorted(seen["fed_at"]) and seen["fed_at"][-1] == seen["sent"]
+    assert len(set(seen["fed_at"]) - {0}) == len(seen["indexed"])
     assert seen["service"] == "--service"
     assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
 

@@ -16,6 +16,7 @@ import pytest
 if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nahbei.i18n import t
 from nahbei.mkdocs.search import markup
 from nahbei.mkdocs.search.records import RecordBuilder, SearchRecord, language_name
 from nahbei.model.check import check
@@ -222,3 +223,40 @@ def test_index_document_sends_the_whole_page_when_unsure():
     title_outside = marked.replace("<nav>", "<h1>Seitenkopf</h1><nav>")
     assert markup.index_document(title_outside) is title_outside
     assert markup.index_document(PAGE.replace(" data-pagefind-body", "")) == PAGE.replace(" data-pagefind-body", "")
+
+
+# -- another language's records -----------------------------------------------------
+
+def test_records_in_another_language(directory):
+    """An edition's records: kinds, filter names, features and dates in its
+    language; the taxonomy's labels German (it has no translations yet)."""
+    english = RecordBuilder(directory.in_language("en"), "en")
+    rec = english.record("offer", "mittendrin-troisdorf")
+    assert rec.meta["kind"] == "Service" and rec.filters["Type"] == ["Service"]
+    assert rec.meta["title"].startswith("MITTEndrin! Statt nur dabei. – Right in the middle")
+    assert t("search.feature.free", "en") in rec.filters["Features"]
+    assert t("search.feature.free", "en") != t("search.feature.free", "de")
+    assert sorted(rec.filters["Region"]) == ["Rhein-Sieg-Kreis", "Troisdorf", "Troisdorf-Mitte"]
+    event = english.record("event", "mittendrin-offener-treff")
+    german = RecordBuilder(directory, "de").record("event", "mittendrin-offener-treff")
+    assert event.sort == german.sort and event.meta["date"] != german.meta["date"]  # the same date, in English
+
+
+def test_content_of_an_entry_without_a_page(directory):
+    """The text of an entry's record in another language's index (the entry
+    has no page there): its German words – name, texts without Markdown, the
+    terms it is listed under, its places and contacts with their addresses."""
+    arabic = RecordBuilder(directory.in_language("ar"), "ar")
+    place = directory.places["volkshaus-doebeln"]
+    text = arabic.content("place", "volkshaus-doebeln")
+    assert text.startswith(place.name) and place.address["town"] in text
+    assert arabic.term_label("regions", place.region) in text
+    contact = arabic.content("contact", "okan-bektas")
+    assert "Okan Bektas" in contact and directory.contacts["okan-bektas"].get("role") in contact
+    assert directory.contacts[directory.contacts["okan-bektas"].parent].name in contact  # the organisation
+    event = directory.events["mittendrin-offener-treff"]
+    text = arabic.content("event", event.id)
+    assert directory.places[event.place].name in text and directory.contacts[event.organiser].name in text
+    assert "Einsamkeit" in text  # a topic it is listed under
+    assert "*" not in text and "](" not in text  # Markdown read as text
+    assert arabic.content("offer", "no-such-offer") == ""

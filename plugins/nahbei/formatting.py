@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_day_names
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .i18n import DEFAULT_LANG, t
@@ -41,6 +42,52 @@ def day_label(day: str, lang: str = "de", width: str = "short") -> str:
     return _day_names(lang, width)[WEEKDAYS.index(day)]
 
 
+@functools.lru_cache(maxsize=None)
+def _compact_separator(lang: str) -> str:
+    """What joins the items in the middle of a list (CLDR): ', ' in German and
+    English, ' و' in Arabic. A short list ('Mo, Di, Do') is joined by it throughout:
+    CLDR's narrow list styles are missing or faulty for several languages in babel."""
+    try:
+        middle = Locale.parse(lang.replace("-", "_")).list_patterns["standard"]["middle"]
+    except (UnknownLocaleError, ValueError, TypeError, KeyError):
+        return ", "
+    return middle.replace("{0}", "").replace("{1}", "")
+
+
+# Unicode's directional isolates (LRI … PDI)
+_LRI, _PDI = "\u2066", "\u2069"
+
+
+def _left_to_right(text: str, lang: str) -> str:
+    """A time range of digits and signs only ('09:00–12:00') read as one left-to-right
+    unit inside right-to-left text: unmarked, Arabic text would swap start and end
+    of each range in a list of ranges. Nothing changes in left-to-right languages."""
+    if text_direction(lang) != "rtl" or any(c.isalpha() for c in text):
+        return text
+    return f"{_LRI}{text}{_PDI}"
+
+
+@functools.lru_cache(maxsize=None)
+def _date_time_pattern(lang: str) -> str:
+    try:
+        pattern = Locale.parse(lang.replace("-", "_")).datetime_formats["medium"]
+    except (UnknownLocaleError, ValueError, TypeError, KeyError):
+        return "{1}, {0}"
+    return pattern if "{0}" in pattern and "{1}" in pattern else "{1}, {0}"
+
+
+def _date_and_time(day: str, time: str, lang: str) -> str:
+    """A day and a time of it as the language joins them (CLDR's date-time pattern):
+    'Donnerstag, 3. Dezember 2026, 10–12 Uhr'; Arabic with its own comma '، '."""
+    return _date_time_pattern(lang).replace("{1}", day, 1).replace("{0}", time, 1)
+
+
+@functools.lru_cache(maxsize=8192)  # the same days and times repeat on many pages
+def _and_list(items: tuple[str, ...], lang: str) -> str:
+    """'A, B und C' (CLDR's standard list: English 'A, B, and C', Arabic 'A وB وC')."""
+    return format_list(list(items), "standard", locale=lang.replace("-", "_"))
+
+
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
     runs: list[list[int]] = []
     for i in sorted(set(indexes)):
@@ -62,9 +109,9 @@ def days_label(days, lang: str = "de", width: str = "short") -> str:
             parts.append(f"{names[a]}{sep}{names[b]}")
         else:
             parts.extend(names[i] for i in range(a, b + 1))
-    if width == "wide" and len(parts) > 1:
-        return ", ".join(parts[:-1]) + f" {t('ui.time.and', lang)} " + parts[-1]
-    return ", ".join(parts)
+    if width == "wide":
+        return _and_list(tuple(parts), lang)
+    return _compact_separator(lang).join(parts)
 
 
 def number(n: int | float, lang: str = "de") -> str:
@@ -83,15 +130,14 @@ def format_time(hhmm: str, lang: str = "de") -> str:
 def time_range(opens: str, closes: str | None = None, lang: str = "de") -> str:
     """'9–12 Uhr', or '9 Uhr' without an end."""
     if closes:
-        return t("ui.time.range", lang, start=format_time(opens, lang), end=format_time(closes, lang))
+        return _left_to_right(t("ui.time.range", lang, start=format_time(opens, lang), end=format_time(closes, lang)), lang)
     return t("ui.time.at", lang, time=format_time(opens, lang))
 
 
 def _times(ranges: list[tuple[str, str]], lang: str) -> str:
     """Several ranges on one day: '9–12 und 13–15:30 Uhr'."""
-    spans = [f"{format_time(a, lang)}–{format_time(b, lang)}" for a, b in ranges]
-    joined = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + f" {t('ui.time.and', lang)} " + spans[-1]
-    return t("ui.time.clock", lang, times=joined)
+    spans = [_left_to_right(f"{format_time(a, lang)}–{format_time(b, lang)}", lang) for a, b in ranges]
+    return t("ui.time.clock", lang, times=_and_list(tuple(spans), lang))
 
 
 def format_day(d: date | datetime, lang: str = "de") -> str:
@@ -166,10 +212,10 @@ def occurrence_label(o, lang: str = "de", *, with_day: bool = True) -> str:
     start_t = o.start.strftime("%H:%M")
     day = format_day(o.start, lang)
     if o.end is not None and o.end.date() != o.start.date():
-        end = f"{format_day(o.end, lang)}, {time_range(o.end.strftime('%H:%M'), None, lang)}"
-        return t("ui.time.span", lang, start=f"{day}, {time_range(start_t, None, lang)}", end=end)
+        end = _date_and_time(format_day(o.end, lang), time_range(o.end.strftime("%H:%M"), None, lang), lang)
+        return t("ui.time.span", lang, start=_date_and_time(day, time_range(start_t, None, lang), lang), end=end)
     times = time_range(start_t, o.end.strftime("%H:%M") if o.end is not None else None, lang)
-    return f"{day}, {times}" if with_day else times
+    return _date_and_time(day, times, lang) if with_day else times
 
 
 def iso(value) -> str:
@@ -219,6 +265,26 @@ def language_name(code: str, lang: str = "de") -> str:
         return Locale.parse(lang).languages.get(code, code)
     except (UnknownLocaleError, ValueError, TypeError):
         return code
+
+
+@functools.lru_cache(maxsize=None)
+def language_in_itself(code: str) -> str:
+    """'uk' -> 'Українська': a language named in itself (the language switcher), capitalised
+    as at the start of a line."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+@functools.lru_cache(maxsize=None)
+def text_direction(lang: str) -> str:
+    """"rtl" or "ltr" for a language (babel's character order)."""
+    try:
+        return "rtl" if Locale.parse(lang.replace("-", "_")).character_order == "right-to-left" else "ltr"
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "ltr"
 
 
 @functools.lru_cache(maxsize=None)

@@ -10,6 +10,23 @@ import yaml
 
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANG = "de"
+#: a site's own locale files (option locales_dir), after nahbei's: a site adds a
+#: language, or changes a text, without touching the package
+_SITE_LOCALES: tuple[Path, ...] = ()
+
+
+def use_site_locales(*folders: Path) -> None:
+    """Read locale files from these folders too (after nahbei's own)."""
+    global _SITE_LOCALES
+    folders = tuple(Path(f) for f in folders if Path(f).is_dir())
+    if folders != _SITE_LOCALES:
+        _SITE_LOCALES = folders
+        catalog.cache_clear()
+
+
+def has_catalog(lang: str) -> bool:
+    """Whether any locale file holds the interface texts of ``lang``."""
+    return any((folder / f"{lang}.yaml").is_file() for folder in (LOCALES, *_SITE_LOCALES))
 
 
 def flatten(tree: dict, prefix: str = "") -> dict:
@@ -25,12 +42,14 @@ def flatten(tree: dict, prefix: str = "") -> dict:
 
 @functools.lru_cache(maxsize=None)
 def catalog(lang: str = DEFAULT_LANG) -> dict:
-    """Flat {key: text} for a language, falling back to German for missing keys."""
-    base = flatten(yaml.safe_load((LOCALES / f"{DEFAULT_LANG}.yaml").read_text("utf-8")))
-    if lang != DEFAULT_LANG:
-        path = LOCALES / f"{lang}.yaml"
-        if path.exists():
-            base = {**base, **flatten(yaml.safe_load(path.read_text("utf-8")))}
+    """Flat {key: text} for a language, falling back to German for missing keys
+    (nahbei's locale files, then the site's: use_site_locales)."""
+    base = {}
+    for code in dict.fromkeys((DEFAULT_LANG, lang)):  # German below, the language over it
+        for folder in (LOCALES, *_SITE_LOCALES):  # nahbei's texts below, the site's over them
+            path = folder / f"{code}.yaml"
+            if path.is_file():
+                base.update(flatten(yaml.safe_load(path.read_text("utf-8")) or {}))
     return base
 
 

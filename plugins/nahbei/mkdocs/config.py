@@ -198,6 +198,10 @@ class DirectoryConfig(Config):
     # the build warn about entries without a translation of name and summary into
     # the others (translation_warnings: false switches that off)
     languages = Languages()
+    # The site's own locale files (relative to mkdocs.yml; optional): locales/tr.yaml
+    # adds Turkish to the languages nahbei ships with (de, en, ar, uk), locales/de.yaml
+    # changes German texts. Same keys as plugins/nahbei/locales/.
+    locales_dir = c.Type(str, default="locales")
     translation_warnings = c.Type(bool, default=True)
     calendar_weeks = c.Type(int, default=8)
     # A calendar page lists at most this many dates (whole days); on a large

@@ -6,17 +6,19 @@ plugin turns them into virtual MkDocs files; the views module fills them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..i18n import t
 from ..model.layout import ENTRY_KINDS, VOCABULARIES, entries_of
+from ..model.translations import has_page_in
 from ..urls import DEFAULT_SEGMENTS, Urls
 
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     path: str  # site-relative URL path, "angebote/x/"
-    kind: str  # offer | event | contact | place | easy_read | easy_read_site | term | terms | az | archive | calendar | subscribe | contacts | places | map | shortlist | legal
+    kind: str  # home (of an edition) | offer | event | contact | place | easy_read | easy_read_site | term | terms | az | archive | calendar | subscribe | contacts | places | map | shortlist | legal
     template: str
     title: str
     ident: str | None = None
@@ -25,6 +27,7 @@ class PageSpec:
     in_nav: bool = False  # index pages may be listed in mkdocs.yml nav
     group: str | None = None  # finder pages: the target group chosen (situation_path)
     entry_kind: str | None = None  # an entry's text in Leichte Sprache: the entry's kind (offer, event, …)
+    lang: str = "de"  # the edition (site language) the page belongs to
 
     @property
     def src_uri(self) -> str:
@@ -34,6 +37,38 @@ class PageSpec:
 def make_urls(overrides: dict | None = None) -> Urls:
     """The site's URL rules: nahbei.urls defaults, then mkdocs.yml overrides."""
     return Urls({**DEFAULT_SEGMENTS, **(overrides or {})})
+
+
+@dataclass(frozen=True)
+class EditionUrls(Urls):
+    """The URL rules of one language's edition ('en/…'): an entry without a page
+    in it (``has_page``) is linked to its page in the site's own language, so
+    lists, calendars and search of every edition reach every entry."""
+
+    german: Urls | None = None
+    has_page: Callable[[str, str], bool] | None = None
+
+    def page(self, kind: str, ident: str) -> str:
+        if kind in ENTRY_KINDS and not self.has_page(kind, ident):
+            return self.german.page(kind, ident)
+        return super().page(kind, ident)
+
+    def index(self, kind: str) -> str:
+        # Leichte Sprache is German; open data (api/) is one for all languages
+        return self.german.index(kind) if kind in SHARED_INDEXES else super().index(kind)
+
+
+#: what every edition links in the site's own language
+SHARED_INDEXES = frozenset({"easy_read", "api"})
+
+
+def edition_urls(urls: Urls, directory, lang: str, site_lang: str) -> Urls:
+    """``urls`` for the ``lang`` edition (itself for the site's own language)."""
+    if lang == site_lang:
+        return urls
+    pages = frozenset((kind, ident) for kind in ENTRY_KINDS for ident, entry in entries_of(directory, kind).items()
+                      if has_page_in(entry.data, kind, lang))
+    return EditionUrls(urls.segments, f"{lang}/", german=urls, has_page=lambda kind, ident: (kind, ident) in pages)
 
 
 def calendar_path(urls: Urls, vocab: str | None = None, term: str | None = None) -> str:
@@ -70,8 +105,29 @@ def easy_read_entries(directory):
                 yield kind, ident, entry
 
 
-def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
-    """Every generated page, in a stable order."""
+def plan(directory, urls: Urls, lang: str = "de", site_lang: str | None = None) -> list[PageSpec]:
+    """Every generated page of one edition, in a stable order. The site's own
+    language (``site_lang``, default ``lang``) has every page; another language's
+    edition (``urls`` from :func:`edition_urls`, ``directory`` in that language)
+    has its own home page, every index page and the pages of the entries
+    translated into it, none of them in the nav; Leichte Sprache is German."""
+    site_lang = site_lang or lang
+    own = lang == site_lang
+    specs = _plan(directory, urls, lang, own)
+    if own:
+        return specs
+    has_page = urls.has_page
+    out = [PageSpec(urls.prefix, "home", "nahbei/home.html", t("ui.home.title", lang),
+                    description=t("ui.home.intro", lang), lang=lang)]
+    for spec in specs:
+        if spec.kind in ENTRY_KINDS and not has_page(spec.kind, spec.ident):
+            continue
+        out.append(PageSpec(spec.path, spec.kind, spec.template, spec.title, spec.ident, spec.vocab,
+                            spec.description, False, spec.group, spec.entry_kind, lang))
+    return out
+
+
+def _plan(directory, urls: Urls, lang: str, own: bool) -> list[PageSpec]:
     d = directory
     out: list[PageSpec] = []
     add = out.append
@@ -88,13 +144,14 @@ def plan(directory, urls: Urls, lang: str = "de") -> list[PageSpec]:
                      description=c.get("role")))
     for pid, p in sorted(d.places.items()):
         add(PageSpec(urls.page("place", pid), "place", "nahbei/place.html", p.name, pid))
-    # entries with a text in Leichte Sprache: that text on a page of its own too
-    for kind, ident, entry in easy_read_entries(d):
-        add(PageSpec(easy_read_path(urls, kind, ident), "easy_read", "nahbei/easy-read.html",
-                     t("ui.easy_read.page_title", lang, name=entry.name), ident, entry_kind=kind))
-    add(PageSpec(urls.index("easy_read"), "easy_read_site", "nahbei/easy-read-site.html",
-                 t("ui.easy_read.site.title", lang), description=t("ui.easy_read.site.description", lang),
-                 in_nav=True))
+    if own:  # Leichte Sprache is German: its pages are in the German edition only
+        # entries with a text in Leichte Sprache: that text on a page of its own too
+        for kind, ident, entry in easy_read_entries(d):
+            add(PageSpec(easy_read_path(urls, kind, ident), "easy_read", "nahbei/easy-read.html",
+                         t("ui.easy_read.page_title", lang, name=entry.name), ident, entry_kind=kind))
+        add(PageSpec(urls.index("easy_read"), "easy_read_site", "nahbei/easy-read-site.html",
+                     t("ui.easy_read.site.title", lang), description=t("ui.easy_read.site.description", lang),
+                     in_nav=True))
     for vocab in VOCABULARIES:
         add(PageSpec(urls.index(vocab), "terms", "nahbei/terms.html", t(f"ui.index.{vocab}", lang),
                      vocab=vocab, in_nav=True))

@@ -19,6 +19,7 @@ A thin adapter. It only coordinates:
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -30,10 +31,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .. import formatting as fmt
-from .. import gcpolicy, opendata, parallel
+from .. import gcpolicy, i18n, opendata, parallel
 from ..exchange import hsds
 from ..exchange.publish import publish
-from ..feeds import content_history, feed_catalog, write_feeds
+from ..feeds import content_history, feed_catalog, write_language_feeds
 from ..i18n import t
 from ..model.check import check
 from ..model.clock import now as clock_now
@@ -48,11 +49,11 @@ from .config import DirectoryConfig
 from .folders import FolderMaker
 from .frames import FrameMismatch, FrameRenderer
 from .maps import MapAssets
-from .pages import PageSpec, make_urls, plan
+from .pages import PageSpec, edition_urls, make_urls, plan
 from .prefetch import PagePrefetch
 from .preview import Preview
 from .source import DirectorySource, Neighbour
-from .theme import ThemeManager, icon
+from .theme import ThemeManager, ThemeTexts, icon
 from .views import Site, Views
 
 log = get_plugin_logger(__name__)
@@ -84,6 +85,18 @@ class GeneratedPage(Page):
         self.present_anchor_ids = set()
 
 
+@dataclass
+class Edition:
+    """The site in one of its languages (option languages): the directory with the
+    texts in that language, its URL rules, template helpers, views and the theme's
+    texts. The site's own language is at the root, the others below '<lang>/'."""
+
+    lang: str
+    site: Site
+    views: Views
+    theme_texts: ThemeTexts | None = None
+
+
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     supports_multiple_instances = False
 
@@ -96,6 +109,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.pages: dict[str, PageSpec] = {}
         self.site: Site | None = None
         self.views: Views | None = None
+        self.editions: dict[str, Edition] = {}  # by language, the site's own first (its site and views above)
         self.root: Path | None = None
         self.preview: Preview | None = None
         self.frames: FrameRenderer | None = None
@@ -122,9 +136,29 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             spec = self.pages.get(src_uri)
             return (spec.kind, spec.ident) if spec is not None else None
 
+        def lang_of(src_uri: str) -> str | None:
+            spec = self.pages.get(src_uri)
+            return spec.lang if spec is not None else None
+
+        editions = self.editions
+
+        def has_page(lang: str, kind: str, ident: str) -> bool:
+            urls = editions[lang].site.urls
+            return not hasattr(urls, "has_page") or urls.has_page(kind, ident)
+
+        def edition_context(lang: str) -> dict:
+            edition = editions[lang]
+            if lang == self.lang:
+                return {}
+            return {"nahbei": edition.site, "nahbei_views": edition.views,
+                    "nahbei_theme_text": self._theme_texts(edition)}
+
         self._source = DirectorySource(directory=self.directory, lang=self.lang, segments=dict(self.urls.segments),
                                        entry_of=entry_of, repo_url=self.config.repo_url,
-                                       issue_template=self.config.issue_template, neighbours=self.neighbours)
+                                       issue_template=self.config.issue_template, neighbours=self.neighbours,
+                                       languages=tuple(editions), lang_of=lang_of,
+                                       in_language=lambda lang: editions[lang].views.d, has_page=has_page,
+                                       edition_context=edition_context)
         return self._source
 
     def on_startup(self, *, command, dirty):
@@ -150,6 +184,11 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self._source = self.directory = None
         self.root = Path(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")))
         self.lang = self.config.language or config.theme.get("language") or "de"
+        i18n.use_site_locales(self._path(self.config.locales_dir))
+        missing = [code for code in self.config.languages if code != self.lang and not i18n.has_catalog(code)]
+        if missing:
+            raise PluginError(t("ui.build.no_locale", self.lang, languages=", ".join(missing),
+                                folder=self.config.locales_dir))
         self.urls = make_urls(self.config.urls)
         self.theme = ThemeManager(self.config)
         self.theme.on_config(config)
@@ -220,6 +259,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return files
         # the last build's pages, nav, views and templates go (see the freeze below)
         self.nav = self.views = self.site = self.frames = self._source = self.directory = None
+        self.editions = {}
         if self.serving:
             # What the last rebuild froze (its template environment is frozen with
             # the model, and holds that build's views) is garbage now: frozen, its
@@ -234,23 +274,47 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         gcpolicy.keep_for_build()
         if self.preview:
             self.preview.compare(self.directory, self.urls, config)
+            # a deleted entry's pages in the other languages' editions go too
+            removed = list(self.preview.removed_pages)
+            self.preview.removed_pages += [f"{lang}/{path}" for lang in self._languages()[1:] for path in removed]
         catalog = ({(f.scope, f.ident): f for f in feed_catalog(self.directory, self.urls, self.lang)}
                    if self.config.feeds else {})
-        self.site = Site(
-            urls=self.urls, lang=self.lang, site_name=config.site_name, site_url=config.site_url or None,
-            legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
-            issue_template=self.config.issue_template, today=self.directory.today, feeds=catalog,
-            qr_codes=self.config.qr_codes, hsds=self.config.hsds, licence=self.config.open_data_licence,
-            licence_url=self.config.open_data_licence_url, neighbours=self.neighbours, map=self.maps.site,
-        )
-        self.views = Views(self.directory, self.site, calendar_weeks=self.config.calendar_weeks,
-                           calendar_max_dates=self.config.calendar_max_dates,
-                           home_events=self.config.home_events, home_recent=self.config.home_recent,
-                           next_dates=self.config.next_dates,
-                           occurrence_cache=self.preview.occurrences if self.preview else None)
+        languages = self._languages()
+        edition_paths: dict[str, frozenset] = {}
+        specs: list[PageSpec] = []
+        for lang in languages:
+            own = lang == self.lang
+            directory = self.directory if own else self.directory.in_language(lang)
+            urls = edition_urls(self.urls, self.directory, lang, self.lang)
+            site = Site(
+                urls=urls, lang=lang, site_name=config.site_name, site_url=config.site_url or None,
+                legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
+                issue_template=self.config.issue_template, today=self.directory.today,
+                feeds=catalog if own or not self.config.feeds else self._feeds_in(directory, lang),
+                fallback_feeds=None if own else catalog,
+                qr_codes=self.config.qr_codes, hsds=self.config.hsds, licence=self.config.open_data_licence,
+                licence_url=self.config.open_data_licence_url, neighbours=self.neighbours, map=self.maps.site,
+                site_lang=self.lang, languages=languages, edition_paths=edition_paths,
+            )
+            views = Views(directory, site, calendar_weeks=self.config.calendar_weeks,
+                          calendar_max_dates=self.config.calendar_max_dates,
+                          home_events=self.config.home_events, home_recent=self.config.home_recent,
+                          next_dates=self.config.next_dates,
+                          occurrence_cache=self.preview.occurrences if self.preview and own else None)
+            self.editions[lang] = Edition(lang, site, views)
+            planned = plan(directory, urls, lang, self.lang)
+            edition_paths[lang] = frozenset(spec.path for spec in planned)
+            if not own:
+                in_nav = {spec.path for spec in specs if spec.in_nav}
+                site.nav_pages = tuple((spec.title, spec.path) for spec in planned
+                                       if spec.kind == "home" or spec.path[len(urls.prefix):] in in_nav)
+            specs.extend(planned)
+        self.site, self.views = self.editions[self.lang].site, self.editions[self.lang].views
         self.pages = {}
         taken = {f.url for f in files.documentation_pages(inclusion=InclusionLevel.all)}
-        for spec in plan(self.directory, self.urls, self.lang):
+        # (a page's url: the home page's is "", its file's "./")
+        edition_paths[self.lang] = edition_paths[self.lang] | {"" if u == "./" else u for u in taken}
+        for spec in specs:
             if spec.path in taken:
                 # a hand-written page in docs/ replaces the generated one
                 log.debug(f"{spec.path}: using the page from docs/ instead of the generated one")
@@ -272,6 +336,15 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         shortlist.add_file(files, config, self.lang, self.urls, qr=self.config.qr_codes and bool(config.site_url))
         self.maps.add_files(files, config, self.lang, self.config.map.bounds)
         return files
+
+    def _languages(self) -> tuple[str, ...]:
+        """The site's languages (option languages), its own first."""
+        return tuple(dict.fromkeys((self.lang, *self.config.languages)))
+
+    def _feeds_in(self, directory, lang: str) -> dict:
+        """The feeds of another language's edition (those with a translated text:
+        nahbei.feeds); where it has none, its pages link the site's own."""
+        return {(f.scope, f.ident): f for f in feed_catalog(directory, self.urls.in_language(lang, self.lang), lang)}
 
     def _source_of(self, spec: PageSpec) -> Path | None:
         """The file a generated page is made from (for the preview): the entry's
@@ -302,7 +375,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         # Entry pages: no table of contents, and the site's pages listed once, in
         # the footer (the header's menu button leads there), not again in a
         # sidebar: ~1.6 KB less on each of thousands of pages.
-        page.meta.setdefault("hide", ENTRY_HIDE if spec.kind in ENTRY_KINDS else ["toc"] if spec.kind == "legal" else [])
+        # Another language's edition: its pages are not in the (German) nav either.
+        page.meta.setdefault("hide", ENTRY_HIDE if spec.kind in ENTRY_KINDS or spec.lang != self.lang
+                             else ["toc"] if spec.kind == "legal" else [])
         return ""
 
     def on_page_content(self, html, *, page, config, files):
@@ -324,12 +399,21 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return context
         spec = self.pages.get(page.file.src_uri)
         if spec is not None:
+            edition = self.editions[spec.lang]
+            if spec.lang != self.lang:  # the edition's helpers and the theme's texts in its language
+                context["nahbei"], context["nahbei_views"] = edition.site, edition.views
+                context["nahbei_theme_text"] = self._theme_texts(edition)
             # framed pages get their view when rendered (perhaps not in this process)
-            context["view"] = None if page.meta.get("template") == FRAMED_TEMPLATE else self.views.for_page(spec)
+            context["view"] = None if page.meta.get("template") == FRAMED_TEMPLATE else edition.views.for_page(spec)
             context["spec"] = spec
         elif page.meta.get("template") == HOME_TEMPLATE:
             context["view"] = self.views.home()
         return context
+
+    def _theme_texts(self, edition: Edition) -> ThemeTexts:
+        if edition.theme_texts is None:
+            edition.theme_texts = ThemeTexts(self.env, self.theme.mkdocs_config, language=edition.lang)
+        return edition.theme_texts
 
     on_page_context = CombinedEvent(_on_page_context_prefetch, _on_page_context_view)
 
@@ -346,15 +430,23 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         env.globals["nahbei_render_framed"] = self._render_framed
         if self.preview:
             env.bytecode_cache = self.preview.bytecode_cache
-        self.views.icons = {
+        icons = {
             (vocab, tid): icon(env, term.icon)
             for vocab in VOCABULARIES
             for tid, term in self.directory.taxonomy.vocabulary(vocab).items() if term.icon
         }
-        search = self.urls.index("search")
-        has_search_page = any(f.url == search for f in files.documentation_pages())
         wanted = self.config.search_form
-        self.site.search_path = search if (wanted or (wanted is None and has_search_page)) else None
+        pages = {f.url for f in files.documentation_pages(inclusion=InclusionLevel.all)}
+        for edition in self.editions.values():
+            edition.views.icons = icons
+            # each edition's own search page (nahbei/search makes one per language), where there is one
+            own = edition.site.urls.index("search")
+            edition.site.search_path = own if (wanted or (wanted is None and own in pages)) else None
+            # the switcher's targets: pages other plugins added to an edition (its search page) too
+            prefix = edition.site.urls.prefix
+            edition.site.edition_paths[edition.lang] = edition.site.edition_paths[edition.lang] | {
+                u for u in pages if (u.startswith(prefix) if prefix else not any(
+                    u.startswith(f"{x}/") for x in edition.site.languages if x != self.lang))}
         return env
 
     @event_priority(-100)  # after every plugin has set up the environment
@@ -403,9 +495,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         # Relative links in the frame depend on the page's folder ("angebote/"); a page
         # in the nav is its own key (its nav item is marked active).
         where = page.url if in_nav else page.url.rstrip("/").rpartition("/")[0]
-        key = (where, tuple(page.meta.get("hide") or ()), page.is_homepage, toc.url if toc else None)
+        key = (spec.lang, where, tuple(page.meta.get("hide") or ()), page.is_homepage, toc.url if toc else None)
         variables = context.get_all()
-        variables["view"] = self.views.for_page(spec)
+        variables["view"] = self.editions[spec.lang].views.for_page(spec)
         try:
             return Markup(self.frames.render(spec.template, variables, key,
                                              ordinal=self.ordinals.get(page.file.src_uri)))
@@ -459,8 +551,9 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             if self.config.feeds:
                 # the changed events' own feeds ("add to calendar"); collection feeds in full builds
                 only = {("event", i) for kind, i in self.preview.changed if kind == "event"}
-                write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
-                            self.urls, versions=self.root, lang=self.lang, site_name=config.site_name, only=only)
+                write_language_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
+                                     self.urls, self._languages(), site_lang=self.lang, versions=self.root,
+                                     site_name=config.site_name, only=only)
             return
         if not written_by_child:
             self._write_outputs(config)
@@ -492,6 +585,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                               title=config.site_name, created=clock_now(self.config.timezone))
             log.debug(f"HSDS: {len(written)} files written")
         if self.config.feeds:
-            written = write_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
-                                  self.urls, versions=self.root, lang=self.lang, site_name=config.site_name)
-            log.debug(f"{len(written)} iCalendar feeds written")
+            written = write_language_feeds(self.directory, Path(config.site_dir), config.site_url or "http://localhost/",
+                                           self.urls, self._languages(), site_lang=self.lang, versions=self.root,
+                                           site_name=config.site_name)
+            log.debug(f"iCalendar feeds written: {({lang: len(paths) for lang, paths in written.items()})}")

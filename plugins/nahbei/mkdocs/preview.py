@@ -121,6 +121,8 @@ class Preview:
         if not self.partial:
             return True
         kinds = {kind for kind, _ in self.affected}
+        if spec.kind == "home":  # another language's home page: upcoming dates and counts, as docs/index.md
+            return True
         if spec.kind in ENTRY_KINDS:
             return (spec.kind, spec.ident) in self.affected
         if spec.kind == "term":

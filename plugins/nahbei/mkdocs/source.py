@@ -45,3 +45,16 @@ class DirectorySource:
     repo_url: str | None = None
     issue_template: str | None = None
     neighbours: tuple[Neighbour, ...] = ()
+    #: the site's languages, its own (``lang``) first: one edition each, the others below '<lang>/'
+    languages: tuple[str, ...] = ()
+    #: the edition (language) a generated page belongs to, by its source path; None for other pages
+    lang_of: Callable[[str], str | None] = lambda src_uri: None
+    #: the directory with its texts in a language, German where untranslated (Directory.in_language)
+    in_language: Callable[[str], object] | None = None
+    #: (language, kind, id) -> whether the entry has a page in that language's edition
+    #: (otherwise that edition links the entry's page in the site's own language)
+    has_page: Callable[[str, str, str], bool] = lambda lang, kind, ident: True
+    #: the template variables the directory plugin gives its pages of a language's edition
+    #: (nahbei, nahbei_views, nahbei_theme_text), for another plugin's page in that edition;
+    #: empty for the site's own language (its are the environment's globals)
+    edition_context: Callable[[str], Mapping[str, object]] = lambda lang: {}

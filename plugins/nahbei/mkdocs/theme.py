@@ -131,11 +131,13 @@ def dedent(html: str) -> Markup:
 
 class ThemeTexts:
     """``lang.t(key)`` of the theme (partials/language.html: the site's
-    language, English, else the key), each key rendered once by the theme's
-    own template and kept."""
+    language, or ``language`` for another edition; English, else the key), each
+    key rendered once by the theme's own template and kept."""
 
-    def __init__(self, env: jinja2.Environment, config):
+    def __init__(self, env: jinja2.Environment, config, language: str | None = None):
         self.env, self.config = env, config
+        # another edition's language: the theme's template reads only config.theme.language
+        self.language = language
         self.module = None
         self.texts: dict[str, str] = {}
 
@@ -144,7 +146,8 @@ class ThemeTexts:
         if text is None:
             if self.module is None:
                 template = self.env.get_template(f"{THEME_PREFIX}/partials/language.html")
-                self.module = template.make_module({"config": self.config})
+                config = {"theme": {"language": self.language}} if self.language else self.config
+                self.module = template.make_module({"config": config})
             text = self.texts[key] = str(self.module.t(key))
         return text
 

@@ -261,7 +261,7 @@ class LiveIndex:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._service = None
         self._index = None
-        self._backlog: list[tuple[str, str]] | None = []  # pages added before the service is ready
+        self._backlog: list[tuple[str, dict]] | None = []  # requests added before the service is ready
         self._tasks: list[asyncio.Task] = []
         self._opening: asyncio.Task | None = None
         self._writing: asyncio.Task | None = None
@@ -311,11 +311,21 @@ class LiveIndex:
 
     def add(self, url: str, html: str) -> None:
         """Queue one page (its URL as Pagefind should list it, e.g. ``/angebote/x/``)."""
+        self._queue("html", {"url": url, "content": _Document(html)})
+
+    def add_record(self, url: str, *, content: str, language: str, meta: dict[str, str] | None = None,
+                   filters: dict[str, list[str]] | None = None, sort: dict[str, str] | None = None) -> None:
+        """Queue a record that is no page of its own (Pagefind's custom record):
+        it goes into ``language``'s index and lists ``url`` as it is given."""
+        self._queue("record", {"url": url, "content": _Document(content), "language": language,
+                               "meta": meta or None, "filters": filters or None, "sort": sort or None})
+
+    def _queue(self, kind: str, request: dict) -> None:
         if self.failure is not None:
             raise self.failure
         self.start()
         self.sent += 1
-        self._call(self._enqueue, url, _Document(html))
+        self._call(self._enqueue, kind, request)
         # a pass of the client every few pages, not every page (~0.1 ms each):
         # the pipe holds them, Pagefind still starts long before the last page
         if self.sent % STEP_EVERY == 0:
@@ -445,18 +455,19 @@ class LiveIndex:
             self._failed(IndexError_(f"Pagefind could not be started ({self.binary}): {exc}"))
         backlog, self._backlog = self._backlog, None
         if self.failure is None:
-            for url, html in backlog:
-                self._send(url, html)
+            for kind, request in backlog:
+                self._send(kind, request)
 
-    def _enqueue(self, url: str, html: str) -> None:
+    def _enqueue(self, kind: str, request: dict) -> None:
         if self._backlog is not None:
-            self._backlog.append((url, html))
+            self._backlog.append((kind, request))
         elif self.failure is None:
-            self._send(url, html)
+            self._send(kind, request)
 
-    def _send(self, url: str, html: str) -> None:
+    def _send(self, kind: str, request: dict) -> None:
         # The task writes its request in its first step: requests go out in this order.
-        task = self._loop.create_task(self._index.add_html_file(content=html, url=url))
+        add = self._index.add_html_file if kind == "html" else self._index.add_custom_record
+        task = self._loop.create_task(add(**request))
         task.add_done_callback(self._answered)
         self._tasks.append(task)
 

@@ -32,6 +32,8 @@ from ...model.geo import NO_PLACE, UNKNOWN, position_text
 
 #: Where the file goes in the site, next to search.js (it resolves it against its own URL).
 NEARBY = "assets/nahbei-search/nearby.json"
+#: The file of another language's index (its pages say which file is theirs: nearby.html).
+LANGUAGE_NEARBY = "assets/nahbei-search/nearby.{lang}.json"
 FRAGMENTS = "fragment"
 _FRAGMENT_SUFFIX = ".pf_fragment"
 _GEO = re.compile(rb'"geo"\s*:\s*"([^"\\]*)"')
@@ -76,8 +78,9 @@ def entry_value(geo_text: str, positions: _Positions):
     return found[0] if len(found) == 1 else found
 
 
-def read_fragments(bundle: Path) -> dict[str, str]:
-    """{result id: geo metadata} of every fragment in the bundle that has one."""
+def read_fragments(bundle: Path, lang: str | None = None) -> dict[str, str]:
+    """{result id: geo metadata} of every fragment in the bundle that has one
+    (only those of ``lang``'s index: Pagefind names each after its language)."""
     out: dict[str, str] = {}
     folder = bundle / FRAGMENTS
     try:
@@ -85,7 +88,7 @@ def read_fragments(bundle: Path) -> dict[str, str]:
     except FileNotFoundError:
         return out
     for name in names:
-        if not name.endswith(_FRAGMENT_SUFFIX):
+        if not name.endswith(_FRAGMENT_SUFFIX) or (lang is not None and not name.startswith(f"{lang}_")):
             continue
         with open(folder / name, "rb") as f:
             raw = gzip.decompress(f.read())
@@ -109,10 +112,12 @@ def nearby_data(fragments: dict[str, str], geo) -> dict:
             "z": postcodes, "n": [list(x) for x in names]}
 
 
-def write_nearby(site_dir: Path, bundle: Path, geo) -> tuple[Path, int]:
-    """Write the file for the bundle just written; (path, entries)."""
-    data = nearby_data(read_fragments(bundle), geo)
-    path = Path(site_dir) / NEARBY
+def write_nearby(site_dir: Path, bundle: Path, geo, lang: str | None = None,
+                 name: str = NEARBY) -> tuple[Path, int]:
+    """Write the file (``name`` in the site) for the bundle just written, for
+    the results of ``lang``'s index (default: all); (path, entries)."""
+    data = nearby_data(read_fragments(bundle, lang), geo)
+    path = Path(site_dir) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     path.write_text(text + "\n", "utf-8")

@@ -4,17 +4,25 @@
 - on_config: template folder (after overrides/, before the theme), the
   script and stylesheet (nahbei's partials/header.html includes our
   ``partials/search.html`` when ``nahbei_search`` is set)
-- on_files: the search page (``/suche/``) unless docs/ has one, script and
-  CSS, and search.js's settings (texts, weights, the dialog's links) as one
-  file, ``assets/nahbei-search/settings.json``: search.js fetches it on first
-  use, so pages carry none of it; with them the neighbouring directories
-  (the directory plugin's option ``neighbours``), whose Pagefind indexes
-  search.js merges (Pagefind's multisite search)
-- on_env: ``nahbei_search`` for the templates (URLs, texts)
+- on_files: the search page (``/suche/``, and in each further language of the
+  site ``/<lang>/suche/``) unless docs/ has one, script and CSS, and search.js's
+  settings (texts, weights, the dialog's links), one file per language,
+  ``assets/nahbei-search/settings.<lang>.json`` (``settings.json``: the site's
+  own language, for a page in a language the site lacks): search.js fetches
+  its page's on first use, so pages carry none of it; with them the
+  neighbouring directories (the directory plugin's option ``neighbours``),
+  whose Pagefind indexes search.js merges (Pagefind's multisite search)
+- on_env: ``nahbei_search`` for the templates (URLs, texts) in the site's
+  language; on_page_context: the same in the page's language on another
+  language's pages (and the directory plugin's texts on our search pages there)
 - on_post_page: Pagefind attributes on entry pages (records.py, markup.py),
   and each entry page to Pagefind right away (indexer.LiveIndex: Pagefind's
   Python API; it indexes on the other core while MkDocs renders on); every
-  other page is left out of the index
+  other page is left out of the index. Pagefind keeps one index per language
+  (the page's ``<html lang>``); an entry without a page in a language's
+  edition goes into that language's index as a record of its German page
+  (Pagefind's custom record, meta ``lang``: search.js marks it), sent with
+  its German page
 - on_post_build: Pagefind writes the bundle to site/pagefind/ (started
   before the other plugins' on_post_build, waited for after them)
 
@@ -36,7 +44,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, InclusionLevel
 
 from ...i18n import catalog, t
-from ...urls import DEFAULT_SEGMENTS
+from ...urls import DEFAULT_SEGMENTS, Urls
 from ..plugin import DirectoryPlugin
 from ..source import DirectorySource
 from . import indexer, markup, nearby
@@ -50,8 +58,10 @@ TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 SCRIPT = "assets/nahbei-search/search.js"
 STYLESHEET = "assets/nahbei-search/search.css"
-# search.js's settings, next to it (it resolves "settings.json" against its own URL)
+# search.js's settings, next to it (it resolves "settings.<lang>.json" against its own URL):
+# one per language, and the site's own language's once more as settings.json
 SETTINGS = "assets/nahbei-search/settings.json"
+LANGUAGE_SETTINGS = "assets/nahbei-search/settings.{lang}.json"
 PAGE_TEMPLATE = "nahbei-search/page.html"
 DIRECTORY_PLUGIN = "nahbei/directory"
 MATERIAL_SEARCH = "material/search"
@@ -72,8 +82,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.serving = False
         self.lang = "de"
         self.search_path = DEFAULT_SEGMENTS["search"] + "/"
+        self.languages: tuple[str, ...] = ("de",)  # the site's, its own first (the directory plugin's editions)
         self.page_generated = False
-        self.builder: RecordBuilder | None = None
+        self.generated_pages: dict[str, str] = {}  # our search pages: source path -> language
+        self.contexts: dict[str, dict] = {}  # nahbei_search of each language (on_env)
+        self.builders: dict[str, RecordBuilder] = {}
+        self.fallback_records = 0  # entries in another language's index as their German page
         self.last_index: indexer.IndexResult | None = None
         self.indexed_pages: list[str] = []
         self.live: indexer.LiveIndex | None = None
@@ -126,6 +140,22 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         source = self._source(config)
         return dict(source.segments if source is not None else DEFAULT_SEGMENTS)
 
+    def _languages(self, config) -> tuple[str, ...]:
+        source = self._source(config)
+        return tuple(dict.fromkeys((self.lang, *(source.languages if source is not None else ()))))
+
+    def _urls(self, config, lang: str) -> Urls:
+        """The URL rules of ``lang``'s edition ('<lang>/…'; the site's own language at the root)."""
+        return Urls(self._segments(config)).in_language(lang, self.lang)
+
+    def search_page(self, config, lang: str) -> str:
+        """The search page of ``lang``'s edition ("suche/", "en/suche/")."""
+        return self._urls(config, lang).prefix + self.search_path
+
+    @staticmethod
+    def settings_path(lang: str) -> str:
+        return LANGUAGE_SETTINGS.format(lang=lang)
+
     @event_priority(-50)  # after the directory plugin planned its pages
     def on_files(self, files, *, config):
         if not self.config.enabled:
@@ -134,32 +164,40 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             if files.get_file_from_path(rel) is None:
                 files.append(File.generated(config, rel, abs_src_path=str(ASSETS / Path(rel).name)))
         self.search_path = self._segments(config).get("search", DEFAULT_SEGMENTS["search"]) + "/"
-        if files.get_file_from_path(SETTINGS) is None:
-            files.append(File.generated(config, SETTINGS, content=self.settings_json(config)))
+        self.languages = self._languages(config)
+        for lang in self.languages:
+            for rel in (self.settings_path(lang), *((SETTINGS,) if lang == self.lang else ())):
+                if files.get_file_from_path(rel) is None:
+                    files.append(File.generated(config, rel, content=self.settings_json(config, lang)))
         self.page_generated = False
+        self.generated_pages = {}
         if self.config.page:
-            # a hand-written page at the search URL (a lookup, not a scan of ~10,000 files)
-            sources = (self.search_path + "index.md", self.search_path.rstrip("/") + ".md")
-            if any(files.get_file_from_path(src) is not None for src in sources):
-                log.debug(f"{self.search_path}: using the page from docs/")
-            else:
-                front = {"title": t("search.page.title", self.lang), "template": PAGE_TEMPLATE,
+            for lang in self.languages:
+                path = self.search_page(config, lang)
+                # a hand-written page at the search URL (a lookup, not a scan of ~10,000 files)
+                sources = (path + "index.md", path.rstrip("/") + ".md")
+                if any(files.get_file_from_path(src) is not None for src in sources):
+                    log.debug(f"{path}: using the page from docs/")
+                    continue
+                front = {"title": t("search.page.title", lang), "template": PAGE_TEMPLATE,
                          "hide": ["navigation", "toc"]}
                 content = "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n"
-                files.append(File.generated(config, self.search_path + "index.md", content=content,
+                files.append(File.generated(config, path + "index.md", content=content,
                                             inclusion=InclusionLevel.NOT_IN_NAV))
-                self.page_generated = True
+                self.generated_pages[path + "index.md"] = lang
+                self.page_generated = self.page_generated or lang == self.lang
         return files
 
     # -- templates ------------------------------------------------------------------
 
-    def feedback_url(self, config) -> str | None:
+    def feedback_url(self, config, lang: str | None = None) -> str | None:
         source = self._source(config)
         repo = self.config.repo_url or (source and source.repo_url) or config.repo_url
         if not repo or "github.com" not in repo:
             return None
         template = self.config.feedback_template or (source and source.issue_template) or "aenderung-melden.yml"
-        query = urlencode({"template": template, "title": t("search.feedback.issue_title", self.lang, query="")})
+        # (the issue title stays German in every language: volunteers sort reports by it)
+        query = urlencode({"template": template, "title": t("search.feedback.issue_title", lang or self.lang, query="")})
         return f"{repo.rstrip('/')}/issues/new?{query}"
 
     def neighbours(self, config) -> list[dict]:
@@ -167,35 +205,41 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         source = self._source(config)
         return [{"name": n.name, "url": n.url, "bundle": n.bundle} for n in (source.neighbours if source else ())]
 
-    def settings(self, config) -> dict:
-        """What search.js needs besides the page (settings.json): Pagefind's
-        texts and ranking, the header dialog's links, result labels, and the
-        neighbouring directories with their texts (only when there are any)."""
+    def settings(self, config, lang: str | None = None) -> dict:
+        """What search.js needs besides the page (settings.<lang>.json), in
+        ``lang`` (default: the site's): Pagefind's texts and ranking, the header
+        dialog's links, result labels, and the neighbouring directories with
+        their texts (only when there are any)."""
+        lang = lang or self.lang
         out = {
-            "strings": {k[len("search.pagefind."):]: v for k, v in catalog(self.lang).items()
+            "lang": lang,
+            "strings": {k[len("search.pagefind."):]: v for k, v in catalog(lang).items()
                         if k.startswith("search.pagefind.")},
             "keywordWeight": float(self.config.keyword_weight),
             "headerInstance": HEADER_INSTANCE,
-            "searchPage": self.search_path,
-            "feedbackUrl": self.feedback_url(config),
-            "feedbackTitle": t("search.feedback.issue_title", self.lang, query="{query}"),
-            "labels": {"nextDate": t("search.result.next_date", self.lang),
-                       "more": t("search.header.more", self.lang),
-                       "feedback": t("search.feedback.link", self.lang)},
-            "eventsFilter": {"name": t("search.filter.kind", self.lang), "value": t("search.kind.event", self.lang)},
+            "searchPage": self.search_page(config, lang),
+            "feedbackUrl": self.feedback_url(config, lang),
+            "feedbackTitle": t("search.feedback.issue_title", lang, query="{query}"),
+            "labels": {"nextDate": t("search.result.next_date", lang),
+                       "more": t("search.header.more", lang),
+                       "feedback": t("search.feedback.link", lang)},
+            "eventsFilter": {"name": t("search.filter.kind", lang), "value": t("search.kind.event", lang)},
             "browseTerm": markup.BROWSE_TERM,
             # "In meiner Nähe" (search.js): texts of the status line and of the results
-            "nearby": {camel: t(f"search.nearby.{key}", self.lang) for camel, key in NEARBY_TEXTS},
+            "nearby": {camel: t(f"search.nearby.{key}", lang) for camel, key in NEARBY_TEXTS},
         }
+        if lang != self.lang:
+            # results of entries without a page in this language: their German page (meta "lang")
+            out["labels"]["otherLanguage"] = {self.lang: t("ui.languages.german_only", lang)}
         neighbours = self.neighbours(config)
         if neighbours:
             out["neighbours"] = neighbours
-            out["labels"].update(neighbour=t("search.neighbours.result", self.lang, name="{name}"),
-                                 unreachable=t("search.neighbours.unreachable", self.lang, names="{names}"))
+            out["labels"].update(neighbour=t("search.neighbours.result", lang, name="{name}"),
+                                 unreachable=t("search.neighbours.unreachable", lang, names="{names}"))
         return out
 
-    def settings_json(self, config) -> str:
-        return json.dumps(self.settings(config), ensure_ascii=False, separators=(",", ":")) + "\n"
+    def settings_json(self, config, lang: str | None = None) -> str:
+        return json.dumps(self.settings(config, lang), ensure_ascii=False, separators=(",", ":")) + "\n"
 
     def on_env(self, env, *, config, files):
         if not self.config.enabled:
@@ -208,24 +252,49 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return previous(name) if callable(previous) else previous
 
         env.autoescape = autoescape
-        segments = self._segments(config)
+        urls = {f.url for f in files.documentation_pages(inclusion=InclusionLevel.all)}
+        self.contexts = {lang: self.template_context(config, lang, urls) for lang in self.languages}
+        env.globals["nahbei_search"] = self.contexts[self.lang]
+        return env
+
+    def template_context(self, config, lang: str, urls: set[str]) -> dict:
+        """``nahbei_search`` for the templates of ``lang``'s pages: its search
+        page, the browse pages of its edition (those there are), its texts."""
+        segments, edition = self._segments(config), self._urls(config, lang)
         browse = []
         for kind, key in (("az", "az"), ("topics", "topics"), ("target_groups", "target_groups"),
                           ("regions", "regions"), ("calendar", "calendar")):
-            path = segments.get(kind, DEFAULT_SEGMENTS.get(kind)) + "/"
-            if any(f.url == path for f in files.documentation_pages(inclusion=InclusionLevel.all)):
-                browse.append({"url": path, "label": t(f"search.browse.{key}", self.lang)})
-        env.globals["nahbei_search"] = {
-            "page_url": self.search_path,
+            path = edition.prefix + segments.get(kind, DEFAULT_SEGMENTS.get(kind)) + "/"
+            if path in urls:
+                browse.append({"url": path, "label": t(f"search.browse.{key}", lang)})
+        return {
+            "lang": lang,
+            "page_url": self.search_page(config, lang),
+            "nearby_file": self.nearby_file(lang),
             "header": self.config.header,
             "header_instance": HEADER_INSTANCE,
             "indexed": self.will_index,
-            "feedback_url": self.feedback_url(config),
+            "feedback_url": self.feedback_url(config, lang),
             "browse": browse,
             "neighbours": self.neighbours(config),
-            "t": lambda key, **kw: t(f"search.{key}", self.lang, **kw),
+            "t": lambda key, **kw: t(f"search.{key}", lang, **kw),
         }
-        return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        """Another language's page: the search (header, "In meiner Nähe", the
+        search page) in its language; our search page there gets the
+        directory plugin's texts of that edition (its <html lang> among them)."""
+        if not self.config.enabled or len(self.languages) < 2:
+            return context
+        source = self._source(config)
+        lang = self.generated_pages.get(page.file.src_uri)
+        if lang is not None and lang != self.lang and source is not None:
+            context.update(source.edition_context(lang))
+        elif lang is None and source is not None:
+            lang = source.lang_of(page.file.src_uri)
+        if lang and lang != self.lang and lang in self.contexts:
+            context["nahbei_search"] = self.contexts[lang]
+        return context
 
     # -- pages ----------------------------------------------------------------------
 
@@ -237,16 +306,26 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         entry = source.entry_of(page.file.src_uri) if source is not None else None
         return entry if entry is not None else (None, None)
 
-    def _builder(self, config) -> RecordBuilder | None:
+    def _builder(self, config, lang: str | None = None) -> RecordBuilder | None:
+        """The records of ``lang``'s edition (default: the site's language): its
+        directory's texts in that language, its words for filters and labels."""
         source = self._source(config)
         if source is None:
             return None
-        if self.builder is None or self.builder.d is not source.directory:
-            self.builder = RecordBuilder(source.directory, source.lang)
-        return self.builder
+        lang = lang or source.lang
+        if lang == source.lang:
+            if self.builder is None or self.builder.d is not source.directory:
+                self.builder = RecordBuilder(source.directory, source.lang)
+                self.builders = {}
+            return self.builder
+        if lang not in self.builders:
+            self.builders[lang] = RecordBuilder(source.in_language(lang), lang)
+        return self.builders[lang]
 
     def on_pre_build(self, *, config):
         self.builder = None
+        self.builders = {}
+        self.fallback_records = 0
         self.indexed_pages = []
         self._close_index()
         self.filter_names = set()
@@ -277,11 +356,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_post_page(self, output, *, page, config):
         if not self.config.enabled:
             return output
-        builder = self._builder(config)
-        if builder is None:  # no directory: index what the templates mark
+        source = self._source(config)
+        if source is None:  # no directory: index what the templates mark
             if self.will_index:
                 self._feed("/" + page.url, output)
             return output
+        lang = source.lang_of(page.file.src_uri) or source.lang
+        builder = self._builder(config, lang)
         kind, ident = self._entry_of(page, config)
         rec = builder.record(kind, ident) if kind in self.config.kinds and ident else None
         if rec is None:
@@ -298,7 +379,36 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             self.whole_pages += document is marked
             self.filter_names.update(name for name, values in rec.filters.items() if values)
             self._feed("/" + page.url, document)
+            if lang == source.lang:
+                self._feed_elsewhere(source, config, kind, ident, "/" + page.url)
         return output
+
+    def _feed_elsewhere(self, source: DirectorySource, config, kind: str, ident: str, url: str) -> None:
+        """The entry of this page (in the site's language, at ``url``) into the
+        index of each language whose edition has no page of it: a record of
+        this page, with that language's labels and filters (its record) and
+        meta ``lang`` (search.js marks the result as German). Pagefind keeps one
+        record per URL across its languages: each language's has the page's URL
+        with the language after '#' (search.js links the page without it)."""
+        for lang in self.languages[1:]:
+            if source.has_page(lang, kind, ident):
+                continue
+            builder = self._builder(config, lang)
+            rec = builder.record(kind, ident)
+            if rec is None:
+                continue
+            meta = {key: value for key, value in rec.meta.items() if value}
+            if rec.keywords:
+                meta["keywords"] = ", ".join(rec.keywords)
+            meta.update(browse=markup.BROWSE_TERM, lang=source.lang)
+            try:
+                self._live().add_record(f"{url}#{lang}", content=builder.content(kind, ident), language=lang, meta=meta,
+                                        filters={name: values for name, values in rec.filters.items() if values},
+                                        sort=rec.sort)
+            except indexer.IndexError_ as exc:
+                self._close_index()
+                raise PluginError(f"nahbei/search: {exc}") from exc
+            self.fallback_records += 1
 
     # -- index ----------------------------------------------------------------------
 
@@ -334,7 +444,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         cpu = f", Pagefind-Prozess {result.cpu_seconds:.1f} s CPU" if result.cpu_seconds is not None else ""
         if result.peak_rss is not None:
             cpu += f", höchstens {result.peak_rss / 2**20:.0f} MiB Speicher"
-        log.info(f"Pagefind: {result.pages} Seiten, {result.words} Wörter, {len(self.filter_names)} Filter "
+        # (entries without a page in a language: in its index as their German page)
+        records = f" und {self.fallback_records} Einträge als deutsche Seite" if self.fallback_records else ""
+        log.info(f"Pagefind: {result.pages - self.fallback_records} Seiten{records}, {result.words} Wörter, "
+                 f"{len(self.filter_names)} Filter "
                  f"in {result.seconds:.1f} s (Warten am Ende; {self.behind} Seiten standen da noch aus{cpu})")
         if self.whole_pages:
             log.info(f"Pagefind: {self.whole_pages} Seiten ganz gesendet (außerhalb des Inhalts stehen "
@@ -343,14 +456,24 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             log.warning("Pagefind indexed no page: the search finds nothing.")
         self._write_nearby(config)
 
+    def nearby_file(self, lang: str) -> str:
+        """The distance file of ``lang``'s results (nearby.py; the site's language: nearby.json)."""
+        return nearby.NEARBY if lang == self.lang else nearby.LANGUAGE_NEARBY.format(lang=lang)
+
     def _write_nearby(self, config) -> None:
-        """The distance file for the bundle just written (nearby.py)."""
+        """The distance files for the bundle just written (nearby.py), one per
+        language: each holds the result ids of that language's index only."""
         source = self._source(config)
-        started = time.perf_counter()
-        path, entries = nearby.write_nearby(Path(config.site_dir), Path(config.site_dir) / indexer.BUNDLE_DIR,
-                                            source.directory.geo if source is not None else None)
-        log.info(f"Entfernungsdatei {nearby.NEARBY}: {entries} Einträge, {path.stat().st_size / 1024:.0f} KB "
-                 f"in {time.perf_counter() - started:.2f} s")
+        geo = source.directory.geo if source is not None else None
+        # (without other languages: every fragment, whatever language the pages are in)
+        several = len(self.languages) > 1
+        for lang in self.languages:
+            started = time.perf_counter()
+            name = self.nearby_file(lang)
+            path, entries = nearby.write_nearby(Path(config.site_dir), Path(config.site_dir) / indexer.BUNDLE_DIR,
+                                                geo, lang if several else None, name)
+            log.info(f"Entfernungsdatei {name}: {entries} Einträge, {path.stat().st_size / 1024:.0f} KB "
+                     f"in {time.perf_counter() - started:.2f} s")
 
     on_post_build = CombinedEvent(_on_post_build_write, _on_post_build_wait)
 

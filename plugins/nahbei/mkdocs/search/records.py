@@ -15,6 +15,7 @@ and an offer in a district is listed under its town and county (ancestors).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -47,6 +48,31 @@ class SearchRecord:
             bucket = self.filters.setdefault(name, [])
             if v not in bucket:
                 bucket.append(v)
+
+
+#: What an entry's text is made of where it has no page to index (RecordBuilder.content):
+#: its own words, in the order a page shows them; Markdown fields are read as text.
+# Without descriptions: every German-only entry is a record in each other language's
+# index (at 10,000 entries and four languages ~31,000 records, which took Pagefind's
+# process from 1.8 to 2.9 GB with descriptions); name, summary, terms and places find it.
+CONTENT_FIELDS = {
+    "offer": ("name", "summary", "eligibility"),
+    "event": ("title", "summary"),
+    "contact": ("name", "role", "department"),
+    "place": ("name", "transport"),
+}
+ADDRESS_FIELDS = ("street", "postcode", "town", "district")
+
+
+def one_line(text) -> str:
+    return " ".join(str(text).split())
+
+
+def address_text(address) -> str:
+    """Street, postcode, town and district of an address, as one line."""
+    if not isinstance(address, Mapping):
+        return ""
+    return " ".join(str(address[k]) for k in ADDRESS_FIELDS if address.get(k))
 
 
 class RecordBuilder:
@@ -116,6 +142,43 @@ class RecordBuilder:
         if kind not in KINDS:
             return None
         return getattr(self, f"_{kind}")(ident)
+
+    def content(self, kind: str, ident: str) -> str:
+        """The text of an entry as a search record without a page of its own
+        (an entry that another language's edition links in German): what its
+        page says in words – its own texts, the topics, target groups and
+        regions it is listed under, and the names and addresses of its places
+        and contacts – one paragraph each."""
+        entry = getattr(self.d, f"{kind}s").get(ident)
+        if entry is None:
+            return ""
+        parts = []
+        for name in CONTENT_FIELDS.get(kind, ("name",)):
+            value = entry.get(name)
+            if isinstance(value, str) and value.strip():
+                parts.append(value)
+        if kind == "offer":
+            terms, places, contacts = self.d.offer_terms(entry), entry.place_ids, (entry.provider,)
+        elif kind == "event":
+            offer = self.d.offers.get(entry.offer) if entry.offer else None
+            terms, places, contacts = self.d.event_terms(ident), (entry.place,), (entry.organiser,)
+            parts.append(offer.name if offer is not None else "")
+        elif kind == "contact":
+            terms, places, contacts = {}, (entry.get("place"),), (entry.get("parent"),)
+        else:
+            terms, places, contacts = {"regions": (entry.region,)}, (), ()
+            parts.append(address_text(entry.get("address")))
+        for vocab in ("topics", "target_groups", "regions"):
+            parts.append(", ".join(filter(None, (self.term_label(vocab, i) for i in terms.get(vocab, ()) if i))))
+        for pid in places:
+            place = self.d.places.get(pid) if pid else None
+            if place is not None:
+                parts.append(f"{place.name} {address_text(place.get('address'))}")
+        for cid in contacts:
+            contact = self.d.contacts.get(cid) if cid else None
+            if contact is not None:
+                parts.append(contact.name)
+        return "\n".join(filter(None, (one_line(p) for p in parts)))
 
     def _base(self, kind: str, ident: str, title: str, kind_label: str, summary=None) -> SearchRecord:
         rec = SearchRecord(kind, ident)

@@ -32,5 +32,8 @@ class Views(EntryPages, IndexPages, CalendarPages, LegalPages, FinderPages, MapP
     def for_page(self, spec: PageSpec) -> dict:
         return getattr(self, "_" + spec.kind)(spec)
 
+    def _home(self, spec: PageSpec) -> dict:
+        return self.home()  # another language's edition: its home page (the site's own is docs/index.md)
+
     def _shortlist(self, spec: PageSpec) -> dict:
         return {}  # the Merkzettel's entries are the browser's (assets/nahbei/shortlist.js)

@@ -52,6 +52,7 @@ class EntryPages(Parts):
                 group["downloads"].append((ics, f"{name}, {slot}"))
                 continue
             events.append({"title": e.title, "url": self.event_url(e), "derived": False,
+                           "de_only": self.german_only(*e.shown_on),
                            "dates": [self.occurrence(x, event=False) for x in dates],
                            "downloads": [(ics, e.title)] if ics else [], "first": dates[0].start})
         for group in hours_at.values():
@@ -63,7 +64,7 @@ class EntryPages(Parts):
         events.sort(key=lambda x: fmt.iso(x["first"]))
         funding = o.get("funding")
         return {
-            "entry": o, "id": o.id, "name": o.name, "summary": o.get("summary"),
+            "entry": o, "id": o.id, "de_fields": self.german_fields(o, "offer"), "name": o.name, "summary": o.get("summary"),
             "description": self.description("offer", o.id),
             "status": o.status, "ended": o.is_ended(self.today), "until": (
                 fmt.format_date_long(o.until, self.lang) if o.until else None),
@@ -100,7 +101,7 @@ class EntryPages(Parts):
         reg = e.get("registration")
         terms = self.d.event_terms(e.id)
         return {
-            "entry": e, "id": e.id, "name": e.title, "summary": e.get("summary"),
+            "entry": e, "id": e.id, "de_fields": self.german_fields(e, "event"), "name": e.title, "summary": e.get("summary"),
             "description": self.description("event", e.id),
             "status": e.status,
             "status_label": self.site.t(f"ui.status.{e.status}") if e.status != "scheduled" else None,
@@ -111,7 +112,8 @@ class EntryPages(Parts):
             "place": self.place_ref(e.place),
             "online_url": e.get("online_url"),
             "organiser": self.contact_ref(e.organiser),
-            "offer": {"name": offer.name, "url": self.urls.page("offer", offer.id)} if offer else None,
+            "offer": {"name": offer.name, "url": self.urls.page("offer", offer.id),
+                      "de_only": self.german_only("offer", offer.id)} if offer else None,
             "registration": ({**dict(reg), "deadline_label": fmt.format_date_long(reg["deadline"], self.lang)
                               if reg.get("deadline") else None} if reg else None),
             "invitation_only": bool(e.get("invitation_only")),
@@ -164,7 +166,7 @@ class EntryPages(Parts):
         children.sort(key=lambda x: sort_key(x["name"]))
         address = c.get("address")
         return {
-            "entry": c, "id": c.id, "name": c.name, "kind": c.kind,
+            "entry": c, "id": c.id, "de_fields": self.german_fields(c, "contact"), "name": c.name, "kind": c.kind,
             "kind_label": self.site.t(f"ui.contact.kind_{c.kind}"),
             "role": c.get("role"), "department": c.get("department"),
             "description": self.description("contact", c.id),
@@ -200,7 +202,7 @@ class EntryPages(Parts):
         events = self._next_of(self.d.events_by_place.get(p.id, ()))
         contacts = [self.contact_ref(x) for x in self.d.contacts_by_place.get(p.id, ())]
         return {
-            "entry": p, "id": p.id, "name": p.name, **self.place_ref(p.id),
+            "entry": p, "id": p.id, "de_fields": self.german_fields(p, "place"), "name": p.name, **self.place_ref(p.id),
             "description": self.description("place", p.id),
             "offers": offers, "events": events, "contacts": contacts,
             "feed": self.site.feed("place", p.id),

@@ -67,6 +67,7 @@ class IndexPages(Parts):
                 continue
             last = e.last_day()
             events.append({"title": e.title, "url": self.urls.page("event", e.id),
+                           "de_only": self.german_only("event", e.id),
                            "iso": last.isoformat(), "label": fmt.format_date_long(last, self.lang),
                            "summary": e.get("summary")})
         events.sort(key=lambda x: x["iso"], reverse=True)

@@ -24,7 +24,9 @@ class Parts(Shared):
         if term is None:
             return None
         return {"label": term.label, "url": self.urls.page(vocab, tid), "id": tid, "vocab": vocab,
-                "phrase": term.phrase, "description": term.description, "icon": self.icons.get((vocab, tid))}
+                "phrase": term.phrase, "description": term.description, "icon": self.icons.get((vocab, tid)),
+                # the taxonomy is German: its labels marked as such in another language's edition
+                "lang": self.site.site_lang if self.lang != self.site.site_lang else None}
 
     def term_links(self, vocab: str, ids) -> list[dict]:
         return [x for x in (self.term_link(vocab, i) for i in ids) if x]
@@ -62,7 +64,8 @@ class Parts(Shared):
         if ref is None:
             ref = self._refs[("contact", cid)] = {
                 "name": c.name, "url": self.urls.page("contact", cid), "role": c.get("role"),
-                "kind": c.kind, **self.contact_facts(c)}
+                "kind": c.kind, "de_only": self.german_only("contact", cid),
+                "de_fields": self.german_fields(c, "contact"), **self.contact_facts(c)}
         return dict(ref)
 
     def accessibility(self, place) -> list[str]:
@@ -81,7 +84,8 @@ class Parts(Shared):
     def _place_ref(self, p) -> dict:
         pid = p.id
         return {
-            "id": pid, "name": p.name, "url": self.urls.page("place", pid),
+            "id": pid, "name": p.name, "url": self.urls.page("place", pid), "de_only": self.german_only("place", pid),
+            "de_fields": self.german_fields(p, "place"),
             "address": fmt.address_lines(p.address), "town": p.address.get("town"),
             "address_line": fmt.address_one_line(p.address),
             "accessibility": self.accessibility(p), "transport": p.get("transport"),
@@ -98,7 +102,12 @@ class Parts(Shared):
         if note is None:
             return None
         text = self.site.t(f"ui.geo.approximate_{note['basis']}", name=note["name"])
-        return f"{text} ({note['example_data']})" if note["example_data"] else text
+        if not note["example_data"]:
+            return text
+        # the postcode table's note is German: marked as such in another language's edition
+        if self.lang != self.site.site_lang:
+            return Markup('{} (<span lang="{}">{}</span>)').format(text, self.site.site_lang, note["example_data"])
+        return f"{text} ({note['example_data']})"
 
     def hours(self, hours) -> dict | None:
         if not hours:
@@ -108,7 +117,7 @@ class Parts(Shared):
         for c in hours.get("closures", ()):
             if date.fromisoformat(c["until"]) < self.today:
                 continue
-            closures.append({"from": c["from"], "until": c["until"], "note": c.get("note"),
+            closures.append({"from": c["from"], "until": c["until"], "note": self._german_note(c.get("note")),
                              "from_label": fmt.format_date_long(c["from"], lang),
                              "until_label": fmt.format_date_long(c["until"], lang)})
         exceptions = []
@@ -118,7 +127,8 @@ class Parts(Shared):
                 continue
             what = (self.site.t("ui.hours.closed") if e.get("closed")
                     else fmt.time_range(e["opens"], e["closes"], lang))
-            exceptions.append({"day": fmt.format_day(day, lang), "iso": e["date"], "what": what, "note": e.get("note")})
+            exceptions.append({"day": fmt.format_day(day, lang), "iso": e["date"], "what": what,
+                               "note": self._german_note(e.get("note"))})
         return {
             "rows": fmt.hours_rows(hours, lang),
             "summary": fmt.hours_summary(hours, lang),
@@ -127,6 +137,13 @@ class Parts(Shared):
             "closures": closures,
             "exceptions": exceptions,
         }
+
+    def _german_note(self, note: str | None):
+        """A note in a list of the entry (closures, exceptions: German in every
+        edition), marked as German in another language's edition."""
+        if note and self.lang != self.site.site_lang:
+            return Markup('<span lang="{}">{}</span>').format(self.site.site_lang, note)
+        return note
 
     def event_url(self, e) -> str:
         return self.urls.page(*e.shown_on)
@@ -157,6 +174,7 @@ class Parts(Shared):
             place = self.d.places.get(e.place) if e.place else None
             out.update({
                 "title": e.title, "url": self.event_url(e), "event_id": e.id,
+                "de_only": self.german_only(*e.shown_on),
                 "place": place.name if place else None,
                 "town": place.address.get("town") if place else None,
                 "online": bool(e.get("online_url")),
@@ -190,7 +208,7 @@ class Parts(Shared):
         towns = list(dict.fromkeys(self.d.places[p].address.get("town") for p in o.place_ids if p in self.d.places))
         card = self._cards[oid] = {"name": o.name, "url": self.urls.page("offer", oid), "summary": o.get("summary"),
                                    "towns": towns, "ended": oid in self.ended_ids, "paused": o.status == "paused",
-                                   "id": oid}
+                                   "id": oid, "de_only": self.german_only("offer", oid)}
         return card
 
     def example(self, entry) -> str | None:
@@ -224,7 +242,9 @@ class Parts(Shared):
         key = ("easy_read", kind, entry.id)
         if key not in self._descriptions:
             self._descriptions[key] = Markup(safe_markdown.render(text, line_breaks=True))  # one statement a line
-        return {"html": self._descriptions[key], "url": easy_read_path(self.urls, kind, entry.id)}
+        # (Leichte Sprache is German: its page is in the site's own edition)
+        return {"html": self._descriptions[key], "url": easy_read_path(getattr(self.urls, "german", None) or self.urls,
+                                                                       kind, entry.id)}
 
     def change(self, entry, path) -> dict:
         return {"issue": self.site.change_url(entry, path), "edit": self.site.edit_url(entry.source),

@@ -44,6 +44,17 @@ class Site:
     map: object | None = None
     #: the kinds of entry page with a "Merken" box (shortlist.js)
     shortlist_kinds = SHORTLIST_KINDS
+    #: the site's own language (at the root); ``lang`` is this edition's
+    site_lang: str = "de"
+    #: every edition's language, the site's own first (option languages)
+    languages: tuple[str, ...] = ()
+    #: {language: the paths of that edition's pages}, shared by all editions (the switcher's targets)
+    edition_paths: dict = field(default_factory=dict)
+    #: the site's own feeds (catalog): an edition links them where it has none of its own
+    fallback_feeds: dict | None = None
+    #: another language's edition: its pages for the footer's list [(title, path)]
+    #: (the site's own edition lists mkdocs.yml's nav)
+    nav_pages: tuple = ()
 
     def t(self, key: str, **params) -> str:
         return t(key, self.lang, **params)
@@ -56,10 +67,35 @@ class Site:
 
     def feed(self, scope: str, ident: str | None = None) -> str | None:
         """Path of an .ics feed, or None when nahbei.feeds writes no such feed
-        (``feeds`` is its catalog: {(scope, ident): Feed})."""
+        (``feeds`` is its catalog: {(scope, ident): Feed}); in another language's
+        edition without a feed of its own, the site's own feed."""
         if self.feeds is not None and (scope, ident) not in self.feeds:
+            if self.fallback_feeds is not None and (scope, ident) in self.fallback_feeds:
+                return self.urls.german.feed(scope, ident)
             return None
         return self.urls.feed(scope, ident)
+
+    @property
+    def dir(self) -> str:
+        """The edition's writing direction (babel): "rtl" for Arabic, Farsi, Hebrew."""
+        return fmt.text_direction(self.lang)
+
+    def alternates(self, path: str) -> list[dict]:
+        """The language switcher of the page at ``path`` (in any edition): each edition's language,
+        named in itself, with the same page in it, or that edition's home page
+        where the page has none there (``same`` false)."""
+        base = path  # the page's path in the site's own language (any edition's page)
+        for lang in self.languages:
+            if lang != self.site_lang and path.startswith(f"{lang}/"):
+                base = path[len(lang) + 1:]
+                break
+        out = []
+        for lang in self.languages:
+            home = "" if lang == self.site_lang else f"{lang}/"
+            same = home + base in self.edition_paths.get(lang, ())
+            out.append({"lang": lang, "name": fmt.language_in_itself(lang), "url": home + base if same else home,
+                        "same": same, "current": lang == self.lang, "dir": fmt.text_direction(lang)})
+        return out
 
     def calendar(self, vocab: str | None = None, term: str | None = None) -> str:
         return calendar_path(self.urls, vocab, term)

@@ -25,7 +25,12 @@
 const SCRIPT_URL = new URL(import.meta.url);
 const SITE_ROOT = new URL("../../", SCRIPT_URL); // assets/nahbei-search/search.js
 const BUNDLE = new URL("pagefind/", SITE_ROOT);
+// settings in the page's language (settings.<lang>.json, one per language of the site);
+// settings.json (the site's own language) for a page in a language the site lacks
 const SETTINGS = new URL("settings.json", SCRIPT_URL);
+const PAGE_LANGUAGE = document.documentElement.lang || "";
+const LANGUAGE_SETTINGS = /^[A-Za-z]{2,3}(-[A-Za-z0-9]+)*$/.test(PAGE_LANGUAGE)
+  ? new URL(`settings.${PAGE_LANGUAGE}.json`, SCRIPT_URL) : SETTINGS;
 const PAGE_INSTANCE = "default";
 const HEADER_INSTANCE = "nb-header";
 const OUR_STYLESHEET = 'link[rel="stylesheet"][href$="assets/nahbei-search/search.css"]';
@@ -50,8 +55,9 @@ function configure(components, name, settings) {
   if (settings.strings && Object.keys(settings.strings).length) {
     instance.setTranslations(settings.strings);
   }
-  // The page's language (German) before any element renders: Pagefind 1.5.2
-  // sets it only when the first element registers, after that one rendered.
+  // The page's language (it picks Pagefind's index of that language) before any
+  // element renders: Pagefind 1.5.2 sets it only when the first element
+  // registers, after that one rendered.
   if (!instance._languageSet) instance.setLanguage();
   return instance;
 }
@@ -76,7 +82,10 @@ function neighbourOf(settings, url) {
 }
 
 // One result: title link, kind (and next date, status), excerpt or summary;
-// a neighbour's result also names its directory.
+// a neighbour's result also names its directory. An entry without a page in
+// the page's language (its record's meta "lang", the site's language) links its
+// page in that language: its title and text are marked so, with a note
+// "(in German only)" in the page's language.
 // Texts go in as text; only Pagefind's excerpt (escaped, with <mark>) as HTML.
 function resultTemplate(settings, instance) {
   const labels = settings.labels || {};
@@ -89,7 +98,17 @@ function resultTemplate(settings, instance) {
     const link = el("a", "pf-result-link", meta.title || result.url);
     const source = neighbourOf(settings, result.url);
     link.href = source ? new URL(meta.url || result.url, source.url).href : meta.url || result.url;
+    const other = meta.lang && meta.lang !== settings.lang ? meta.lang : null;
     title.append(link);
+    if (other) {
+      // (its record's URL has the language after "#": one record per URL in Pagefind)
+      link.href = link.href.replace(/#.*$/, "");
+      li.dataset.nbLang = other;
+      link.lang = other;
+      link.hreflang = other;
+      const note = labels.otherLanguage?.[other];
+      if (note) title.append(" ", el("span", "nb-de-only", `(${note})`));
+    }
     content.append(title);
     const facts = el("p", "nb-result-facts");
     if (source) {
@@ -109,6 +128,7 @@ function resultTemplate(settings, instance) {
     } else if (meta.summary) {
       text.textContent = meta.summary;
     }
+    if (other) text.lang = other;
     if (text.childNodes.length) content.append(text);
     // "Merken" for offers, events and places (assets/nahbei/shortlist.js; absent without
     // it; none for a neighbour's entries: the Merkzettel reads entries from this site)
@@ -333,12 +353,14 @@ function loadStylesheet() {
   return stylesheetLoaded;
 }
 
-// The settings (settings.json, about 1 KB): once, with the UI.
+// The settings (settings.<lang>.json, about 2 KB): once, with the UI; the site's
+// own (settings.json) where the site has none in the page's language.
 function loadSettings() {
-  return fetch(SETTINGS.href, { credentials: "same-origin" }).then((response) => {
-    if (!response.ok) throw new Error(`${SETTINGS.pathname}: HTTP ${response.status}`);
+  const get = (url) => fetch(url.href, { credentials: "same-origin" }).then((response) => {
+    if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
     return response.json();
   });
+  return get(LANGUAGE_SETTINGS).catch((e) => (LANGUAGE_SETTINGS === SETTINGS ? Promise.reject(e) : get(SETTINGS)));
 }
 
 // Pagefind's Component UI (about 45 KB compressed), its stylesheet and our
@@ -453,7 +475,8 @@ function enhanceHeader() {
 // browser: it is not put in any address (a query parameter would be sent) and
 // nothing is stored.
 
-const NEARBY_FILE = new URL("nearby.json", SCRIPT_URL);
+// (the distance file of the page's language: the box names it, data-nb-nearby-file)
+let NEARBY_FILE = new URL("nearby.json", SCRIPT_URL);
 const EARTH_RADIUS_KM = 6371.0088; // as model/geo.py
 const HERE_HASH = "standort"; // the home page hands the browser's position over in the fragment (never sent)
 const FALLBACK_LIMIT = 200; // results missing from the file whose fragment is read for their position
@@ -581,6 +604,14 @@ function geoPositions(text) {
 }
 
 let nearbyLoading = null;
+function useNearbyFile(box) {
+  const file = box?.dataset.nbNearbyFile;
+  const url = file ? new URL(file, document.baseURI) : null;
+  if (url && url.href !== NEARBY_FILE.href) {
+    NEARBY_FILE = url;
+    nearbyLoading = null;
+  }
+}
 function loadNearby() {
   if (!nearbyLoading) {
     nearbyLoading = fetch(NEARBY_FILE.href, { credentials: "same-origin" })
@@ -717,6 +748,7 @@ function nearbyFacts(result, labels) {
 
 // The box on the search page (inside the stamped template) and on the home page.
 function setupNearbyBox(box, { onPlace, onClear, onRadius } = {}) {
+  useNearbyFile(box);
   const form = box.querySelector("[data-nb-nearby-form]");
   const input = box.querySelector("[data-nb-nearby-place]");
   const list = box.querySelector("[data-nb-nearby-names]");
