@@ -240,11 +240,12 @@ def build_variant(content: Path, name: str, extra_env: dict | None = None, busy:
         build = stages[0]
         if build.ok and not build.data["calls"].get("pagefind") and importlib.util.find_spec("pagefind_bin"):
             stages.append(run_stage("pagefind", [site], folder / f"pagefind-{name}.log", extra_env))
+    size = site_size(site) if site.is_dir() else (0, 0)
     shutil.rmtree(site, ignore_errors=True)
     if not all(s.ok for s in stages):
         return {"note": next(s.note for s in stages if not s.ok), "load": load}
-    return {"wall": sum(s.wall for s in stages), "load": load, "rss": build.rss,
-            "second": build.data["calls"].get("pages from second process", 0)}
+    return {"wall": sum(s.wall for s in stages), "load": load, "rss": max(s.rss or 0 for s in stages),
+            "second": build.data["calls"].get("pages from second process", 0), "size": size}
 
 
 def run_preview(folder: Path) -> dict:
@@ -321,6 +322,8 @@ def main(argv=None) -> int:
                          "(bench/lighthouse: Node, npm ci --prefix bench/lighthouse, Chromium)")
     ap.add_argument("--lighthouse-runs", type=int, default=3,
                     help="Lighthouse runs per page, the median counts (default 3)")
+    ap.add_argument("--one-language", action="store_true",
+                    help="also build with languages: [de] (issue 12's budgets; part of the variants anyway)")
     ap.add_argument("--preview", action="store_true",
                     help="also time the preview: mkdocs serve --dirty, change one offer, until its page is served")
     args = ap.parse_args(argv)
@@ -344,6 +347,9 @@ def main(argv=None) -> int:
         variants["one"] = build_variant(content, "one", {"NAHBEI_WORKERS": "1"})
         # what the open data (HSDS JSON and tables) add to a build: the same build without them
         variants["nohsds"] = build_variant(content, "nohsds", directory_options={"hsds": False})
+    if (not args.no_variants or args.one_language) and site.get("site"):
+        # issue 12's budgets are for the site in one language: the same build with languages: [de]
+        variants["de"] = build_variant(content, "de", directory_options={"languages": ["de"]})
     base = None
     if not args.no_baseline:
         base_root = folder / "baseline"
@@ -458,11 +464,14 @@ def main(argv=None) -> int:
             f"{secs(sum(s.wall for s in procs))} (load {load_at_build:.1f} before)")
         for key, label in (("busy", "full build, one core busy (the bench's own CPU load beside it)"),
                            ("one", "full build, NAHBEI_WORKERS=1 (one process)"),
-                           ("nohsds", "full build without the HSDS export (hsds: false)")):
+                           ("nohsds", "full build without the HSDS export (hsds: false)"),
+                           ("de", "full build in the site's own language only (languages: [de])")):
             v = variants.get(key)
             if v is not None:
                 second = f", {v['second']:,} pages from the second process" if v.get("second") else ""
-                row(f"  {label}", f"{secs(v['wall'])} (load {v['load']:.1f} before{second})" if "wall" in v
+                size = (f", {v['size'][0] / 1e6:.1f} MB in {v['size'][1]:,} files"
+                        if key == "de" and v.get("size") else "")
+                row(f"  {label}", f"{secs(v['wall'])} (load {v['load']:.1f} before{second}{size})" if "wall" in v
                     else v["note"], mb(v.get("rss")))
         without = variants.get("nohsds", {}).get("wall")
         if without is not None:

@@ -1108,9 +1108,51 @@ class Generator:
         return "\n".join(lines) + "\n"
 
 
-def generate(n: int, out: Path, *, seed: str = SEED) -> dict:
-    """Write N entries into ``out`` (a content/ folder, replaced). Returns counts."""
+#: Words of the made-up translations (issue 13's budget: a fifth of the offers and
+#: events translated into each other site language): names and summaries of
+#: realistic length, in the language's script, so the search indexes per language
+#: and the pages' sizes are like real ones.
+TRANSLATION_WORDS = {
+    "en": ("advice", "meeting", "support", "families", "help", "open", "group", "counselling", "children",
+           "older", "people", "together", "neighbourhood", "language", "school", "work", "home", "health"),
+    "ar": ("استشارة", "لقاء", "دعم", "عائلات", "مساعدة", "مفتوح", "مجموعة", "أطفال", "كبار", "السن",
+           "معا", "الحي", "لغة", "مدرسة", "عمل", "بيت", "صحة", "نصيحة"),
+    "uk": ("консультація", "зустріч", "підтримка", "сім'ї", "допомога", "відкрита", "група", "діти",
+           "літні", "люди", "разом", "район", "мова", "школа", "робота", "дім", "здоров'я", "порада"),
+}
+
+
+def add_translations(files: dict[str, str], *, seed: str = SEED, share: float = 0.2,
+                     languages: tuple[str, ...] = ("en", "ar", "uk")) -> int:
+    """Give ``share`` of the offers and events (each language drawn on its own)
+    a translated name/title and summary; returns how many blocks were added. A
+    random stream of its own per file: the rest of the content stays as without."""
+    added = 0
+    for rel in sorted(files):
+        kind = rel.split("/", 1)[0]
+        if kind not in ("offers", "events"):
+            continue
+        blocks = []
+        for lang in languages:
+            rng = random.Random(f"{seed}/translation/{rel}/{lang}")
+            if rng.random() >= share:
+                continue
+            words = TRANSLATION_WORDS[lang]
+            name = " ".join(rng.choice(words) for _ in range(rng.randint(3, 6)))
+            summary = " ".join(rng.choice(words) for _ in range(rng.randint(12, 24))) + "."
+            blocks += [f"  {lang}:", f"    {'name' if kind == 'offers' else 'title'}: {q(name.capitalize())}",
+                       f"    summary: {q(summary.capitalize())}"]
+            added += 1
+        if blocks:
+            files[rel] = files[rel] + "\n".join(["translations:", *blocks]) + "\n"
+    return added
+
+
+def generate(n: int, out: Path, *, seed: str = SEED, translated: float = 0.2) -> dict:
+    """Write N entries into ``out`` (a content/ folder, replaced). Returns counts.
+    ``translated``: the share of offers and events translated into each of en, ar, uk."""
     files = Generator(n, seed).run()
+    translations = add_translations(files, seed=seed, share=translated) if translated else 0
     out = Path(out)
     if out.exists():
         if not (out / MARKER).exists() and any(out.iterdir()):
@@ -1124,6 +1166,7 @@ def generate(n: int, out: Path, *, seed: str = SEED) -> dict:
     counts = {k: sum(1 for r in files if r.startswith(k + "/")) for k in ("offers", "events", "contacts", "places")}
     counts["files"] = len(files)
     counts["bytes"] = sum(len(t.encode()) for t in files.values())
+    counts["translations"] = translations
     return counts
 
 
