@@ -19,7 +19,6 @@ A thin adapter. It only coordinates:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -46,14 +45,15 @@ from ..sitesize import site_size
 from ..urls import Urls
 from . import shortlist
 from .config import DirectoryConfig
+from .editions import Editions
 from .folders import FolderMaker
 from .frames import FrameMismatch, FrameRenderer
 from .maps import MapAssets
-from .pages import PageSpec, edition_urls, make_urls, plan
+from .pages import PageSpec, make_urls
 from .prefetch import PagePrefetch
 from .preview import Preview
 from .source import DirectorySource, Neighbour
-from .theme import ThemeManager, ThemeTexts, icon
+from .theme import ThemeManager, icon
 from .views import Site, Views
 
 log = get_plugin_logger(__name__)
@@ -85,18 +85,6 @@ class GeneratedPage(Page):
         self.present_anchor_ids = set()
 
 
-@dataclass
-class Edition:
-    """The site in one of its languages (option languages): the directory with the
-    texts in that language, its URL rules, template helpers, views and the theme's
-    texts. The site's own language is at the root, the others below '<lang>/'."""
-
-    lang: str
-    site: Site
-    views: Views
-    theme_texts: ThemeTexts | None = None
-
-
 class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     supports_multiple_instances = False
 
@@ -109,7 +97,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.pages: dict[str, PageSpec] = {}
         self.site: Site | None = None
         self.views: Views | None = None
-        self.editions: dict[str, Edition] = {}  # by language, the site's own first (its site and views above)
+        self.editions = Editions()  # the site in each language, its own first (its site and views above)
         self.root: Path | None = None
         self.preview: Preview | None = None
         self.frames: FrameRenderer | None = None
@@ -141,24 +129,13 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return spec.lang if spec is not None else None
 
         editions = self.editions
-
-        def has_page(lang: str, kind: str, ident: str) -> bool:
-            urls = editions[lang].site.urls
-            return not hasattr(urls, "has_page") or urls.has_page(kind, ident)
-
-        def edition_context(lang: str) -> dict:
-            edition = editions[lang]
-            if lang == self.lang:
-                return {}
-            return {"nahbei": edition.site, "nahbei_views": edition.views,
-                    "nahbei_theme_text": self._theme_texts(edition)}
-
         self._source = DirectorySource(directory=self.directory, lang=self.lang, segments=dict(self.urls.segments),
                                        entry_of=entry_of, repo_url=self.config.repo_url,
                                        issue_template=self.config.issue_template, neighbours=self.neighbours,
-                                       languages=tuple(editions), lang_of=lang_of,
-                                       in_language=lambda lang: editions[lang].views.d, has_page=has_page,
-                                       edition_context=edition_context)
+                                       languages=editions.languages, lang_of=lang_of,
+                                       in_language=lambda lang: editions[lang].views.d, has_page=editions.has_page,
+                                       edition_context=lambda lang: editions.context(lang, self.env,
+                                                                                     self.theme.mkdocs_config))
         return self._source
 
     def on_startup(self, *, command, dirty):
@@ -259,7 +236,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             return files
         # the last build's pages, nav, views and templates go (see the freeze below)
         self.nav = self.views = self.site = self.frames = self._source = self.directory = None
-        self.editions = {}
         if self.serving:
             # What the last rebuild froze (its template environment is frozen with
             # the model, and holds that build's views) is garbage now: frozen, its
@@ -279,41 +255,34 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             self.preview.removed_pages += [f"{lang}/{path}" for lang in self._languages()[1:] for path in removed]
         catalog = ({(f.scope, f.ident): f for f in feed_catalog(self.directory, self.urls, self.lang)}
                    if self.config.feeds else {})
-        languages = self._languages()
-        edition_paths: dict[str, frozenset] = {}
-        specs: list[PageSpec] = []
-        for lang in languages:
-            own = lang == self.lang
-            directory = self.directory if own else self.directory.in_language(lang)
-            urls = edition_urls(self.urls, self.directory, lang, self.lang)
-            site = Site(
-                urls=urls, lang=lang, site_name=config.site_name, site_url=config.site_url or None,
-                legal=self.config.legal, repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
-                issue_template=self.config.issue_template, today=self.directory.today,
-                feeds=catalog if own or not self.config.feeds else self._feeds_in(directory, lang),
-                fallback_feeds=None if own else catalog,
-                qr_codes=self.config.qr_codes, hsds=self.config.hsds, licence=self.config.open_data_licence,
-                licence_url=self.config.open_data_licence_url, neighbours=self.neighbours, map=self.maps.site,
-                site_lang=self.lang, languages=languages, edition_paths=edition_paths,
-            )
-            views = Views(directory, site, calendar_weeks=self.config.calendar_weeks,
-                          calendar_max_dates=self.config.calendar_max_dates,
-                          home_events=self.config.home_events, home_recent=self.config.home_recent,
-                          next_dates=self.config.next_dates,
-                          occurrence_cache=self.preview.occurrences if self.preview and own else None)
-            self.editions[lang] = Edition(lang, site, views)
-            planned = plan(directory, urls, lang, self.lang)
-            edition_paths[lang] = frozenset(spec.path for spec in planned)
-            if not own:
-                in_nav = {spec.path for spec in specs if spec.in_nav}
-                site.nav_pages = tuple((spec.title, spec.path) for spec in planned
-                                       if spec.kind == "home" or spec.path[len(urls.prefix):] in in_nav)
-            specs.extend(planned)
+        def site(**edition) -> Site:
+            return Site(site_name=config.site_name, site_url=config.site_url or None, legal=self.config.legal,
+                        repo_url=self.config.repo_url, edit_uri=self.config.edit_uri,
+                        issue_template=self.config.issue_template, today=self.directory.today,
+                        fallback_feeds=None if edition["lang"] == self.lang else catalog,
+                        qr_codes=self.config.qr_codes, hsds=self.config.hsds, licence=self.config.open_data_licence,
+                        licence_url=self.config.open_data_licence_url, neighbours=self.neighbours,
+                        map=self.maps.site, **edition)
+
+        def views(directory, helpers: Site, own: bool) -> Views:
+            return Views(directory, helpers, calendar_weeks=self.config.calendar_weeks,
+                         calendar_max_dates=self.config.calendar_max_dates,
+                         home_events=self.config.home_events, home_recent=self.config.home_recent,
+                         next_dates=self.config.next_dates,
+                         occurrence_cache=self.preview.occurrences if self.preview and own else None)
+
+        def feeds(directory, lang: str) -> dict:
+            # another language's feeds: those with a translated event (nahbei.feeds); its pages
+            # link the site's own where it has none
+            if lang == self.lang or not self.config.feeds:
+                return catalog
+            return {(f.scope, f.ident): f for f in feed_catalog(directory, self.urls.in_language(lang, self.lang), lang)}
+
+        specs = self.editions.build(self.directory, self.urls, self._languages(), self.lang,
+                                    site=site, views=views, feeds=feeds)
         self.site, self.views = self.editions[self.lang].site, self.editions[self.lang].views
         self.pages = {}
         taken = {f.url for f in files.documentation_pages(inclusion=InclusionLevel.all)}
-        # (a page's url: the home page's is "", its file's "./")
-        edition_paths[self.lang] = edition_paths[self.lang] | {"" if u == "./" else u for u in taken}
         for spec in specs:
             if spec.path in taken:
                 # a hand-written page in docs/ replaces the generated one
@@ -340,11 +309,6 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     def _languages(self) -> tuple[str, ...]:
         """The site's languages (option languages), its own first."""
         return tuple(dict.fromkeys((self.lang, *self.config.languages)))
-
-    def _feeds_in(self, directory, lang: str) -> dict:
-        """The feeds of another language's edition (those with a translated text:
-        nahbei.feeds); where it has none, its pages link the site's own."""
-        return {(f.scope, f.ident): f for f in feed_catalog(directory, self.urls.in_language(lang, self.lang), lang)}
 
     def _source_of(self, spec: PageSpec) -> Path | None:
         """The file a generated page is made from (for the preview): the entry's
@@ -400,20 +364,14 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         spec = self.pages.get(page.file.src_uri)
         if spec is not None:
             edition = self.editions[spec.lang]
-            if spec.lang != self.lang:  # the edition's helpers and the theme's texts in its language
-                context["nahbei"], context["nahbei_views"] = edition.site, edition.views
-                context["nahbei_theme_text"] = self._theme_texts(edition)
+            # another language's edition: its helpers and the theme's texts in its language
+            context.update(self.editions.context(spec.lang, self.env, self.theme.mkdocs_config))
             # framed pages get their view when rendered (perhaps not in this process)
             context["view"] = None if page.meta.get("template") == FRAMED_TEMPLATE else edition.views.for_page(spec)
             context["spec"] = spec
         elif page.meta.get("template") == HOME_TEMPLATE:
             context["view"] = self.views.home()
         return context
-
-    def _theme_texts(self, edition: Edition) -> ThemeTexts:
-        if edition.theme_texts is None:
-            edition.theme_texts = ThemeTexts(self.env, self.theme.mkdocs_config, language=edition.lang)
-        return edition.theme_texts
 
     on_page_context = CombinedEvent(_on_page_context_prefetch, _on_page_context_view)
 
@@ -437,16 +395,13 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         }
         wanted = self.config.search_form
         pages = {f.url for f in files.documentation_pages(inclusion=InclusionLevel.all)}
-        for edition in self.editions.values():
+        # the switcher's targets: docs/ pages and pages other plugins added (an edition's search page)
+        self.editions.add_paths(pages)
+        for edition in self.editions:
             edition.views.icons = icons
             # each edition's own search page (nahbei/search makes one per language), where there is one
             own = edition.site.urls.index("search")
             edition.site.search_path = own if (wanted or (wanted is None and own in pages)) else None
-            # the switcher's targets: pages other plugins added to an edition (its search page) too
-            prefix = edition.site.urls.prefix
-            edition.site.edition_paths[edition.lang] = edition.site.edition_paths[edition.lang] | {
-                u for u in pages if (u.startswith(prefix) if prefix else not any(
-                    u.startswith(f"{x}/") for x in edition.site.languages if x != self.lang))}
         return env
 
     @event_priority(-100)  # after every plugin has set up the environment
