@@ -47,3 +47,14 @@ def example_site_map(tmp_path_factory) -> Path:
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def icaljs():
+    """ical.js in one Node process per test module (tests/support/ical_parsers.py):
+    the feed tests read every feed with it too."""
+    from tests.support.ical_parsers import IcalJs
+
+    client = IcalJs()
+    yield client
+    client.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from tests.support.feeds import HOST, NOW, SITE, TODAY
-from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, model_rows, utc_window
+from tests.support.ical_parsers import PARSERS, expand_all, in_days, model_rows, utc_window
 
 from nahbei.feeds import RETENTION_DAYS, feed_catalog, write_feeds
 from nahbei.feeds.catalog import feed_members
@@ -39,13 +39,6 @@ def site(directory, tmp_path_factory):
     paths = write_feeds(directory, out, SITE, Urls(), versions={}, now=NOW)
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in paths}
     return out, paths, files
-
-
-@pytest.fixture(scope="module")
-def icaljs():
-    client = IcalJs()
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")

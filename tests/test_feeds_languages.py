@@ -18,7 +18,7 @@ import pytest
 import yaml
 from icalendar import Calendar
 from tests.support.feeds import CONTACTS, HOST, NOW, PLACES, SITE, TAXONOMY, TODAY, event
-from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, require_node, utc_window
+from tests.support.ical_parsers import PARSERS, expand_all, in_days, require_node, utc_window
 
 from nahbei.feeds import feed_catalog, write_feeds, write_language_feeds
 from nahbei.model.check import check
@@ -95,13 +95,6 @@ def locale(lang: str) -> dict:
 
 def written(out: Path, paths) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in paths}
-
-
-@pytest.fixture(scope="module")
-def icaljs():
-    client = IcalJs()
-    yield client
-    client.close()
 
 
 # -- the example content: three offers translated into en/ar/uk, Dorsten not ----------

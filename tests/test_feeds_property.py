@@ -19,12 +19,11 @@ import os
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 from tests.support.feeds import HOST, TODAY, directory_of, event, feeds_of
-from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, model_rows, utc_window
+from tests.support.ical_parsers import PARSERS, expand_all, in_days, model_rows, utc_window
 
 from nahbei.model.recurrence import WEEKDAYS, Recurrence, series_dates
 
@@ -32,13 +31,6 @@ END = TODAY + timedelta(days=365)
 EXAMPLES = int(os.environ.get("NAHBEI_FEED_EXAMPLES", "40"))  # more for a longer hunt
 ZONES = ("Europe/Berlin",) * 6 + ("Europe/London", "America/New_York", "UTC")
 TIMES = ("00:30", "07:00", "09:30", "12:00", "17:00", "18:45", "22:15", "23:30")
-
-
-@pytest.fixture(scope="module")
-def icaljs():
-    client = IcalJs()
-    yield client
-    client.close()
 
 
 @st.composite

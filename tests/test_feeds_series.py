@@ -17,13 +17,6 @@ from nahbei.urls import Urls
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.fixture(scope="module")
-def icaljs():
-    client = IcalJs()
-    yield client
-    client.close()
-
-
 def agree(directory, icaljs, start=TODAY, end=TODAY + timedelta(days=365), path="kalender/alle.ics"):
     """Assert the three parsers give the model's occurrences; return (feed text, model rows)."""
     data = feeds_of(directory)[path]

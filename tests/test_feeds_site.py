@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from icalendar import Calendar
 from tests.support.feeds import HOST, TODAY, directory_of, event, feeds_of
-from tests.support.ical_parsers import PARSERS, IcalJs, expand_all, in_days, utc_window
+from tests.support.ical_parsers import PARSERS, expand_all, in_days, utc_window
 
 from nahbei.model.check import check
 from nahbei.urls import Urls
@@ -50,13 +50,6 @@ def directory():
     result = check(REPO / "content", today=TODAY, root=REPO)
     assert not result.errors
     return result.directory
-
-
-@pytest.fixture(scope="module")
-def icaljs():
-    client = IcalJs()
-    yield client
-    client.close()
 
 
 class Dates(HTMLParser):
