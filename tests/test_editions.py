@@ -267,3 +267,19 @@ def test_sitemap_lists_each_page_with_its_alternates(example_site):
         assert entries[page] == expected, page
     german_only = next(i for i in OFFERS if not any(translated(i, c) for c in EDITIONS))
     assert entries[f"angebote/{german_only}/"] == {}
+
+
+@pytest.mark.parametrize("lang", ("de", *EDITIONS))
+def test_search_pages_have_the_switcher_and_their_alternates(example_site, lang):
+    """nahbei/search's page in each edition: the same switcher, leading to the
+    search page of each language, and the alternates in its <head>."""
+    page = example_site / ("" if lang == "de" else lang) / "suche" / "index.html"
+    doc = parse_html(page)
+    assert doc.lang == lang
+    links = {a.get("lang"): target(example_site, page, a.get("href"))
+             for a in doc.find("nav", class_="nb-languages").find_all("a", href=True)}
+    assert set(links) == set(NAMES) - {lang}
+    for code, to in links.items():
+        assert to == (example_site / ("" if code == "de" else code) / "suche" / "index.html").resolve()
+    alternates = {x.get("hreflang") for x in doc.find_all("link", hreflang=True)}
+    assert alternates == {"de", "en", "ar", "uk", "x-default"}
