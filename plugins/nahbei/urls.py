@@ -53,6 +53,11 @@ class Urls:
         (the same German segments: one entry, one slug in every language)."""
         return Urls(self.segments, "" if lang == site_lang else f"{lang}/")
 
+    def has_page(self, kind: str, ident: str) -> bool:
+        """Whether an entry has a page of its own under these rules: always in the
+        site's own language (an edition's rules say otherwise: mkdocs/pages.py)."""
+        return True
+
     def page(self, kind: str, ident: str) -> str:
         """Entity or term page: 'angebote/<id>/', 'themen/<term>/'."""
         return f"{self.prefix}{self.segments[kind]}/{ident}/"

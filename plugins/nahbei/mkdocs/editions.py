@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .pages import PageSpec, edition_urls, plan
+from .pages import PageSpec, edition_of, edition_urls, plan
 from .theme import ThemeTexts
 from .views import Site, Views
 
@@ -74,11 +74,9 @@ class Editions:
         """Pages made from docs/ or by other plugins (nahbei/search's search page per
         language): each to its edition, by its folder, so the switcher leads there."""
         found: dict[str, set] = {lang: set() for lang in self.by_lang}
-        others = [lang for lang in self.by_lang if lang != self.site_lang]
         for url in urls:
             url = "" if url == "./" else url  # (a page's url: the home page's is "", its file's "./")
-            lang = next((x for x in others if url.startswith(f"{x}/")), self.site_lang)
-            found[lang].add(url)
+            found[edition_of(url, self.by_lang, self.site_lang)[0]].add(url)
         for lang, extra in found.items():
             self.paths[lang] = self.paths[lang] | extra
 
@@ -98,5 +96,4 @@ class Editions:
 
     def has_page(self, lang: str, kind: str, ident: str) -> bool:
         """Whether an entry has a page of its own in the ``lang`` edition."""
-        urls = self.by_lang[lang].site.urls
-        return not hasattr(urls, "has_page") or urls.has_page(kind, ident)
+        return self.by_lang[lang].site.urls.has_page(kind, ident)

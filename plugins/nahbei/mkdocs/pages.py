@@ -6,7 +6,6 @@ plugin turns them into virtual MkDocs files; the views module fills them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..i18n import t
@@ -42,11 +41,14 @@ def make_urls(overrides: dict | None = None) -> Urls:
 @dataclass(frozen=True)
 class EditionUrls(Urls):
     """The URL rules of one language's edition ('en/…'): an entry without a page
-    in it (``has_page``) is linked to its page in the site's own language, so
+    in it (not in ``pages``) is linked to its page in the site's own language, so
     lists, calendars and search of every edition reach every entry."""
 
     german: Urls | None = None
-    has_page: Callable[[str, str], bool] | None = None
+    pages: frozenset = frozenset()  # (kind, id) of the entries with a page in this edition
+
+    def has_page(self, kind: str, ident: str) -> bool:
+        return (kind, ident) in self.pages
 
     def page(self, kind: str, ident: str) -> str:
         if kind in ENTRY_KINDS and not self.has_page(kind, ident):
@@ -68,7 +70,7 @@ def edition_urls(urls: Urls, directory, lang: str, site_lang: str) -> Urls:
         return urls
     pages = frozenset((kind, ident) for kind in ENTRY_KINDS for ident, entry in entries_of(directory, kind).items()
                       if has_page_in(entry.data, kind, lang))
-    return EditionUrls(urls.segments, f"{lang}/", german=urls, has_page=lambda kind, ident: (kind, ident) in pages)
+    return EditionUrls(urls.segments, f"{lang}/", german=urls, pages=pages)
 
 
 def calendar_path(urls: Urls, vocab: str | None = None, term: str | None = None) -> str:
@@ -105,6 +107,15 @@ def easy_read_entries(directory):
                 yield kind, ident, entry
 
 
+def edition_of(path: str, languages, site_lang: str) -> tuple[str, str]:
+    """(the edition's language, the same page's path in the site's own language) of a
+    page path ('en/a-z/' -> ('en', 'a-z/'))."""
+    for lang in languages:
+        if lang != site_lang and path.startswith(f"{lang}/"):
+            return lang, path[len(lang) + 1:]
+    return site_lang, path
+
+
 def plan(directory, urls: Urls, lang: str = "de", site_lang: str | None = None) -> list[PageSpec]:
     """Every generated page of one edition, in a stable order. The site's own
     language (``site_lang``, default ``lang``) has every page; another language's
@@ -116,11 +127,10 @@ def plan(directory, urls: Urls, lang: str = "de", site_lang: str | None = None) 
     specs = _plan(directory, urls, lang, own)
     if own:
         return specs
-    has_page = urls.has_page
     out = [PageSpec(urls.prefix, "home", "nahbei/home.html", t("ui.home.title", lang),
                     description=t("ui.home.intro", lang), lang=lang)]
     for spec in specs:
-        if spec.kind in ENTRY_KINDS and not has_page(spec.kind, spec.ident):
+        if spec.kind in ENTRY_KINDS and not urls.has_page(spec.kind, spec.ident):
             continue
         out.append(PageSpec(spec.path, spec.kind, spec.template, spec.title, spec.ident, spec.vocab,
                             spec.description, False, spec.group, spec.entry_kind, lang))

@@ -42,13 +42,12 @@ class Shared:
     def german_only(self, kind: str, ident: str) -> bool:
         """In another language's edition: the entry has no page in it (its links lead to
         the German page, which lists, calendars and search mark "nur auf Deutsch")."""
-        has_page = getattr(self.urls, "has_page", None)
-        return has_page is not None and not has_page(kind, ident)
+        return not self.urls.has_page(kind, ident)
 
     def german_fields(self, entry, kind: str) -> frozenset[str]:
         """In another language's edition: the entry's texts it shows in German (not
         translated into the edition's language), marked lang="de" on the page."""
-        if not hasattr(self.urls, "has_page"):
+        if self.lang == self.site.site_lang:
             return frozenset()
         return frozenset(f for f in TRANSLATABLE[kind]
                          if value_at(entry.data, f) and entry.text(f, self.lang)[1] != self.lang)

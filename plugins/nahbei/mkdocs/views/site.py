@@ -12,7 +12,7 @@ from ... import formatting as fmt
 from ...i18n import t
 from ...qrcodes import SHORTLIST_KINDS
 from ...urls import Urls
-from ..pages import calendar_path, subscribe_help_path
+from ..pages import calendar_path, edition_of, subscribe_help_path
 from ..source import Neighbour
 
 __all__ = ["Site", "initial", "sort_key"]
@@ -84,11 +84,7 @@ class Site:
         """The language switcher of the page at ``path`` (in any edition): each edition's language,
         named in itself, with the same page in it, or that edition's home page
         where the page has none there (``same`` false)."""
-        base = path  # the page's path in the site's own language (any edition's page)
-        for lang in self.languages:
-            if lang != self.site_lang and path.startswith(f"{lang}/"):
-                base = path[len(lang) + 1:]
-                break
+        base = edition_of(path, self.languages, self.site_lang)[1]  # the page in the site's own language
         out = []
         for lang in self.languages:
             home = "" if lang == self.site_lang else f"{lang}/"
