@@ -455,6 +455,16 @@ def hours_lines(hours: dict, indent: str) -> list[str]:
     return out
 
 
+def translation_lines(term: dict) -> list[str]:
+    """A term's translations as in the example taxonomy (the editions show them)."""
+    out = []
+    for code, texts in (term.get("translations") or {}).items():
+        out += ["    translations:"] if not out else []
+        out.append(f"      {code}:")
+        out += [f"        {k}: {q(v)}" for k, v in texts.items()]
+    return out
+
+
 def phones_lines(phones, indent="") -> list[str]:
     out = [f"{indent}phones:"]
     for p in phones:
@@ -616,6 +626,7 @@ class Generator:
                         out.append(f"    {field_}: {q(term[field_])}")
                 if term.get("everyone"):  # a group like "Alle": counts for every group in the finder
                     out.append("    everyone: true")
+                out += translation_lines(term)
         out += ["", "regions:"]
         counties = []
         for t in towns:
@@ -636,6 +647,7 @@ class Generator:
                 for field_ in ("topics", "target_groups", "keywords"):
                     if sit.get(field_):
                         out.append(f"    {field_}: {flow(sit[field_])}")
+                out += translation_lines(sit)
         return schema_line("taxonomy").replace("../../", "../") + "\n".join(out) + "\n"
 
     # -- places ----------------------------------------------------------------

@@ -228,9 +228,10 @@ def test_calendar_names_come_from_the_locale(example):
     # an event's own feed is named by its title, in the title's language
     own = en["en/kalender/termine/mittendrin-offener-treff.ics"]["NAME"]
     assert (str(own), own.params["LANGUAGE"]) == ("MITTEndrin! open meeting", "en")
-    # a topic's label has no translation: "Calendar: <German label>", the frame in English
+    # a topic's label in English (taxonomy.yaml translations), a region's name as it is
     topic = en["en/kalender/themen/beratung.ics"]["NAME"]
-    assert str(topic) == "Calendar: Beratung und Lotsen"
+    assert (str(topic), topic.params["LANGUAGE"]) == ("Calendar: Advice and guidance", "en")
+    assert str(en["en/kalender/regionen/troisdorf.ics"]["NAME"]) == "Calendar: Troisdorf"
 
 
 def test_every_language_feed_round_trips_in_icalendar(example):
@@ -255,7 +256,16 @@ def test_urls_and_source_of_a_language_feed(example):
     # the place has no English name: German, and said so
     assert master["LOCATION"].params["LANGUAGE"] == "de"
     assert str(master["LOCATION"]).startswith("Begegnungsstätte in Troisdorf-Mitte")
-    assert master["CATEGORIES"].params["LANGUAGE"] == "de"
+    # its topics in English (taxonomy.yaml translations), the same ones as in German
+    categories = master["CATEGORIES"]  # one property: every topic has an English label
+    assert categories.params["LANGUAGE"] == "en"
+    assert [str(c) for c in categories.cats] == ["Loneliness", "Meeting people", "Support and mentoring",
+                                                 "Volunteering"]
+    german = Calendar.from_ical(files["de"]["kalender/termine/mittendrin-offener-treff.ics"])
+    (de_master,) = [c for c in german.walk("VEVENT") if "RECURRENCE-ID" not in c]
+    assert de_master["CATEGORIES"].params["LANGUAGE"] == "de"
+    assert [str(c) for c in de_master["CATEGORIES"].cats] == ["Einsamkeit", "Begegnung und Treffpunkte",
+                                                               "Begleitung und Mentoring", "Ehrenamt"]
 
 
 # -- a small directory: translated, partly translated and untranslated events --------

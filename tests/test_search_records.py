@@ -244,8 +244,9 @@ def test_records_in_another_language(directory):
 
 def test_content_of_an_entry_without_a_page(directory):
     """The text of an entry's record in another language's index (the entry
-    has no page there): its German words – name, texts without Markdown, the
-    terms it is listed under, its places and contacts with their addresses."""
+    has no page there): its German words – name, texts without Markdown, its
+    places and contacts with their addresses – and the terms it is listed
+    under, in the index's language where the taxonomy has them."""
     arabic = RecordBuilder(directory.in_language("ar"), "ar")
     place = directory.places["volkshaus-doebeln"]
     text = arabic.content("place", "volkshaus-doebeln")
@@ -257,6 +258,6 @@ def test_content_of_an_entry_without_a_page(directory):
     event = directory.events["mittendrin-offener-treff"]
     text = arabic.content("event", event.id)
     assert directory.places[event.place].name in text and directory.contacts[event.organiser].name in text
-    assert "Einsamkeit" in text  # a topic it is listed under
+    assert "الوحدة" in text  # a topic it is listed under, in the index's language (taxonomy.yaml translations)
     assert "*" not in text and "](" not in text  # Markdown read as text
     assert arabic.content("offer", "no-such-offer") == ""

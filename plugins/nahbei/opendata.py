@@ -75,7 +75,8 @@ def build(directory, urls: Urls | None = None, days: int = 56) -> dict[str, dict
         "generated": today.isoformat(),
         **{vocab: {tid: {k: v for k, v in (("label", term.label), ("phrase", term.phrase),
                                            ("description", term.description), ("parent", term.parent),
-                                           ("url", urls.page(vocab, tid))) if v}
+                                           ("url", urls.page(vocab, tid)),
+                                           ("translations", thaw(term.translations))) if v}
                    for tid, term in tax.vocabulary(vocab).items()}
            for vocab in VOCABULARIES},
     }

@@ -454,12 +454,18 @@ class EventCalendar:
         """CATEGORIES, GEO, LOCATION and ORGANIZER lines (b"" when absent), each built once per value;
         ``place_lang``/``contact_lang``: the language of the place's and the organiser's name.
         What they read from other entries' files is listed in ``shown_files``: keep both in step."""
-        labels = tuple(self.d.taxonomy.topics[x].label for x in self.d.event_terms(e.id)["topics"]
-                       if x in self.d.taxonomy.topics)
-        # the taxonomy's labels are German in every feed (it has no translations)
-        categories = (self._cached(("CATEGORIES", labels), lambda: line(
-            "CATEGORIES", _str(vCategory(list(labels)).to_ical()), params(LANGUAGE=SOURCE_LANG)))
-            if labels else b"")
+        topics = self.d.taxonomy.topics
+        labels = tuple((topics[x].label, topics[x].lang) for x in self.d.event_terms(e.id)["topics"] if x in topics)
+
+        def make_categories():
+            # one CATEGORIES per language: LANGUAGE is a parameter of the whole property, and a
+            # topic without a translation keeps its German label
+            by_lang: dict[str, list[str]] = {}
+            for label, lang in labels:
+                by_lang.setdefault(lang, []).append(label)
+            return b"".join(line("CATEGORIES", _str(vCategory(x).to_ical()), params(LANGUAGE=lang))
+                            for lang, x in by_lang.items())
+        categories = self._cached(("CATEGORIES", labels), make_categories) if labels else b""
         geo = location = b""
         place = self.d.places.get(e.place) if e.place else None
         if place is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..model.directory import Directory, Event
+from ..model.layout import VOCABULARIES
 from ..model.translations import SOURCE_LANG, has_page_in, translation
 from ..urls import Urls
 
@@ -74,10 +75,13 @@ def is_translated(directory: Directory, e: Event, lang: str) -> bool:
 
 
 def name_language(directory: Directory, scope: str, ident: str | None, lang: str) -> str:
-    """The language of a feed's ``title`` (``Feed.title_lang``): a term's label is German
-    (the taxonomy has no translations), "alle Termine" is the interface's."""
+    """The language of a feed's ``title`` (``Feed.title_lang``): a term's label is in the
+    language it has (``Term.lang``), "alle Termine" is the interface's."""
     if scope == "all":
         return lang
+    if scope in VOCABULARIES:
+        term = directory.taxonomy.vocabulary(scope).get(ident)
+        return term.lang if term is not None else SOURCE_LANG
     if scope == "event":
         return _event_field_language(directory, directory.events[ident], "title", lang)
     entries = {"offer": directory.offers, "contact": directory.contacts, "place": directory.places}.get(scope)

@@ -6,7 +6,7 @@ plugin turns them into virtual MkDocs files; the views module fills them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..i18n import t
 from ..model.layout import ENTRY_KINDS, VOCABULARIES, entries_of
@@ -27,6 +27,7 @@ class PageSpec:
     group: str | None = None  # finder pages: the target group chosen (situation_path)
     entry_kind: str | None = None  # an entry's text in Leichte Sprache: the entry's kind (offer, event, …)
     lang: str = "de"  # the edition (site language) the page belongs to
+    title_lang: str | None = None  # the title's language where it is not the page's (an untranslated term)
 
     @property
     def src_uri(self) -> str:
@@ -132,9 +133,13 @@ def plan(directory, urls: Urls, lang: str = "de", site_lang: str | None = None) 
     for spec in specs:
         if spec.kind in ENTRY_KINDS and not urls.has_page(spec.kind, spec.ident):
             continue
-        out.append(PageSpec(spec.path, spec.kind, spec.template, spec.title, spec.ident, spec.vocab,
-                            spec.description, False, spec.group, spec.entry_kind, lang))
+        out.append(replace(spec, in_nav=False, lang=lang))
     return out
+
+
+def _other(text_lang: str, lang: str) -> str | None:
+    """A title's language where it differs from the page's (for ``<h1 lang>``)."""
+    return text_lang if text_lang != lang else None
 
 
 def _plan(directory, urls: Urls, lang: str, own: bool) -> list[PageSpec]:
@@ -167,7 +172,7 @@ def _plan(directory, urls: Urls, lang: str, own: bool) -> list[PageSpec]:
                      vocab=vocab, in_nav=True))
         for tid, term in d.taxonomy.vocabulary(vocab).items():
             add(PageSpec(urls.page(vocab, tid), "term", "nahbei/term.html", term.label, tid, vocab,
-                         description=term.description))
+                         description=term.description, title_lang=_other(term.lang, lang)))
             add(PageSpec(calendar_path(urls, vocab, tid), "calendar", "nahbei/calendar.html",
                          t("ui.calendar.title_for", lang, label=term.label), tid, vocab))
     add(PageSpec(urls.index("az"), "az", "nahbei/az.html", t("ui.index.az", lang), in_nav=True))
@@ -187,12 +192,12 @@ def _plan(directory, urls: Urls, lang: str, own: bool) -> list[PageSpec]:
                  description=t("ui.finder.intro", lang), in_nav=True))
     for sid, s in d.taxonomy.situations.items():
         add(PageSpec(situation_path(urls, sid), "situation", "nahbei/situation.html", s.label, sid,
-                     description=s.description))
+                     description=s.description, title_lang=_other(s.lang, lang)))
         for gid in d.situation_groups(sid):
             g = d.taxonomy.target_groups[gid]
             add(PageSpec(situation_path(urls, sid, gid), "situation", "nahbei/situation.html",
                          t("ui.finder.group_title", lang, label=s.label, group=g.phrase or g.label), sid,
-                         description=s.description, group=gid))
+                         description=s.description, group=gid, title_lang=_other(s.lang, lang) or _other(g.lang, lang)))
     add(PageSpec(urls.index("shortlist"), "shortlist", "nahbei/shortlist.html", t("ui.shortlist.title", lang),
                  description=t("ui.shortlist.description", lang), in_nav=True))
     add(PageSpec(urls.index("open_data"), "open_data", "nahbei/open-data.html", t("ui.open_data.title", lang),

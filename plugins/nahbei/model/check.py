@@ -26,7 +26,7 @@ from .placeholders import find_placeholders, placeholder_problems, reference_exa
 from .problems import ERROR, WARNING, Problem, problem
 from .rules import CrossRules, situation_problems
 from .schemas import Schemas
-from .translations import ESSENTIAL, history_head, missing_problems, stale_problems, staleness
+from .translations import ESSENTIAL, history_head, missing_problems, stale_problems, staleness, taxonomy_problems
 from .translations import file_problems as translation_problems
 
 # LoadCache lives in cache.py; the preview server and tests still take it from here.
@@ -205,6 +205,8 @@ def _check(content, *, schemas, today, tz, lang, root, cache=None, country=DEFAU
             problems.extend(cross.run(r))
             if r.kind in ENTRY_KINDS:
                 problems.extend(translation_problems(r, languages, lang))
+            elif r.kind == "taxonomy":
+                problems.extend(taxonomy_problems(r, languages, lang, warn_missing=translation_warnings))
 
     directory = None
     if not any(p.severity == ERROR for p in problems):

@@ -62,6 +62,17 @@ class Term:
     parent: str | None = None
     icon: str | None = None
     everyone: bool = False  # a target group like "Alle": its offers are for every group (the finder)
+    lang: str = DEFAULT_LANG  # the language of label, phrase and description
+    translations: Mapping = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+
+    def in_language(self, lang: str) -> "Term":
+        """The term with its texts in ``lang`` where it has a translation (all of
+        them: ``nahbei check`` holds a translation to every text the term has)."""
+        block = self.translations.get(lang) if lang != self.lang else None
+        if not block or not block.get("label"):
+            return self
+        return replace(self, label=block["label"], phrase=block.get("phrase") or self.phrase,
+                       description=block.get("description") or self.description, lang=lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +92,8 @@ class Taxonomy:
         def terms(vocab):
             return MappingProxyType({
                 k: Term(k, v["label"], vocab, v.get("phrase"), v.get("description"), v.get("parent"), v.get("icon"),
-                        bool(v.get("everyone")) and vocab == "target_groups")
+                        bool(v.get("everyone")) and vocab == "target_groups",
+                        translations=_freeze(v.get("translations") or {}))
                 for k, v in (data.get(vocab) or {}).items()
             })
         situations = MappingProxyType({k: Situation.from_data(k, v) for k, v in (data.get("situations") or {}).items()})
@@ -89,6 +101,18 @@ class Taxonomy:
 
     def vocabulary(self, name: str):
         return getattr(self, name)
+
+    def in_language(self, lang: str) -> "Taxonomy":
+        """The vocabularies and life situations with their texts in ``lang`` where
+        they have a translation (a term without one keeps its German texts, and
+        ``Term.lang`` says so); ids, parents and order stay the same."""
+        if lang == translations.SOURCE_LANG:
+            return self
+
+        def overlay(terms):
+            return MappingProxyType({k: v.in_language(lang) for k, v in terms.items()})
+        return Taxonomy(overlay(self.topics), overlay(self.target_groups), overlay(self.regions),
+                        overlay(self.situations))
 
     # The hierarchy: every page, feed, search record and preview walks it here.
 
@@ -562,7 +586,8 @@ class Directory:
                         events[ev.id] = ev
         # (fields set at build: the lookups; _situations and _geo are recomputed when asked)
         return replace(self, offers=offers, events=MappingProxyType(events),
-                       contacts=overlay("contact", self.contacts), places=overlay("place", self.places))
+                       contacts=overlay("contact", self.contacts), places=overlay("place", self.places),
+                       taxonomy=self.taxonomy.in_language(lang))
 
     def stale_translations(self, kind: str, ident: str, lang: str) -> frozenset[str]:
         """The fields of an entry whose translation into ``lang`` is older than the

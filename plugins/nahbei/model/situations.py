@@ -17,12 +17,17 @@ output (finder pages, the check's warning) asks the Directory:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from ..i18n import DEFAULT_LANG
 
 
 @dataclass(frozen=True, slots=True)
 class Situation:
-    """One life situation; ``label`` is a plain string (one language for now)."""
+    """One life situation. ``label`` and ``description`` are in ``lang``; the
+    keywords stay German (they are matched against the German texts)."""
 
     id: str
     label: str
@@ -30,11 +35,24 @@ class Situation:
     topics: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    lang: str = DEFAULT_LANG
+    translations: Mapping = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
     @classmethod
     def from_data(cls, sid: str, data) -> "Situation":
+        blocks = data.get("translations") or {}
         return cls(sid, data["label"], data.get("description"), tuple(data.get("topics") or ()),
-                   tuple(data.get("target_groups") or ()), tuple(data.get("keywords") or ()))
+                   tuple(data.get("target_groups") or ()), tuple(data.get("keywords") or ()),
+                   translations=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in blocks.items()
+                                                  if isinstance(v, Mapping)}))
+
+    def in_language(self, lang: str) -> "Situation":
+        """The situation with its label and description in ``lang`` where it has them."""
+        block = self.translations.get(lang) if lang != self.lang else None
+        if not block or not block.get("label"):
+            return self
+        return replace(self, label=block["label"], description=block.get("description") or self.description,
+                       lang=lang)
 
 
 def keyword_pattern(keywords) -> re.Pattern | None:

@@ -160,20 +160,77 @@ def is_language(code: str) -> bool:
 
 def file_problems(record, languages: tuple[str, ...], lang: str) -> list:
     """Unknown language codes and the site's own language as a translation (errors)."""
+    return _code_problems(record, record.data, [], languages, lang)
+
+
+def _code_problems(record, data, path: list, languages: tuple[str, ...], lang: str) -> list:
+    """The language codes under ``data["translations"]`` (``path``: where ``data`` is in the file)."""
     own = languages[0] if languages else SOURCE_LANG
-    data, text_ = record.data, record.text
     out = []
     for code in translated_languages(data):
         if code != own and is_language(code):
             continue
-        line, col = loader.locate(text_, ["translations", code], key=True)
+        line, col = loader.locate(record.text, [*path, "translations", code], key=True)
         if code == own:
             out.append(problem(record.rel, line, col, "translation.own_language", lang_code=code,
                                language=language_name(code, lang)))
-        elif not is_language(code):
+        else:
             example = next((x for x in languages[1:] if x not in translated_languages(data)), "en")
             out.append(problem(record.rel, line, col, "translation.unknown_language", lang_code=code,
                                example=example, language=language_name(example, lang)))
+    return out
+
+
+#: The texts of a term and of a life situation (taxonomy.yaml) that a translation carries.
+TERM_TEXTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "topics": ("label", "phrase", "description"),
+    "target_groups": ("label", "phrase", "description"),
+    "regions": ("label", "phrase", "description"),
+    "situations": ("label", "description"),
+})
+#: The parts of the taxonomy a reader meets in every language (regions are place names).
+TERMS_TO_TRANSLATE = ("topics", "target_groups", "situations")
+
+
+def _few(ids: list[str], shown: int = 5) -> str:
+    """The first few of a long list, and how many more (a whole taxonomy is long)."""
+    return ", ".join(ids) if len(ids) <= shown + 1 else f"{', '.join(ids[:shown])} … (+{len(ids) - shown})"
+
+
+def taxonomy_problems(record, languages: tuple[str, ...], lang: str, *, warn_missing: bool = True) -> list:
+    """The translations in taxonomy.yaml: language codes as in an entry (errors);
+    a translation of a term that lacks a text the German term has (an error: a
+    page shows a term wholly in one language, ``Term.in_language``); and, as one
+    warning, the topics, target groups and life situations without a translation
+    into a site language (their German names show there)."""
+    data = record.data if isinstance(record.data, Mapping) else {}
+    out: list = []
+    lacking_langs: dict[str, list[str]] = {}  # language -> "vocab.id" without a translation
+    for vocab, texts in TERM_TEXTS.items():
+        terms = data.get(vocab)
+        for tid, term in (terms.items() if isinstance(terms, Mapping) else ()):
+            if not isinstance(term, Mapping):
+                continue
+            out.extend(_code_problems(record, term, [vocab, tid], languages, lang))
+            for code in translated_languages(term):
+                block = translation(term, code)
+                lacking = [f for f in texts if term.get(f) and not block.get(f)]
+                if lacking and block:
+                    line, col = loader.locate(record.text, [vocab, tid, "translations", code], key=True)
+                    out.append(problem(record.rel, line, col, "translation.term_incomplete", term=f"{vocab}.{tid}",
+                                       lang_code=code, language=language_name(code, lang),
+                                       fields=", ".join(lacking), example=f"{lacking[0]}: …"))
+            if vocab in TERMS_TO_TRANSLATE:
+                for code in languages[1:]:
+                    if not translation(term, code).get("label"):
+                        lacking_langs.setdefault(code, []).append(f"{vocab}.{tid}")
+    if warn_missing and lacking_langs:
+        first = next(iter(lacking_langs.values()))[0]
+        line, col = loader.locate(record.text, first.split(".", 1), key=True)
+        missing = "; ".join(t("msg.translation.missing_part", lang, fields=_few(ids),
+                              languages=language_name(code, lang)) for code, ids in lacking_langs.items())
+        out.append(problem(record.rel, line, col, "translation.terms_missing", WARNING, missing=missing,
+                           example=f"translations: {{{next(iter(lacking_langs))}: {{label: …}}}}"))
     return out
 
 

@@ -16,8 +16,8 @@ NO_REGION = "ohne-ort"
 class FinderPages(Parts):
     def situation_links(self) -> list[dict]:
         """Every life situation as a link (home page, the finder's index)."""
-        return [{"id": sid, "label": s.label, "description": s.description, "url": situation_path(self.urls, sid)}
-                for sid, s in self.d.taxonomy.situations.items()]
+        return [{"id": sid, "label": s.label, "description": s.description, "url": situation_path(self.urls, sid),
+                 "lang": self.other_lang(s.lang)} for sid, s in self.d.taxonomy.situations.items()]
 
     def _finder(self, spec: PageSpec) -> dict:
         return {"situations": self.situation_links(), "topics": self.urls.index("topics")}
@@ -33,13 +33,13 @@ class FinderPages(Parts):
         for gid in self.d.situation_groups(sid):
             term = self.d.taxonomy.target_groups[gid]
             groups.append({"id": gid, "label": term.phrase or term.label, "current": gid == group,
-                           "url": situation_path(self.urls, sid, gid)})
+                           "url": situation_path(self.urls, sid, gid), "lang": self.other_lang(term.lang)})
         more = [dict(x, text=self.site.t("ui.finder.all_topic", label=x["label"]))
                 for x in self.term_links("topics", s.topics)]
         more += [dict(x, text=self.site.t("ui.finder.all_group", label=x["label"]))
                  for x in self.term_links("target_groups", s.target_groups)]
         return {
-            "id": sid, "label": s.label, "description": s.description,
+            "id": sid, "label": s.label, "description": s.description, "lang": self.other_lang(s.lang),
             "group": self.term_link("target_groups", group) if group else None,
             "situation_url": situation_path(self.urls, sid),
             "finder_url": situation_path(self.urls),
@@ -72,7 +72,10 @@ class FinderPages(Parts):
                             "link": None, "offers": cards})
                 continue
             term = tax.regions.get(r)
-            within = [tax.regions[a].label for a in tax.ancestors("regions", r) if a in tax.regions]
+            within = [tax.regions[a] for a in tax.ancestors("regions", r) if a in tax.regions]
             out.append({"anchor": f"region-{r}", "label": term.label if term else r,
-                        "within": ", ".join(within) or None, "link": self.term_link("regions", r), "offers": cards})
+                        "lang": self.other_lang(term.lang) if term else None,
+                        "within": ", ".join(a.label for a in within) or None,
+                        "within_lang": next((self.other_lang(a.lang) for a in within if a.lang != self.lang), None),
+                        "link": self.term_link("regions", r), "offers": cards})
         return out

@@ -37,6 +37,7 @@ class IndexPages(Parts):
         parent = self.term_link(vocab, term.parent) if term.parent else None
         return {
             "vocab": vocab, "id": tid, "label": term.label, "description": term.description,
+            "lang": self.other_lang(term.lang),
             "phrase": term.phrase, "icon": self.icons.get((vocab, tid)),
             "parent": parent,
             "children": self.term_links(vocab, self.d.taxonomy.children(vocab, tid)),

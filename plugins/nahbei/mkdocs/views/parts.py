@@ -25,8 +25,12 @@ class Parts(Shared):
             return None
         return {"label": term.label, "url": self.urls.page(vocab, tid), "id": tid, "vocab": vocab,
                 "phrase": term.phrase, "description": term.description, "icon": self.icons.get((vocab, tid)),
-                # the taxonomy is German: its labels marked as such in another language's edition
-                "lang": self.site.site_lang if self.lang != self.site.site_lang else None}
+                # a label without a translation (a place name) is German: marked as such in another edition
+                "lang": self.other_lang(term.lang)}
+
+    def other_lang(self, lang: str) -> str | None:
+        """``lang`` where a text in it differs from the page's language (for ``lang="…"``), else None."""
+        return lang if lang != self.lang else None
 
     def term_links(self, vocab: str, ids) -> list[dict]:
         return [x for x in (self.term_link(vocab, i) for i in ids) if x]
