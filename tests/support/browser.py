@@ -688,19 +688,24 @@ def has_horizontal_scroll(page: Any) -> bool:
 
 
 def overflowing_elements(page: Any, limit: int = 10) -> list[str]:
-    """Elements whose right edge is beyond the viewport (to explain a failed reflow check)."""
+    """Elements beyond the viewport's end edge – the right one, the left one on
+    a right-to-left page (only there the document scrolls) – to explain a
+    failed reflow check."""
     return page.evaluate(
         """(limit) => {
           const w = document.documentElement.clientWidth;
+          // the viewport takes its direction from <body> (CSS Writing Modes, principal writing mode)
+          const rtl = getComputedStyle(document.body).direction === 'rtl';
           const out = [];
           for (const el of document.body.querySelectorAll('*')) {
             const r = el.getBoundingClientRect();
-            if (r.width && r.right > w + 1) {
+            if (r.width && (rtl ? r.left < -1 : r.right > w + 1)) {
               const cs = getComputedStyle(el);
-              if (cs.position === 'fixed' && r.left >= w) continue;
+              // fixed off-canvas parts (the drawer) wait outside the viewport on purpose
+              if (cs.position === 'fixed' && (r.left >= w || r.right <= 0)) continue;
               out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
                        (el.classList.length ? '.' + [...el.classList].join('.') : '') +
-                       ` right=${Math.round(r.right)} width=${Math.round(r.width)}`);
+                       ` left=${Math.round(r.left)} right=${Math.round(r.right)} width=${Math.round(r.width)}`);
               if (out.length >= limit) break;
             }
           }
