@@ -484,7 +484,7 @@ def main(argv=None) -> int:
     row("peak memory (max RSS of one stage process)", mb(peak))
     if build is not None and build.ok and build.data.get("self_rss"):
         pf = f" / {mb(site['pagefind_rss'])}" if site.get("pagefind_rss") else ""
-        row("  of which: the mkdocs build process" + (" / its Pagefind process (writing the bundle)" if pf else ""),
+        row("  of which: the mkdocs build process" + (" / its largest Pagefind process (one per language)" if pf else ""),
             f"{mb(build.data['self_rss'])}{pf}")
     html = None
     if site.get("site"):

@@ -633,14 +633,17 @@ def test_pages_go_to_pagefind_while_they_are_written(tmp_path):
     """A hook after every plugin's on_env and around the pages: no Pagefind
     process (nor any thread) exists when on_env ends (the directory plugin
     forks there); the first entry page starts it; every entry page is with
-    the running Pagefind service before the build's end (on_post_build)."""
+    a running Pagefind service before the build's end (on_post_build). Each
+    language has a Pagefind process of its own, whose bundle is ordered
+    written when the next language's first entry page comes (so that one
+    language's pages at a time are in memory), and the parts make one bundle."""
     record = tmp_path / "seen.json"
     hook = tmp_path / "probe.py"
     hook.write_text(textwrap.dedent(f"""\
         import json, os, threading
         from mkdocs.plugins import event_priority
 
-        seen = {{"fed_at": []}}
+        seen = {{"fed_at": [], "retired_at": []}}
 
         def threads():
             return sorted(t.name for t in threading.enumerate())
@@ -657,14 +660,20 @@ def test_pages_go_to_pagefind_while_they_are_written(tmp_path):
             if live is not None and "first_fed" not in seen:
                 seen["first_fed"] = page.url
                 seen["threads_at_first_page"] = threads()
-            seen["fed_at"].append(live.sent if live is not None else 0)
+            indexes = config.plugins["nahbei/search"].indexes
+            seen["fed_at"].append(indexes.sent if indexes is not None else 0)
+            retired = list(indexes.retired) if indexes is not None else []
+            if not seen["retired_at"] or seen["retired_at"][-1][1] != retired:
+                seen["retired_at"].append([page.url, retired])
             return output
 
         @event_priority(100)
         def on_post_build(config):
             plugin = config.plugins["nahbei/search"]
             pid = plugin.live.service_pid
-            seen["sent"] = plugin.live.sent
+            seen["sent"] = plugin.indexes.sent
+            seen["pids"] = dict(plugin.indexes.service_pids, now=pid)
+            seen["open"] = list(plugin.indexes.open)
             seen["records"] = plugin.fallback_records
             seen["indexed"] = list(plugin.indexed_pages)
             seen["service"] = open(f"/proc/{{pid}}/cmdline", "rb").read().split(b"\\0")[1].decode()
@@ -690,7 +699,19 @@ def test_pages_go_to_pagefind_while_they_are_written(tmp_path):
     assert seen["fed_at"] == sorted(seen["fed_at"]) and seen["fed_at"][-1] == seen["sent"]
     assert len(set(seen["fed_at"]) - {0}) == len(seen["indexed"])
     assert seen["service"] == "--service"
-    assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
+    # one language after another: German, English, Arabic written while pages were
+    # still rendered, each when the next language's first entry page came; Ukrainian last
+    assert [retired for _, retired in seen["retired_at"]] == [[], ["de"], ["de", "en"], ["de", "en", "ar"]]
+    assert [url.split("/")[0] for url, _ in seen["retired_at"][1:]] == ["en", "ar", "uk"]
+    assert seen["open"] == ["uk"]
+    assert len(set(seen["pids"].values())) == 4, seen["pids"]  # a process each
+    bundle = tmp_path / "site" / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+    assert sorted(entry["languages"]) == ["ar", "de", "en", "uk"]
+    for lang, index in entry["languages"].items():
+        assert (bundle / f"pagefind.{index['hash']}.pf_meta").is_file(), lang
+    assert not (tmp_path / "site" / ".pagefind-parts").exists()
 
 
 def test_live_index_takes_answers_as_they_come_and_is_reproducible(tmp_path):
@@ -843,3 +864,63 @@ def test_site_overrides_win_over_the_plugin_templates(tmp_path):
     assert json.loads((site / "assets" / "nahbei-search" / "settings.json").read_text("utf-8"))["strings"]
     # the search page itself still comes from the plugin
     assert "<nahbei-search-page" in (site / SEARCH_PATH / "index.html").read_text("utf-8")
+
+
+def _language_pages(lang: str, n: int) -> list[tuple[str, str]]:
+    words = {"de": "Beratung in Troisdorf", "en": "Advice in Troisdorf", "ar": "استشارة في ترويسدورف"}[lang]
+    return [(f"/{lang}/seite-{i}/", f'<html lang="{lang}"><head><title>{lang} {i}</title></head><body>'
+             f"<main data-pagefind-body><h1>{words} {i}</h1><p>{words} Nummer {i}</p></main></body></html>")
+            for i in range(n)]
+
+
+def test_one_pagefind_process_a_language_gives_the_bundle_of_one_process_for_all(tmp_path):
+    """nahbei/search's LanguageIndexes: a Pagefind process per language, each
+    ordered written when the next language's pages come, the parts joined.
+    The joined bundle's word indexes and page records are byte for byte those
+    one process writes for all languages at once, its entry file lists the
+    same languages and page counts; a language whose index is written cannot
+    take another page."""
+    from nahbei.mkdocs.search.languages import LanguageIndexes, merge_bundles
+
+    pages = {lang: _language_pages(lang, n) for lang, n in (("de", 30), ("en", 12), ("ar", 9))}
+
+    def records(out: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*")
+                if p.is_file() and p.parent.name in ("index", "fragment")}
+
+    one = indexer.LiveIndex(timeout=60)
+    for lang in pages:
+        for url, html in pages[lang]:
+            one.add(url, html)
+    together = one.finish(tmp_path / "one" / "pagefind")
+    assert together.languages == 3
+
+    opened = []
+    indexes = LanguageIndexes(("de", "en", "ar"), tmp_path / "parts", lambda: indexer.LiveIndex(timeout=60),
+                              opened=lambda lang, live: opened.append(lang))
+    for lang in pages:
+        for url, html in pages[lang]:
+            indexes.index(lang).add(url, html)
+            indexes.pump()
+    assert opened == ["de", "en", "ar"] and indexes.retired == ["de", "en"] and list(indexes.open) == ["ar"]
+    with pytest.raises(indexer.IndexError_, match="'de' came after"):
+        indexes.index("de")
+    indexes.write()
+    result = indexes.wait(tmp_path / "parts-joined" / "pagefind")
+    assert len(set(indexes.service_pids.values())) == 3  # a process each
+    assert (result.pages, result.languages) == (51, 3)
+    joined, single = tmp_path / "parts-joined" / "pagefind", tmp_path / "one" / "pagefind"
+    assert records(joined) == records(single) and len(records(single)) > 51
+    entry = json.loads((joined / "pagefind-entry.json").read_text("utf-8"))
+    assert entry == json.loads((single / "pagefind-entry.json").read_text("utf-8"))  # (dicts: order aside)
+    assert sorted(p.name for p in joined.iterdir()) == sorted(p.name for p in single.iterdir())
+    assert not (tmp_path / "parts").exists()
+
+    # two parts of one language are not joined
+    for name in ("x", "y"):
+        live = indexer.LiveIndex(timeout=60)
+        for url, html in pages["en"][:2]:
+            live.add(url, html)
+        live.finish(tmp_path / name)
+    with pytest.raises(indexer.IndexError_, match="two Pagefind bundles for the language en"):
+        merge_bundles([tmp_path / "x", tmp_path / "y"], tmp_path / "xy")

@@ -360,6 +360,16 @@ class LiveIndex:
         if self._writing.done() and self._writing.exception() is not None:
             self.wait()  # raises it
 
+    def poll(self) -> bool:
+        """After ``write``: one pass of the client (reads Pagefind's answer if it
+        is there); True once the bundle is written and the service has stopped,
+        so that ``wait`` returns at once."""
+        if self._writing is None:
+            return False
+        if self._thread is None and not self._writing.done():
+            self._step()
+        return self._writing.done()
+
     def finish(self, output: str | Path) -> IndexResult:
         """``write`` and ``wait``."""
         self.write(output)

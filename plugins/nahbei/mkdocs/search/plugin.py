@@ -18,13 +18,16 @@
 - on_post_page: Pagefind attributes on entry pages (records.py, markup.py),
   and each entry page to Pagefind right away (indexer.LiveIndex: Pagefind's
   Python API; it indexes on the other core while MkDocs renders on); every
-  other page is left out of the index. Pagefind keeps one index per language
-  (the page's ``<html lang>``); an entry without a page in a language's
-  edition goes into that language's index as a record of its German page
-  (Pagefind's custom record, meta ``lang``: search.js marks it), sent with
-  its German page
-- on_post_build: Pagefind writes the bundle to site/pagefind/ (started
-  before the other plugins' on_post_build, waited for after them)
+  other page is left out of the index. Each language has an index of its
+  own, in a Pagefind process of its own (languages.LanguageIndexes), written
+  as soon as the next language's pages come (the directory plugin plans
+  them edition by edition): one language's pages at a time in memory. An
+  entry without a page in a language's edition goes into that language's
+  index as a record of its German page (Pagefind's custom record, meta
+  ``lang``: search.js marks it), sent when that language's index starts
+- on_post_build: the last languages' bundles are written (started before
+  the other plugins' on_post_build, waited for after them) and joined into
+  one bundle in site/pagefind/
 
 Entry pages are recognised by ``page.meta["nahbei"] = {"kind", "id"}`` or,
 failing that, by the directory plugin's page plan: the directory plugin's one
@@ -49,6 +52,7 @@ from ..plugin import DirectoryPlugin
 from ..source import DirectorySource
 from . import indexer, markup, nearby
 from .config import SearchConfig
+from .languages import LanguageIndexes
 from .records import KINDS, RecordBuilder
 
 log = get_plugin_logger(__name__)
@@ -90,7 +94,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.fallback_records = 0  # entries in another language's index as their German page
         self.last_index: indexer.IndexResult | None = None
         self.indexed_pages: list[str] = []
-        self.live: indexer.LiveIndex | None = None
+        self.indexes: LanguageIndexes | None = None  # this build's Pagefind indexes, one per language
+        # the site's own language's entry pages so far (kind, id, URL): the other
+        # languages' indexes get a record of each that has no page in them
+        self.own_entries: list[tuple[str, str, str]] = []
         self.filter_names: set[str] = set()
         self.whole_pages = 0  # entry pages Pagefind had to get whole (markup.index_document)
         self.behind = 0  # pages Pagefind had not indexed yet when the last page was written
@@ -327,47 +334,73 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.builders = {}
         self.fallback_records = 0
         self.indexed_pages = []
+        self.own_entries = []
         self._close_index()
         self.filter_names = set()
         self.whole_pages = 0
 
-    def _live(self) -> indexer.LiveIndex:
-        """The index of this build. The service starts with the first page: after
-        every plugin's on_env (the directory plugin forks there)."""
-        if self.live is None:
-            self.live = indexer.LiveIndex(binary=self.config.binary, timeout=self.config.timeout, config={
-                "exclude_selectors": list(self.config.exclude_selectors) or None,
-                **dict(self.config.pagefind_config)})
-        return self.live
+    @property
+    def live(self) -> indexer.LiveIndex | None:
+        """The index pages go to now (the latest language's), or None."""
+        if self.indexes is None or not self.indexes.open:
+            return None
+        return next(reversed(self.indexes.open.values()))
 
-    def _feed(self, url: str, html: str) -> None:
-        """One page to Pagefind."""
+    def _indexes(self, config) -> LanguageIndexes:
+        """This build's indexes. A language's Pagefind service starts with its first
+        page: after every plugin's on_env (the directory plugin forks there)."""
+        if self.indexes is None:
+            def make() -> indexer.LiveIndex:
+                return indexer.LiveIndex(binary=self.config.binary, timeout=self.config.timeout, config={
+                    "exclude_selectors": list(self.config.exclude_selectors) or None,
+                    **dict(self.config.pagefind_config)})
+
+            self.indexes = LanguageIndexes(self.languages, Path(config.site_dir) / ".pagefind-parts", make,
+                                           opened=lambda lang, live: self._records_of_own_pages(config, lang, live))
+        return self.indexes
+
+    def _index(self, config, lang: str) -> indexer.LiveIndex:
         try:
-            self._live().add(url, html)
+            return self._indexes(config).index(lang)
         except indexer.IndexError_ as exc:
             self._close_index()
             raise PluginError(f"nahbei/search: {exc}") from exc
 
+    def _feed(self, config, lang: str, url: str, html: str) -> None:
+        """One page to Pagefind, into ``lang``'s index."""
+        try:
+            self._index(config, lang).add(url, html)
+        except indexer.IndexError_ as exc:
+            self._close_index()
+            raise PluginError(f"nahbei/search: {exc}") from exc
+
+    def _pump(self, *, written_only: bool = False) -> None:
+        if self.indexes is not None:
+            try:
+                self.indexes.poll() if written_only else self.indexes.pump()
+            except indexer.IndexError_ as exc:
+                self._close_index()
+                raise PluginError(f"nahbei/search: {exc}") from exc
+
     def _close_index(self) -> None:
-        if self.live is not None:
-            self.live.close()
-            self.live = None
+        if self.indexes is not None:
+            self.indexes.close()
+            self.indexes = None
 
     def on_post_page(self, output, *, page, config):
         if not self.config.enabled:
             return output
         source = self._source(config)
-        if source is None:  # no directory: index what the templates mark
+        if source is None:  # no directory: index what the templates mark, in one index
             if self.will_index:
-                self._feed("/" + page.url, output)
+                self._feed(config, "", "/" + page.url, output)
             return output
         lang = source.lang_of(page.file.src_uri) or source.lang
         builder = self._builder(config, lang)
         kind, ident = self._entry_of(page, config)
         rec = builder.record(kind, ident) if kind in self.config.kinds and ident else None
         if rec is None:
-            if self.live is not None:
-                self.live.pump()  # pages still waiting for the pipe go on to Pagefind
+            self._pump()  # pages still waiting for the pipe go on to Pagefind
             return markup.strip_body(output)
         self.indexed_pages.append(page.url)
         if self.will_index:
@@ -378,37 +411,51 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             document = markup.index_document(marked)
             self.whole_pages += document is marked
             self.filter_names.update(name for name, values in rec.filters.items() if values)
-            self._feed("/" + page.url, document)
+            self._feed(config, lang, "/" + page.url, document)
+            self._pump(written_only=True)
             if lang == source.lang:
-                self._feed_elsewhere(source, config, kind, ident, "/" + page.url)
+                self.own_entries.append((kind, ident, "/" + page.url))
+                # (a language whose index is already open gets it at once; the others when theirs starts)
+                for other, live in list(self.indexes.open.items()):
+                    if other != lang:
+                        self._record_elsewhere(source, config, other, live, kind, ident, "/" + page.url)
         return output
 
-    def _feed_elsewhere(self, source: DirectorySource, config, kind: str, ident: str, url: str) -> None:
-        """The entry of this page (in the site's language, at ``url``) into the
-        index of each language whose edition has no page of it: a record of
-        this page, with that language's labels and filters (its record) and
-        meta ``lang`` (search.js marks the result as German). Pagefind keeps one
-        record per URL across its languages: each language's has the page's URL
-        with the language after '#' (search.js links the page without it)."""
-        for lang in self.languages[1:]:
-            if source.has_page(lang, kind, ident):
-                continue
-            builder = self._builder(config, lang)
-            rec = builder.record(kind, ident)
-            if rec is None:
-                continue
-            meta = {key: value for key, value in rec.meta.items() if value}
-            if rec.keywords:
-                meta["keywords"] = ", ".join(rec.keywords)
-            meta.update(browse=markup.BROWSE_TERM, lang=source.lang)
-            try:
-                self._live().add_record(f"{url}#{lang}", content=builder.content(kind, ident), language=lang, meta=meta,
-                                        filters={name: values for name, values in rec.filters.items() if values},
-                                        sort=rec.sort)
-            except indexer.IndexError_ as exc:
-                self._close_index()
-                raise PluginError(f"nahbei/search: {exc}") from exc
-            self.fallback_records += 1
+    def _records_of_own_pages(self, config, lang: str, live: indexer.LiveIndex) -> None:
+        """A new index of another language than the site's: the site's entry
+        pages so far that have no page in it go in as records."""
+        source = self._source(config)
+        if source is None or lang == source.lang:
+            return
+        for kind, ident, url in self.own_entries:
+            self._record_elsewhere(source, config, lang, live, kind, ident, url)
+
+    def _record_elsewhere(self, source: DirectorySource, config, lang: str, live: indexer.LiveIndex,
+                          kind: str, ident: str, url: str) -> None:
+        """The entry of a page in the site's language (at ``url``) into ``lang``'s
+        index, unless its edition has a page of it: a record of that page, with
+        that language's labels and filters (its record) and meta ``lang``
+        (search.js marks the result as German). Its URL has the language after
+        '#' (search.js links the page without it): Pagefind keeps one record per
+        URL, and so the records stay apart should one index hold several languages."""
+        if not lang or source.has_page(lang, kind, ident):
+            return
+        builder = self._builder(config, lang)
+        rec = builder.record(kind, ident)
+        if rec is None:
+            return
+        meta = {key: value for key, value in rec.meta.items() if value}
+        if rec.keywords:
+            meta["keywords"] = ", ".join(rec.keywords)
+        meta.update(browse=markup.BROWSE_TERM, lang=source.lang)
+        try:
+            live.add_record(f"{url}#{lang}", content=builder.content(kind, ident), language=lang, meta=meta,
+                            filters={name: values for name, values in rec.filters.items() if values},
+                            sort=rec.sort)
+        except indexer.IndexError_ as exc:
+            self._close_index()
+            raise PluginError(f"nahbei/search: {exc}") from exc
+        self.fallback_records += 1
 
     # -- index ----------------------------------------------------------------------
 
@@ -422,23 +469,30 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if not self.will_index:
             log.info("Suchindex wird bei 'mkdocs serve' nicht erstellt (index_on_serve: false).")
             return
+        source = self._source(config)
+        indexes = self._indexes(config)
         try:
-            live = self._live()  # without any entry page: an empty index, so the search page still loads
-            self.behind = live.sent - live.answered
-            live.write(Path(config.site_dir) / indexer.BUNDLE_DIR)
+            if source is not None and self.own_entries:
+                # languages whose edition has no entry page of its own: the records of the German ones
+                for lang in self.languages[1:]:
+                    if lang not in indexes:
+                        indexes.index(lang)
+            if not indexes.open and not indexes.retired:
+                indexes.index(self.lang)  # without any entry page: an empty index, so the search page still loads
+            self.behind = indexes.write()
         except indexer.IndexError_ as exc:
             self._close_index()
             raise PluginError(f"nahbei/search: {exc}") from exc
 
     @event_priority(-100)
     def _on_post_build_wait(self, *, config):
-        if not self.config.enabled or not self.will_index or self.live is None:
+        if not self.config.enabled or not self.will_index or self.indexes is None:
             return
-        live, self.live = self.live, None
+        indexes, self.indexes = self.indexes, None
         try:
-            result = live.wait()
+            result = indexes.wait(Path(config.site_dir) / indexer.BUNDLE_DIR)
         except indexer.IndexError_ as exc:
-            live.close()
+            indexes.close()
             raise PluginError(f"nahbei/search: {exc}") from exc
         self.last_index = result
         cpu = f", Pagefind-Prozess {result.cpu_seconds:.1f} s CPU" if result.cpu_seconds is not None else ""
