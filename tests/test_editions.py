@@ -4,6 +4,7 @@ with an HTML parser from a real `mkdocs build --strict` (conftest example_site).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,36 @@ def target(site: Path, page: Path, href: str) -> Path:
 def in_german(el) -> bool:
     """Inside an element marked as German (lang="de"), the element itself included."""
     return any(x.get("lang") == "de" for x in (el, *el.ancestors()))
+
+
+def _logo_and_name(doc):
+    header = doc.find("header", class_="md-header")
+    logo = header.find("a", class_="md-logo")
+    name = header.find("div", class_="md-header__topic").find("span", class_="md-ellipsis")
+    return logo, name
+
+
+def test_editions_name_the_site_in_their_language_and_their_logo_leads_home(example_site):
+    """The site's name in each edition from the site's own locale file
+    (locales/<lang>.yaml: site.name; mkdocs.yml's site_name is the German one),
+    in the header and the window's title; the logo leads to the edition's home
+    page, not to the German one (which would change the reader's language)."""
+    names = {lang: yaml.safe_load((REPO / "locales" / f"{lang}.yaml").read_text("utf-8"))["site"]["name"]
+             for lang in EDITIONS}
+    german = re.search(r"^site_name: (.+)$", (REPO / "mkdocs.yml").read_text("utf-8"), re.M)[1]
+    for lang in ("de", *EDITIONS):
+        root = example_site if lang == "de" else example_site / lang
+        name = german if lang == "de" else names[lang]
+        assert name and (lang == "de" or name != german)
+        pages = [root / "index.html", root / "angebote" / "thinka-soemmerda" / "index.html", root / "a-z" / "index.html"]
+        for f in pages:
+            doc = parse_html(f)
+            logo, shown = _logo_and_name(doc)
+            assert shown.text.strip() == name and shown.get("lang") is None, (f, shown)
+            assert logo.get("aria-label") == name and logo.get("lang") is None, f
+            assert target(example_site, f, logo.get("href")) == root / "index.html", (f, logo.get("href"))
+            title = doc.find("title").text
+            assert title == name if f == pages[0] else title.endswith(" - " + name), (f, title)
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
@@ -227,6 +258,11 @@ def test_a_language_is_one_line_in_mkdocs_yml_and_one_locale_file(tmp_path):
             assert not any(text in own for text in german), (f, el, own)
     home = parse_html(site / "eo" / "index.html")
     assert home.find("h1").text == f"⟦{english['ui']['home']['title']}⟧"
+    # no site.name in Esperanto: the German name, marked German; the logo leads to the Esperanto home
+    german = re.search(r"^site_name: (.+)$", (REPO / "mkdocs.yml").read_text("utf-8"), re.M)[1]
+    logo, name = _logo_and_name(home)
+    assert (name.text.strip(), name.get("lang"), logo.get("lang")) == (german, "de", "de")
+    assert target(site, site / "eo" / "index.html", logo.get("href")) == site / "eo" / "index.html"
     switcher = home.find("nav", class_="nb-languages")
     assert switcher.get("aria-label") == f"⟦{english['ui']['languages']['label']}⟧"
     assert [x.text.strip() for x in switcher.find_all("li")] == ["Deutsch", "Esperanto"]

@@ -22,6 +22,7 @@ def use_site_locales(*folders: Path) -> None:
     if folders != _SITE_LOCALES:
         _SITE_LOCALES = folders
         catalog.cache_clear()
+        own_catalog.cache_clear()
 
 
 def has_catalog(lang: str) -> bool:
@@ -50,6 +51,18 @@ def catalog(lang: str = DEFAULT_LANG) -> dict:
             path = folder / f"{code}.yaml"
             if path.is_file():
                 base.update(flatten(yaml.safe_load(path.read_text("utf-8")) or {}))
+    return base
+
+
+@functools.lru_cache(maxsize=None)
+def own_catalog(lang: str) -> dict:
+    """Flat {key: text} of ``lang``'s own locale files only (nahbei's, then the
+    site's), without the German fallback: which texts a language really has."""
+    base = {}
+    for folder in (LOCALES, *_SITE_LOCALES):
+        path = folder / f"{lang}.yaml"
+        if path.is_file():
+            base.update(flatten(yaml.safe_load(path.read_text("utf-8")) or {}))
     return base
 
 

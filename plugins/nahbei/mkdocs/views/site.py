@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from ... import formatting as fmt
-from ...i18n import t
+from ...i18n import own_catalog, t
 from ...qrcodes import SHORTLIST_KINDS
 from ...urls import Urls
 from ..pages import calendar_path, edition_of, subscribe_help_path
@@ -58,6 +58,28 @@ class Site:
 
     def t(self, key: str, **params) -> str:
         return t(key, self.lang, **params)
+
+    @property
+    def home(self) -> str:
+        """This edition's home page ("" for the site's own, "en/" for English's):
+        the logo leads there, so that it does not change the reader's language."""
+        return self.urls.prefix
+
+    @property
+    def name(self) -> str:
+        """The site's name in this edition's language: mkdocs.yml's site_name,
+        in another language the site's locale file's ``site.name`` where it has one."""
+        if self.lang == self.site_lang:
+            return self.site_name
+        return own_catalog(self.lang).get("site.name") or self.site_name
+
+    @property
+    def name_lang(self) -> str | None:
+        """The language of :attr:`name` where it is not the page's (the German
+        name on another language's page, WCAG 3.1.2), else None."""
+        if self.lang == self.site_lang or own_catalog(self.lang).get("site.name"):
+            return None
+        return self.site_lang
 
     def page(self, kind: str, ident: str) -> str:
         return self.urls.page(kind, ident)
