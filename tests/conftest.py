@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,12 @@ def icaljs():
     client = IcalJs()
     yield client
     client.close()
+
+
+@pytest.fixture(scope="module")
+def copied_content(tmp_path_factory) -> Path:
+    """A folder with a copy of the example's content/, for one test module to
+    change files in (nahbei check over it); returns the folder."""
+    site = tmp_path_factory.mktemp("content-copy")
+    shutil.copytree(REPO / "content", site / "content")
+    return site

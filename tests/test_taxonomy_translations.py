@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -43,15 +42,9 @@ def with_translations(text: str, vocab: str, tid: str, blocks: dict | None) -> t
     return "\n".join([*lines[:start + 1], *body, *lines[end:]]), start + 1
 
 
-@pytest.fixture(scope="module")
-def copied(tmp_path_factory):
-    site = tmp_path_factory.mktemp("taxonomy-translations")
-    shutil.copytree(CONTENT, site / "content")
-    return site
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
-def test_check_messages(copied, case):
+def test_check_messages(copied_content, case):
+    copied = copied_content
     path = copied / "content" / "taxonomy.yaml"
     original = (CONTENT / "taxonomy.yaml").read_text("utf-8")
     vocab, tid = case["term"].split(".")

@@ -69,15 +69,9 @@ def test_a_translated_text_keeps_the_german_fields_limits():
 
 # -- messages: data-file cases ----------------------------------------------------
 
-@pytest.fixture(scope="module")
-def copied(tmp_path_factory):
-    site = tmp_path_factory.mktemp("translations")
-    shutil.copytree(CONTENT, site / "content")
-    return site
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
-def test_check_messages(copied, case):
+def test_check_messages(copied_content, case):
+    copied = copied_content
     probe = copied / "content" / "offers" / "probe.yaml"
     probe.write_text(case["text"], "utf-8")
     try:
