@@ -78,6 +78,35 @@ def test_editions_name_the_site_in_their_language_and_their_logo_leads_home(exam
             assert title == name if f == pages[0] else title.endswith(" - " + name), (f, title)
 
 
+def _site_texts() -> list[str]:
+    """mkdocs.yml's German free texts that pages show: the copyright line and the legal pages' texts."""
+    config = (REPO / "mkdocs.yml").read_text("utf-8")
+    keys = ("copyright", "operator", "responsible", "hosting", "enforcement_body", "example_data")
+    found = [m[1].strip() for key in keys for m in re.finditer(rf"^\s*{key}: (.+)$", config, re.M)]
+    assert len(found) == len(keys), found
+    return found
+
+
+@pytest.mark.parametrize("lang", ("en", "ar"))
+def test_mkdocs_yml_german_texts_are_translated_or_marked_german(example_site, lang):
+    """The copyright line (translated in the site's locales/<lang>.yaml: site.copyright)
+    and the legal pages' texts from mkdocs.yml (German: marked lang="de") on every page."""
+    texts = _site_texts()
+    copyright_line = yaml.safe_load((REPO / "locales" / f"{lang}.yaml").read_text("utf-8"))["site"]["copyright"]
+    shown = 0
+    for f in sorted((example_site / lang).rglob("*.html")):
+        doc = parse_html(f)
+        highlight = doc.find("div", class_="md-copyright__highlight")
+        assert highlight.text.strip() == copyright_line and not in_german(highlight), f
+        for el in doc.find("body").iter():
+            own = " ".join("".join(c for c in el.children if isinstance(c, str)).split())
+            for text in texts:
+                if text in own:
+                    shown += 1
+                    assert in_german(el), (f.relative_to(example_site), el, text)
+    assert shown >= 6  # imprint, privacy, accessibility statement
+
+
 @pytest.mark.parametrize("lang", EDITIONS)
 def test_edition_pages_carry_their_language_and_direction(example_site, lang):
     pages = sorted((example_site / lang).rglob("*.html"))
@@ -263,6 +292,7 @@ def test_a_language_is_one_line_in_mkdocs_yml_and_one_locale_file(tmp_path):
     logo, name = _logo_and_name(home)
     assert (name.text.strip(), name.get("lang"), logo.get("lang")) == (german, "de", "de")
     assert target(site, site / "eo" / "index.html", logo.get("href")) == site / "eo" / "index.html"
+    assert home.find("div", class_="md-copyright__highlight").get("lang") == "de"
     switcher = home.find("nav", class_="nb-languages")
     assert switcher.get("aria-label") == f"⟦{english['ui']['languages']['label']}⟧"
     assert [x.text.strip() for x in switcher.find_all("li")] == ["Deutsch", "Esperanto"]

@@ -65,19 +65,24 @@ class Site:
         the logo leads there, so that it does not change the reader's language."""
         return self.urls.prefix
 
+    def own_text(self, key: str) -> str | None:
+        """A text this edition's language has of its own (its locale files: the
+        site's locales/<lang>.yaml, e.g. ``site.name``), None where only German has it."""
+        return own_catalog(self.lang).get(key) or None
+
     @property
     def name(self) -> str:
         """The site's name in this edition's language: mkdocs.yml's site_name,
         in another language the site's locale file's ``site.name`` where it has one."""
         if self.lang == self.site_lang:
             return self.site_name
-        return own_catalog(self.lang).get("site.name") or self.site_name
+        return self.own_text("site.name") or self.site_name
 
     @property
     def name_lang(self) -> str | None:
         """The language of :attr:`name` where it is not the page's (the German
         name on another language's page, WCAG 3.1.2), else None."""
-        if self.lang == self.site_lang or own_catalog(self.lang).get("site.name"):
+        if self.lang == self.site_lang or self.own_text("site.name"):
             return None
         return self.site_lang
 
