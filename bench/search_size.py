@@ -49,7 +49,8 @@ def first_search(browser, site: Path, word: str, entry_segment: str = "angebote"
         page.locator("pagefind-modal dialog[open] input").wait_for(timeout=TIMEOUT)
         page.locator("pagefind-modal input").fill(word)
         page.wait_for_function(
-            "() => /Ergebnis|Nichts/.test(document.querySelector('pagefind-modal pagefind-summary')?.textContent || '')",
+            # the summary's count ("6.079 Ergebnisse", "6,079 results", Arabic-Indic digits), in any language
+            "() => /[0-9\u0660-\u0669]/.test(document.querySelector('pagefind-modal pagefind-summary')?.textContent || '')",
             timeout=TIMEOUT)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(1000)
