@@ -640,7 +640,7 @@ def test_pages_go_to_pagefind_while_they_are_written(tmp_path):
     record = tmp_path / "seen.json"
     hook = tmp_path / "probe.py"
     hook.write_text(textwrap.dedent(f"""\
-        import json, os, threading
+        import json, os, threading, time
         from mkdocs.plugins import event_priority
 
         seen = {{"fed_at": [], "retired_at": []}}
@@ -670,7 +670,14 @@ def test_pages_go_to_pagefind_while_they_are_written(tmp_path):
         @event_priority(100)
         def on_post_build(config):
             plugin = config.plugins["nahbei/search"]
-            pid = plugin.live.service_pid
+            live = plugin.live
+            # the last language's service starts with its first page, in passes of the
+            # client between pages: wait for that state (bounded), not for a time
+            deadline = time.monotonic() + 120
+            while live.service_pid is None and time.monotonic() < deadline:
+                live.pump()
+                time.sleep(0.01)
+            pid = live.service_pid
             seen["sent"] = plugin.indexes.sent
             seen["pids"] = dict(plugin.indexes.service_pids, now=pid)
             seen["open"] = list(plugin.indexes.open)

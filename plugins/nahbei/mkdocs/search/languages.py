@@ -113,10 +113,10 @@ class LanguageIndexes:
     def _retire(self, lang: str) -> None:
         live = self.open.pop(lang)
         self.retired.append(lang)
-        pid = live.service_pid
-        if pid is not None:
-            self.service_pids[lang] = pid
         live.write(self.parts / lang)
+        # (after write: Pagefind has read every page, so its process has started, even
+        # where the client's loop runs in a thread of its own and starts it later)
+        self.service_pids[lang] = live.service_pid
         self.writing.append((lang, live))
 
     def pump(self) -> None:
