@@ -66,13 +66,8 @@ class Term:
     translations: Mapping = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
     def in_language(self, lang: str) -> "Term":
-        """The term with its texts in ``lang`` where it has a translation (all of
-        them: ``nahbei check`` holds a translation to every text the term has)."""
-        block = self.translations.get(lang) if lang != self.lang else None
-        if not block or not block.get("label"):
-            return self
-        return replace(self, label=block["label"], phrase=block.get("phrase") or self.phrase,
-                       description=block.get("description") or self.description, lang=lang)
+        """The term with its texts in ``lang`` where it has a translation."""
+        return translations.term_in_language(self, lang, self.vocabulary)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..i18n import DEFAULT_LANG
+from .translations import term_in_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +49,7 @@ class Situation:
 
     def in_language(self, lang: str) -> "Situation":
         """The situation with its label and description in ``lang`` where it has them."""
-        block = self.translations.get(lang) if lang != self.lang else None
-        if not block or not block.get("label"):
-            return self
-        return replace(self, label=block["label"], description=block.get("description") or self.description,
-                       lang=lang)
+        return term_in_language(self, lang, "situations")
 
 
 def keyword_pattern(keywords) -> re.Pattern | None:

@@ -34,7 +34,7 @@ import hashlib
 import re
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -188,6 +188,19 @@ TERM_TEXTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "regions": ("label", "phrase", "description"),
     "situations": ("label", "description"),
 })
+
+
+def term_in_language(term, lang: str, part: str):
+    """A term or life situation (``Term``, ``Situation``: ``lang``, ``translations``)
+    of taxonomy.yaml's ``part`` with its TERM_TEXTS in ``lang`` where it has a
+    translation – all of them (``taxonomy_problems`` holds a translation to
+    every text the term has) – else the term itself."""
+    block = term.translations.get(lang) if lang != term.lang else None
+    if not block or not block.get("label"):
+        return term
+    return replace(term, lang=lang, **{name: block.get(name) or getattr(term, name) for name in TERM_TEXTS[part]})
+
+
 #: The parts of the taxonomy a reader meets in every language (regions are place names).
 TERMS_TO_TRANSLATE = ("topics", "target_groups", "situations")
 
