@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -359,28 +360,25 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                                            opened=lambda lang, live: self._records_of_own_pages(config, lang, live))
         return self.indexes
 
-    def _index(self, config, lang: str) -> indexer.LiveIndex:
+    @contextmanager
+    def _stop_on_pagefind_error(self):
+        """A failure of Pagefind stops the build with its message, after every
+        Pagefind process of the build is stopped."""
         try:
-            return self._indexes(config).index(lang)
+            yield
         except indexer.IndexError_ as exc:
             self._close_index()
             raise PluginError(f"nahbei/search: {exc}") from exc
 
     def _feed(self, config, lang: str, url: str, html: str) -> None:
         """One page to Pagefind, into ``lang``'s index."""
-        try:
-            self._index(config, lang).add(url, html)
-        except indexer.IndexError_ as exc:
-            self._close_index()
-            raise PluginError(f"nahbei/search: {exc}") from exc
+        with self._stop_on_pagefind_error():
+            self._indexes(config).index(lang).add(url, html)
 
     def _pump(self, *, written_only: bool = False) -> None:
         if self.indexes is not None:
-            try:
+            with self._stop_on_pagefind_error():
                 self.indexes.poll() if written_only else self.indexes.pump()
-            except indexer.IndexError_ as exc:
-                self._close_index()
-                raise PluginError(f"nahbei/search: {exc}") from exc
 
     def _close_index(self) -> None:
         if self.indexes is not None:
@@ -438,7 +436,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         (search.js marks the result as German). Its URL has the language after
         '#' (search.js links the page without it): Pagefind keeps one record per
         URL, and so the records stay apart should one index hold several languages."""
-        if not lang or source.has_page(lang, kind, ident):
+        if source.has_page(lang, kind, ident):
             return
         builder = self._builder(config, lang)
         rec = builder.record(kind, ident)
@@ -448,13 +446,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if rec.keywords:
             meta["keywords"] = ", ".join(rec.keywords)
         meta.update(browse=markup.BROWSE_TERM, lang=source.lang)
-        try:
+        with self._stop_on_pagefind_error():
             live.add_record(f"{url}#{lang}", content=builder.content(kind, ident), language=lang, meta=meta,
                             filters={name: values for name, values in rec.filters.items() if values},
                             sort=rec.sort)
-        except indexer.IndexError_ as exc:
-            self._close_index()
-            raise PluginError(f"nahbei/search: {exc}") from exc
         self.fallback_records += 1
 
     # -- index ----------------------------------------------------------------------
@@ -471,7 +466,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return
         source = self._source(config)
         indexes = self._indexes(config)
-        try:
+        with self._stop_on_pagefind_error():
             if source is not None and self.own_entries:
                 # languages whose edition has no entry page of its own: the records of the German ones
                 for lang in self.languages[1:]:
@@ -480,9 +475,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             if not indexes.open and not indexes.retired:
                 indexes.index(self.lang)  # without any entry page: an empty index, so the search page still loads
             self.behind = indexes.write()
-        except indexer.IndexError_ as exc:
-            self._close_index()
-            raise PluginError(f"nahbei/search: {exc}") from exc
 
     @event_priority(-100)
     def _on_post_build_wait(self, *, config):
