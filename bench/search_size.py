@@ -72,9 +72,18 @@ def table(result: dict) -> str:
     return "\n".join(f"  {size / 1024:7.1f} KB  {path}" for path, size in sorted(result["rows"], key=lambda r: -r[1]))
 
 
+def editions(site: Path, entry_segment: str = "angebote") -> list[str]:
+    """The entry folders of the site's languages: its own ("angebote") first, then each
+    edition's ("en/angebote", …): issue 13's budget holds for a first search in any language."""
+    def has_pages(folder: Path) -> bool:  # (kalender/angebote/ holds feeds, no pages)
+        return folder.is_dir() and any((page / "index.html").is_file() for page in folder.iterdir())
+    return [entry_segment] + sorted(f"{d.name}/{entry_segment}" for d in site.iterdir() if has_pages(d / entry_segment))
+
+
 def measure(site: Path, words=WORDS) -> list[dict]:
     with launch_browser() as browser:
-        return [first_search(browser, site, w) for w in words]
+        return [dict(first_search(browser, site, w, segment), edition=segment.rpartition("/")[0] or "site")
+                for segment in editions(site) for w in words]
 
 
 def main(argv=None) -> int:
@@ -83,7 +92,8 @@ def main(argv=None) -> int:
     ap.add_argument("words", nargs="*", default=list(WORDS))
     args = ap.parse_args(argv)
     for r in measure(args.site, args.words):
-        print(f"first search for {r['word']!r} ({r['summary']}): {r['total'] / 1024:.0f} KB in {len(r['rows'])} files"
+        print(f"first search for {r['word']!r} from an entry page of {r['edition']} ({r['summary']}): "
+              f"{r['total'] / 1024:.0f} KB in {len(r['rows'])} files"
               f"{'; requests to other hosts: ' + ', '.join(r['foreign']) if r['foreign'] else ''}\n{table(r)}")
     return 0
 

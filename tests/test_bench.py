@@ -138,10 +138,15 @@ def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     # the variant without it really left it out: its config says so, and the difference is a number
     assert "hsds: false" in (tmp_path / "n30" / "mkdocs-nohsds.yml").read_text("utf-8")
     assert re.search(r"the HSDS export adds to the build [^\n]*\s[+-][\d.]+ s", out), out
-    # what one search downloads, in real Chromium, for both words
+    # what one search downloads, in real Chromium, for both words, from the site's own and every edition's pages
     sizes = re.findall(r"search download \(bench/search_size.py, budget 300 KB\): first search for '(\w+)' "
-                       r"\([^)]*Ergebnis[^)]*\): (\d+) KB in (\d+) files", out)
-    assert [w for w, _, _ in sizes] == ["Beratung", "Schulden"] and all(int(kb) > 0 for _, kb, _ in sizes), out
+                       r"from an entry page of (\S+) \(([^)]*)\): (\d+) KB in (\d+) files", out)
+    assert [(w, e) for w, e, *_ in sizes if e == "site"] == [("Beratung", "site"), ("Schulden", "site")], out
+    assert all("Ergebnis" in summary for _, e, summary, *_ in sizes if e == "site"), out
+    editions = sorted({e for _, e, *_ in sizes} - {"site"})
+    assert editions == sorted(d.name for d in (tmp_path / "n30" / "site").iterdir()
+                              if list(d.glob("angebote/*/index.html"))), out
+    assert all(int(kb) > 0 for *_, kb, _ in sizes), out
     # "In meiner Nähe": the distance file's size, the ordering in Chromium (4x CPU throttling), the build steps
     m = re.search(r"distance search \(bench/nearby\.py, budgets 150 KB, 100 ms, 5 s\): data file ([\d.]+) KB gzip "
                   r"\([\d,]+ KB; ([\d,]+) entries, [\d,]+ positions, ([\d,]+) postcodes, [\d,]+ names\); "

@@ -310,7 +310,8 @@ def test_location_refused_gets_a_message(page):
 def test_home_box_leads_to_the_search_page(page, server, directory, index):
     first = len(server.requests)
     page.goto("/")
-    box = page.locator(".nb-nearby--home")
+    # (data-ready: nearby.js, imported by search.js on a page with the box, has set it up)
+    box = page.locator(".nb-nearby--home[data-ready]")
     box.wait_for(state="visible", timeout=TIMEOUT)
     assert NEARBY_FILE not in server.requests[first:]
     place = box.locator("[data-nb-nearby-place]")
@@ -413,7 +414,7 @@ def test_axe_search_and_home_with_a_place(browser, server, scheme, width):
         assert violations == [], format_violations(violations)
         assert not has_horizontal_scroll(page)
         page.goto("/")
-        box = page.locator(".nb-nearby--home")
+        box = page.locator(".nb-nearby--home[data-ready]")
         box.wait_for(state="visible", timeout=TIMEOUT)
         box.locator("[data-nb-nearby-place]").press_sequentially("99", delay=20)
         page.wait_for_function("() => document.querySelectorAll('.nb-nearby--home datalist option').length > 0",

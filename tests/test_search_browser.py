@@ -426,6 +426,8 @@ def test_pagefind_stylesheet_loads_only_when_used(browser, site):
 
 # (search.js fetches the settings of the page's language: settings.<lang>.json)
 SETTINGS = "/assets/nahbei-search/settings.de.json"
+# "In meiner Nähe" and the results map: a module only the home page and the search page import
+NEARBY = "/assets/nahbei-search/nearby.js"
 
 
 def test_page_view_without_search_loads_nothing_of_it(browser, site):
@@ -442,7 +444,7 @@ def test_page_view_without_search_loads_nothing_of_it(browser, site):
         page.wait_for_load_state("networkidle", timeout=TIMEOUT)
         assert "/assets/nahbei-search/search.js" in seen, seen
         for paths in (seen, server.requests):
-            assert not [p for p in paths if p == SETTINGS or p.startswith("/pagefind/")], paths
+            assert not [p for p in paths if p in (SETTINGS, NEARBY) or p.startswith("/pagefind/")], paths
         assert page.locator(".nb-header-search template, pagefind-modal").count() == 0
         # the first use: the dialog, built by search.js, finds an entry
         assert type_in_dialog(page, "Isolation") == ["/angebote/mittendrin-troisdorf/"]
@@ -453,6 +455,8 @@ def test_page_view_without_search_loads_nothing_of_it(browser, site):
         assert feedback.inner_text().strip() == "Nichts gefunden? Sagen Sie uns, was Sie suchen"
         assert "Isolation" in parse_qs(urlsplit(feedback.get_attribute("href")).query)["title"][0]
         assert server.requests.count(SETTINGS) == 1, server.requests
+        # a search from the header needs no "In meiner Nähe" (issue 13's first-search budget)
+        assert NEARBY not in seen and NEARBY not in server.requests, seen
         # closed and opened again: the same dialog, nothing fetched twice
         page.keyboard.press("Escape")
         page.wait_for_function("() => !document.querySelector('pagefind-modal dialog[open]')", timeout=TIMEOUT)

@@ -62,6 +62,9 @@ HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 SCRIPT = "assets/nahbei-search/search.js"
+# "In meiner Nähe" and the results map: a module search.js imports (next to it) only
+# on the pages that have them, so a search elsewhere does not download it
+NEARBY_SCRIPT = "assets/nahbei-search/nearby.js"
 STYLESHEET = "assets/nahbei-search/search.css"
 # search.js's settings, next to it (it resolves "settings.<lang>.json" against its own URL):
 # one per language, and the site's own language's once more as settings.json
@@ -168,7 +171,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_files(self, files, *, config):
         if not self.config.enabled:
             return files
-        for rel in (SCRIPT, STYLESHEET):
+        for rel in (SCRIPT, NEARBY_SCRIPT, STYLESHEET):
             if files.get_file_from_path(rel) is None:
                 files.append(File.generated(config, rel, abs_src_path=str(ASSETS / Path(rel).name)))
         self.search_path = self._segments(config).get("search", DEFAULT_SEGMENTS["search"]) + "/"
