@@ -2,6 +2,7 @@
 opening hours, dates of events, offer cards, descriptions, costs."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +15,10 @@ from ...model.layout import entries_of
 from ..pages import easy_read_path
 from .mappoints import map_point, transit_url
 from .shared import Shared
+
+# A description's HTML by its text: a German text shown in several editions (an entry
+# translated only in its name and summary) is rendered once. Pure: text in, HTML out.
+_description_html = functools.lru_cache(maxsize=None)(safe_markdown.render)
 
 
 class Parts(Shared):
@@ -39,7 +44,7 @@ class Parts(Shared):
         key = (kind, ident)
         if key not in self._descriptions:
             entry = entries_of(self.d, kind)[ident]
-            self._descriptions[key] = Markup(safe_markdown.render(entry.get("description")))
+            self._descriptions[key] = Markup(_description_html(entry.get("description")))
         return self._descriptions[key]
 
     def phones(self, entry) -> list[dict]:
