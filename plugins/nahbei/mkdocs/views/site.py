@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-import jinja2
-from markupsafe import Markup
-
 from ... import formatting as fmt
 from ...i18n import own_catalog, t
 from ...qrcodes import SHORTLIST_KINDS
@@ -59,32 +56,8 @@ class Site:
     #: (the site's own edition lists mkdocs.yml's nav)
     nav_pages: tuple = ()
 
-    #: list items rendered in this build (list_item): key -> (the item, its HTML)
-    _list_items: dict = field(default_factory=dict, repr=False, compare=False)
-
     def t(self, key: str, **params) -> str:
         return t(key, self.lang, **params)
-
-    @jinja2.pass_context
-    def list_item(self, context, item, kind: str, caller) -> Markup:
-        """One item of a list of entries (an offer's card, a date), rendered once per
-        folder of pages: ``{% call nahbei.list_item(card, "card") %}…{% endcall %}``.
-
-        An offer is listed on a page of every topic, group, region and life situation
-        its entry has, and a date on the calendars of each of them: at 10,000 entries
-        the same cards are rendered hundreds of thousands of times. What an item's HTML
-        depends on is the item (a view's dict, the same object wherever it is listed),
-        this edition and – through relative links – where the page is: its parent
-        folder, its depth, and whether the item's page lies inside the page's folder.
-        The item itself is kept with its HTML, so its ``id`` is not reused in the build."""
-        page = context.get("page")
-        here = getattr(page, "url", "") or ""
-        target = str(item.get("url") or "")
-        key = (id(item), kind, here.rstrip("/").rpartition("/")[0], here.count("/"), target.startswith(here))
-        cached = self._list_items.get(key)
-        if cached is None:
-            cached = self._list_items[key] = (item, Markup(caller()))
-        return cached[1]
 
     @property
     def home(self) -> str:
