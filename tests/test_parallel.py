@@ -520,16 +520,13 @@ def test_a_failed_spot_check_in_the_second_process_stops_the_build(two_cpus, tmp
 
 def test_the_second_process_pages_are_used_only_where_their_context_is_the_pages_own(
         two_cpus, tmp_path, small_content):
-    """The child renders every framed page with the first page's context made
-    relative to the page's folder (folder_context). Here it is made wrong: the
-    first page's context as it is, so pages in folders of another depth (term
-    calendars, legal pages, the editions' pages) get its base_url. Those must not
-    be used — the site is byte for byte the one a single process builds, and pages
-    of the first page's depth still come from the child."""
+    """The child is offered every framed page, also those in folders of another
+    depth (term calendars, legal pages), whose base_url differs from the first
+    page's: those must not be used — the site is byte for byte the one a single
+    process builds, and pages of the first page's depth still come from the child."""
     from tests.test_frames import files_of
 
-    every_page = ("import nahbei.mkdocs.prefetch as p\n"
-                  "p.folder_context = lambda snapshot, page, config: {**snapshot, 'page': page}\n")
+    every_page = "import nahbei.mkdocs.prefetch as p; p.folder_depth = lambda url: 0\n"
     pid, code, out, fast = site_build(tmp_path, "fast", small_content, prelude=every_page)
     assert code == 0, out[-3000:]
     _, code, alone_out, alone = site_build(tmp_path, "alone", small_content, NAHBEI_WORKERS="1")
@@ -539,37 +536,3 @@ def test_the_second_process_pages_are_used_only_where_their_context_is_the_pages
     assert [k for k in a if a[k] != b[k]] == []
     child, used, declined = second_process(out)
     assert child != pid and used > 0 and declined > 0, out[-3000:]
-
-
-def test_folder_context_is_the_context_mkdocs_makes_for_the_page(tmp_path):
-    """The child renders pages of every folder with the first page's context made
-    relative to the page (prefetch.folder_context): for pages at several depths,
-    also inside and beside the extra files' folders, that is MkDocs' own context."""
-    from mkdocs.commands.build import get_context  # (MkDocs' own, to compare with: tests only)
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import get_files
-    from mkdocs.structure.nav import get_navigation
-
-    from nahbei.mkdocs.prefetch import PER_PAGE, PagePrefetch, folder_context
-
-    docs = tmp_path / "docs"
-    for name in ("index.md", "a-z.md", "angebote/x.md", "angebote/y.md", "en/angebote/x.md", "en/themen/t/u.md",
-                 "assets/page.md"):
-        (docs / name).parent.mkdir(parents=True, exist_ok=True)
-        (docs / name).write_text("# Seite\n", "utf-8")
-    (tmp_path / "mkdocs.yml").write_text(
-        "site_name: t\nextra_css: [assets/own.css, 'https://cdn.example.org/x.css', /abs.css]\n"
-        "extra_javascript:\n  - assets/own.js\n  - path: assets/module.js\n    type: module\n"
-        "  - 'https://cdn.example.org/x.js'\n", "utf-8")
-    config = load_config(str(tmp_path / "mkdocs.yml"))
-    files = get_files(config)
-    nav = get_navigation(files, config)
-    pages = [f.page for f in files.documentation_pages()]
-    assert len({p.url.count("/") for p in pages}) == 5  # "" … "en/themen/t/u/"
-    for first in pages:
-        snapshot = dict(get_context(nav, files, config, first))
-        for page in pages:
-            made, own = folder_context(snapshot, page, config), dict(get_context(nav, files, config, page))
-            assert {k: v for k, v in made.items() if k not in PER_PAGE} == \
-                   {k: v for k, v in own.items() if k not in PER_PAGE}, (first.url, page.url)
-            assert made["page"] is page and PagePrefetch._same_context(own, made)

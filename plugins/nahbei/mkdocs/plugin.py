@@ -430,10 +430,8 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
     on_env = CombinedEvent(_on_env_setup, _on_env_prefetch)
 
     def _warm(self) -> None:
-        """Before the second process starts: what pages share, computed once for both
-        (in every edition: the second process renders their pages too)."""
-        for edition in self.editions:
-            edition.views.warm()
+        """Before the second process starts: what pages share, computed once for both."""
+        self.views.warm()
         gcpolicy.keep_for_build()  # the dates just computed, as the model in on_files
 
     @jinja2.pass_context

@@ -13,14 +13,12 @@ A page's context in the child is the one MkDocs made for the first framed page
 with ``page`` replaced, then every plugin's on_page_context, then the page's
 template – as MkDocs renders a page, through public plugin and template calls
 only. MkDocs' context of a page holds the page, and values that depend on its
-folder (base_url, extra_css, extra_javascript: relative URLs, which
-:func:`folder_context` makes with MkDocs' public ``mkdocs.utils`` helpers, so
-that the child can render pages in folders of every depth – the editions' pages
-are one level deeper than the site's own) or on nothing. This process uses the
-child's HTML of a page only if the context MkDocs made for that page here
-equals the one the child used (apart from the page, and ``build_date_utc``,
-which MkDocs takes anew for each page when SOURCE_DATE_EPOCH is not set: the
-child's pages show the first page's); otherwise it renders the page itself.
+folder (base_url, extra_css, extra_javascript) or on nothing: so the child
+takes only pages in folders as deep as the first page's, and this process
+uses the child's HTML of a page only if the context MkDocs made for that page
+here equals the one the child used (apart from the page, and
+``build_date_utc``, which MkDocs takes anew for each page when
+SOURCE_DATE_EPOCH is not set: the child's pages show the first page's).
 
 Only with an explicit go-ahead from the command (``mkdocs build``, not
 ``serve`` or ``--dirty``) and where nahbei.parallel allows a fork. The
@@ -34,8 +32,6 @@ from __future__ import annotations
 
 import threading
 
-from mkdocs.utils import get_relative_url, normalize_url
-
 from ..parallel import ForkedError, ForkedStream, fork_refusal
 
 #: Fewer framed pages than this are not worth a process.
@@ -44,14 +40,8 @@ MIN_PAGES = 400
 PER_PAGE = ("page", "build_date_utc")
 
 
-def folder_context(snapshot: dict, page, config) -> dict:
-    """The first framed page's context (``snapshot``) for ``page``: its page, and
-    the values relative to its folder – as MkDocs' url filter makes a URL relative
-    to a page. Checked for every page whose HTML is used (PagePrefetch.on_context)."""
-    base_url = get_relative_url(".", page.url)
-    return {**snapshot, "page": page, "base_url": base_url,
-            "extra_css": [normalize_url(path, page, base_url) for path in config.extra_css],
-            "extra_javascript": [normalize_url(str(script), page, base_url) for script in config.extra_javascript]}
+def folder_depth(url: str) -> int:
+    return url.rstrip("/").count("/")
 
 
 class PagePrefetch:
@@ -87,7 +77,7 @@ class PagePrefetch:
         """At on_page_context, before any plugin: the context as MkDocs made it."""
         if self.stream is not None:
             if page.file.src_uri in self.stream.index:
-                self.usable[page.file.src_uri] = self._same_context(context, folder_context(self.snapshot, page, config))
+                self.usable[page.file.src_uri] = self._same_context(context)
             return
         if self.pending is None or page is not self.pending[0][0]:
             return
@@ -104,8 +94,8 @@ class PagePrefetch:
         if prepare is not None:
             prepare()
         self.snapshot = snapshot = dict(context)
-        first_page = page
-        items = [(p.file.src_uri, p) for p in pages[1:]]
+        first_page, depth = page, folder_depth(page.url)
+        items = [(p.file.src_uri, p) for p in pages[1:] if folder_depth(p.url) == depth]
 
         def render(p) -> str:
             # in the child, as MkDocs renders a page: active while rendered, every
@@ -113,8 +103,7 @@ class PagePrefetch:
             first_page.active = False
             p.active = True
             try:
-                context = config.plugins.on_page_context(folder_context(snapshot, p, config), page=p, config=config,
-                                                         nav=nav)
+                context = config.plugins.on_page_context({**snapshot, "page": p}, page=p, config=config, nav=nav)
                 return env.get_template(p.meta.get("template", "main.html")).render(context)
             finally:
                 p.active = False
@@ -125,10 +114,10 @@ class PagePrefetch:
         if self.pid is None:
             self.refusal, self.stream = "fork failed (no process to be had)", None
 
-    @staticmethod
-    def _same_context(context, used: dict) -> bool:
-        return context.keys() == used.keys() and all(
-            key in PER_PAGE or value is used[key] or value == used[key] for key, value in context.items())
+    def _same_context(self, context) -> bool:
+        snapshot = self.snapshot
+        return context.keys() == snapshot.keys() and all(
+            key in PER_PAGE or value is snapshot[key] or value == snapshot[key] for key, value in context.items())
 
     def take(self, page) -> str | None:
         """The page's HTML from the child, or None: render it here."""
