@@ -483,12 +483,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def _on_post_build_wait(self, *, config):
         if not self.config.enabled or not self.will_index or self.indexes is None:
             return
-        indexes, self.indexes = self.indexes, None
-        try:
-            result = indexes.wait(Path(config.site_dir) / indexer.BUNDLE_DIR)
-        except indexer.IndexError_ as exc:
-            indexes.close()
-            raise PluginError(f"nahbei/search: {exc}") from exc
+        with self._stop_on_pagefind_error():
+            result = self.indexes.wait(Path(config.site_dir) / indexer.BUNDLE_DIR)
+        self.indexes = None
         self.last_index = result
         cpu = f", Pagefind-Prozess {result.cpu_seconds:.1f} s CPU" if result.cpu_seconds is not None else ""
         if result.peak_rss is not None:
