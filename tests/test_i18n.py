@@ -56,3 +56,42 @@ def test_english_messages_carry_no_german_schema_text(case, tmp_path):
     german = [t for t in schema_texts() if any(t in line for line in lines)]
     assert not german, (german, lines)
     assert not any(": Fehler: " in x or ": Warnung: " in x for x in lines), lines
+
+
+# -- the build log: every message a site's team reads comes from the catalogues ----------
+
+PACKAGE = REPO / "plugins" / "nahbei"
+LOG_LEVELS = {"info", "warning", "error", "critical"}  # debug: for developers, not translated
+
+
+def literal_messages(root: Path) -> list[str]:
+    """``file:line`` of each log call above debug, and each ``PluginError``, whose
+    message is written in the code (a string or f-string) instead of ``t(key, …)``."""
+    import ast
+
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            f = node.func
+            logged = (isinstance(f, ast.Attribute) and f.attr in LOG_LEVELS
+                      and isinstance(f.value, ast.Name) and f.value.id == "log")
+            raised = isinstance(f, ast.Name) and f.id == "PluginError"
+            if (logged or raised) and isinstance(node.args[0], (ast.Constant, ast.JoinedStr)):
+                found.append(f"{path.relative_to(root).as_posix()}:{node.lineno}")
+    return found
+
+
+def test_build_log_messages_come_from_the_catalogues():
+    assert literal_messages(PACKAGE) == []
+
+
+def test_the_message_scan_finds_a_message_written_in_the_code(tmp_path):
+    (tmp_path / "plugin.py").write_text(
+        "log.info(t('ui.build.x', lang))\n"
+        "log.debug(f'{n} pages')\n"
+        "log.warning(f'Pagefind: {n} Seiten')\n"
+        "raise PluginError('nahbei/search: kaputt')\n"
+        "raise PluginError(t('ui.build.search_failed', lang, error=exc))\n")
+    assert literal_messages(tmp_path) == ["plugin.py:3", "plugin.py:4"]

@@ -587,7 +587,7 @@ def test_pagefind_refusing_a_page_stops_the_build(tmp_path):
     config = project_config(tmp_path / "project", search_options=f"      binary: {fake}\n      timeout: 60\n")
     proc = mkdocs_build(config, tmp_path / "site")
     assert proc.returncode != 0
-    assert "nahbei/search: Pagefind: cannot parse this page" in proc.stdout + proc.stderr
+    assert t("ui.build.search_failed", "de", error="Pagefind: cannot parse this page") in proc.stdout + proc.stderr
 
 
 def test_silent_pagefind_times_out(tmp_path):
@@ -831,7 +831,8 @@ def test_material_search_as_well_warns_and_the_header_stays_ours(tmp_path, caplo
     site = tmp_path / "site"
     with caplog.at_level("WARNING"):
         _build_in_process(config, site, "build")
-    assert any("remove 'search' from plugins" in r.getMessage() for r in caplog.records), caplog.text
+    assert any(r.getMessage().endswith(t("ui.build.search_replaces_material", "de"))
+               for r in caplog.records), caplog.text
     html = (site / "index.html").read_text("utf-8")
     header = html[html.index("<header"):html.index("</header>")]
     assert header.count('class="nb-header-search"') == 1

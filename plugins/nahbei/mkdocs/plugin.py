@@ -181,8 +181,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         for n in self.config.neighbours:
             if n.url == own:
                 # Pagefind would skip it too: a slip, so a warning (an error under --strict)
-                log.warning(f"nahbei/directory: neighbours: {n.name!r} ({n.url}) is this site's own "
-                            "site_url; left out.")
+                log.warning(t("ui.build.neighbour_is_self", self.lang, name=n.name, url=n.url))
                 continue
             out.append(Neighbour(name=n.name, url=n.url))
         return tuple(out)
@@ -389,7 +388,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         if self.preview:
             env.bytecode_cache = self.preview.bytecode_cache
         icons = {
-            (vocab, tid): icon(env, term.icon)
+            (vocab, tid): icon(env, term.icon, self.lang)
             for vocab in VOCABULARIES
             for tid, term in self.directory.taxonomy.vocabulary(vocab).items() if term.icon
         }

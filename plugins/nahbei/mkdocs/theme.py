@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_theme_dir
 
 from .. import formatting as fmt
+from ..i18n import DEFAULT_LANG, t
 
 log = get_plugin_logger(__name__)
 
@@ -54,6 +55,7 @@ class ThemeManager:
         self.sprite: dict = {}
         self.unindented_roots: tuple[str, ...] = ()  # set in on_config
         self.mkdocs_config = None  # set in on_config
+        self.lang = DEFAULT_LANG  # the build log's language, set in on_config
 
     def on_config(self, config) -> None:
         # Our templates come after custom_dir (overrides/ wins) and before the theme.
@@ -80,6 +82,7 @@ class ThemeManager:
         # script); a site's overrides (custom_dir) are left as they are.
         self.unindented_roots = tuple(os.path.realpath(d) + os.sep for d in (own, PACKAGE) if d)
         self.mkdocs_config = config
+        self.lang = self.config.language or config.theme.get("language") or DEFAULT_LANG
 
     def add_files(self, files: Files, config) -> None:
         if files.get_file_from_path(STYLESHEET) is None:
@@ -108,7 +111,7 @@ class ThemeManager:
         env.globals["nahbei_sprite_path"] = ICONS
         env.globals["nahbei"] = site
         env.globals["nahbei_views"] = views
-        env.filters["nahbei_icon"] = lambda name: icon(env, name)
+        env.filters["nahbei_icon"] = lambda name: icon(env, name, self.lang)
         env.filters["nahbei_mailto"] = fmt.mailto
 
     @staticmethod
@@ -235,7 +238,7 @@ def sprite(dirs, names) -> tuple[str, dict]:
     return svg, refs
 
 
-def icon(env: jinja2.Environment, name: str | None) -> Markup:
+def icon(env: jinja2.Environment, name: str | None, lang: str = DEFAULT_LANG) -> Markup:
     """An icon of the theme (e.g. 'material/earth') as inline SVG, hidden from
     screen readers; '' when the theme has no such icon."""
     if not name:
@@ -243,7 +246,7 @@ def icon(env: jinja2.Environment, name: str | None) -> Markup:
     try:
         source, _, _ = env.loader.get_source(env, f".icons/{name}.svg")
     except jinja2.TemplateNotFound:
-        log.warning(f"Icon '{name}' (content/taxonomy.yaml) not found in the theme; shown without icon.")
+        log.warning(t("ui.build.icon_missing", lang, name=name))
         return Markup("")
     svg = source.strip().replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return Markup(svg)

@@ -132,8 +132,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             at = 1 if custom and dirs and os.path.abspath(dirs[0]) == os.path.abspath(custom) else 0
             dirs.insert(at, str(TEMPLATES))
         if MATERIAL_SEARCH in config.plugins:
-            log.warning("mkdocs.yml: remove 'search' from plugins – nahbei/search replaces "
-                        "mkdocs-material's search (its index would be built for nothing).")
+            log.warning(t("ui.build.search_replaces_material", self.lang))
         if not any(str(s) == SCRIPT for s in config.extra_javascript):
             script = ExtraScriptValue(SCRIPT)
             script.type = "module"
@@ -371,7 +370,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             yield
         except indexer.IndexError_ as exc:
             self._close_index()
-            raise PluginError(f"nahbei/search: {exc}") from exc
+            raise PluginError(t("ui.build.search_failed", self.lang, error=exc)) from exc
 
     def _feed(self, config, lang: str, url: str, html: str) -> None:
         """One page to Pagefind, into ``lang``'s index."""
@@ -465,7 +464,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if not self.config.enabled:
             return
         if not self.will_index:
-            log.info("Suchindex wird bei 'mkdocs serve' nicht erstellt (index_on_serve: false).")
+            log.info(t("ui.build.search_not_on_serve", self.lang))
             return
         source = self._source(config)
         indexes = self._indexes(config)
@@ -487,19 +486,22 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             result = self.indexes.wait(Path(config.site_dir) / indexer.BUNDLE_DIR)
         self.indexes = None
         self.last_index = result
-        cpu = f", Pagefind-Prozess {result.cpu_seconds:.1f} s CPU" if result.cpu_seconds is not None else ""
+        lang = self.lang
+        process = ""
+        if result.cpu_seconds is not None:
+            process = t("ui.build.search_process_cpu", lang, seconds=f"{result.cpu_seconds:.1f}")
         if result.peak_rss is not None:
-            cpu += f", höchstens {result.peak_rss / 2**20:.0f} MiB Speicher"
+            process += t("ui.build.search_process_memory", lang, mib=f"{result.peak_rss / 2**20:.0f}")
         # (entries without a page in a language: in its index as their German page)
-        records = f" und {self.fallback_records} Einträge als deutsche Seite" if self.fallback_records else ""
-        log.info(f"Pagefind: {result.pages - self.fallback_records} Seiten{records}, {result.words} Wörter, "
-                 f"{len(self.filter_names)} Filter "
-                 f"in {result.seconds:.1f} s (Warten am Ende; {self.behind} Seiten standen da noch aus{cpu})")
+        fallback = (t("ui.build.search_fallback_records", lang, count=self.fallback_records)
+                    if self.fallback_records else "")
+        log.info(t("ui.build.search_indexed", lang, pages=result.pages - self.fallback_records, fallback=fallback,
+                   words=result.words, filters=len(self.filter_names), seconds=f"{result.seconds:.1f}",
+                   behind=self.behind, process=process))
         if self.whole_pages:
-            log.info(f"Pagefind: {self.whole_pages} Seiten ganz gesendet (außerhalb des Inhalts stehen "
-                     "data-pagefind-Angaben oder Bilder)")
+            log.info(t("ui.build.search_whole_pages", lang, count=self.whole_pages))
         if result.pages == 0:
-            log.warning("Pagefind indexed no page: the search finds nothing.")
+            log.warning(t("ui.build.search_empty", lang))
         self._write_nearby(config)
 
     def nearby_file(self, lang: str) -> str:
@@ -518,8 +520,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             name = self.nearby_file(lang)
             path, entries = nearby.write_nearby(Path(config.site_dir), Path(config.site_dir) / indexer.BUNDLE_DIR,
                                                 geo, lang if several else None, name)
-            log.info(f"Entfernungsdatei {name}: {entries} Einträge, {path.stat().st_size / 1024:.0f} KB "
-                     f"in {time.perf_counter() - started:.2f} s")
+            log.info(t("ui.build.nearby_file", self.lang, name=name, entries=entries,
+                       kb=f"{path.stat().st_size / 1024:.0f}", seconds=f"{time.perf_counter() - started:.2f}"))
 
     on_post_build = CombinedEvent(_on_post_build_write, _on_post_build_wait)
 
