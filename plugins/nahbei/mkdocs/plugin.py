@@ -55,6 +55,7 @@ from .preview import Preview
 from .source import DirectorySource, Neighbour
 from .theme import ThemeManager, icon
 from .views import Site, Views
+from .watch import ContentWatch
 
 log = get_plugin_logger(__name__)
 # entries without a translation named one by one in the build's log; the rest counted
@@ -90,6 +91,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def __init__(self):
         super().__init__()
+        self.watch = ContentWatch()  # the preview's watch on content/ (on_serve)
         self.theme: ThemeManager | None = None
         self.urls: Urls | None = None
         self.lang = "de"
@@ -188,12 +190,19 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
-            server.watch(str(self._path(self.config.content_dir)))
             if self.config.schemas_dir:
-                server.watch(str(self._path(self.config.schemas_dir)))
+                schemas = self._path(self.config.schemas_dir)
             else:
                 from ..model.schemas import default_schema_dir
-                server.watch(str(default_schema_dir()))
+                schemas = default_schema_dir()
+            folders = [self._path(self.config.content_dir), Path(schemas)]
+            try:
+                server.watch(str(self.watch.start(folders)))
+            except OSError as exc:  # no change events here (e.g. inotify's limit): MkDocs polls them
+                log.debug(f"content watch: {exc}; polling instead")
+                self.watch.stop()
+                for folder in folders:
+                    server.watch(str(folder))
         return server
 
     # -- files: validate, then plan the pages -------------------------------------
@@ -477,6 +486,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
         self.folders.stop()
 
     def on_shutdown(self):
+        self.watch.stop()
         self.prefetch.close()
         self.folders.stop()
         parallel.stay_alone(None)
