@@ -249,6 +249,37 @@ def test_occurrence_cache_gives_the_same_dates_and_recomputes_changed_events(tmp
     assert new.occurrences(TODAY, date(2026, 12, 1), cache=cache) == new.occurrences(TODAY, date(2026, 12, 1))
 
 
+def test_each_edition_keeps_its_dates_in_its_own_cache(tmp_path):
+    """The preview keeps one occurrence cache per language (plugin: preview.occurrences[lang]):
+    an edition's translated events are other objects than the German ones, so in one
+    shared cache the two editions would push each other's dates out on every rebuild."""
+    content = copy_content(tmp_path)
+    end = date(2027, 3, 1)
+    langs = ("de", "en")
+
+    def rebuild_twice(caches_for):
+        hits = {}
+        for build in range(2):
+            d = directory(content)  # a new Directory of the same content, as in the next rebuild
+            for lang in langs:
+                edition = d.in_language(lang)
+                cache = caches_for(lang)
+                before = {k: v[3] for k, v in cache.items()}
+                assert edition.occurrences(TODAY, end, cache=cache) == edition.occurrences(TODAY, end)
+                if build == 1:
+                    hits[lang] = sum(cache[k][3] is dates for k, dates in before.items() if k in cache)
+        return hits
+
+    d = directory(content)
+    translated = {i for i, e in d.in_language("en").events.items() if e is not d.events[i]}
+    events = len(d.events)
+    per_language: dict = {}
+    assert rebuild_twice(lambda lang: per_language.setdefault(lang, {})) == {"de": events, "en": events}
+    shared: dict = {}
+    hits = rebuild_twice(lambda lang: shared)
+    assert translated and hits["en"] == events - len(translated) < events
+
+
 def test_calendar_lines_change_only_with_the_event_its_place_or_its_terms(tmp_path):
     from nahbei.model.changes import calendar_events
 

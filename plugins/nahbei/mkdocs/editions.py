@@ -48,7 +48,7 @@ class Editions:
               site: Callable[..., Site], views: Callable[..., Views],
               feeds: Callable[[object, str], dict | None]) -> list[PageSpec]:
         """Every edition's Site, Views and pages (the site's own first). ``site(urls=, lang=,
-        feeds=, …)`` and ``views(directory, site, own)`` make the helpers with the
+        feeds=, …)`` and ``views(directory, site, lang)`` make the helpers with the
         build's options; ``feeds(directory, lang)`` is an edition's feed catalog."""
         self.site_lang, self.by_lang, self.paths = site_lang, {}, {}
         own_nav: set[str] = set()
@@ -59,7 +59,7 @@ class Editions:
             rules = edition_urls(urls, directory, lang, site_lang)
             helpers = site(urls=rules, lang=lang, feeds=feeds(text, lang), site_lang=site_lang,
                            languages=languages, edition_paths=self.paths)
-            self.by_lang[lang] = Edition(lang, helpers, views(text, helpers, own))
+            self.by_lang[lang] = Edition(lang, helpers, views(text, helpers, lang))
             planned = plan(text, rules, lang, site_lang)
             self.paths[lang] = frozenset(spec.path for spec in planned)
             if own:

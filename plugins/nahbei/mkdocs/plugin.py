@@ -272,12 +272,13 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                         licence_url=self.config.open_data_licence_url, neighbours=self.neighbours,
                         map=self.maps.site, **edition)
 
-        def views(directory, helpers: Site, own: bool) -> Views:
+        def views(directory, helpers: Site, lang: str) -> Views:
             return Views(directory, helpers, calendar_weeks=self.config.calendar_weeks,
                          calendar_max_dates=self.config.calendar_max_dates,
                          home_events=self.config.home_events, home_recent=self.config.home_recent,
                          next_dates=self.config.next_dates,
-                         occurrence_cache=self.preview.occurrences if self.preview and own else None)
+                         # per language: an edition's events carry its texts
+                         occurrence_cache=self.preview.occurrences.setdefault(lang, {}) if self.preview else None)
 
         def feeds(directory, lang: str) -> dict:
             # another language's feeds: those with a translated event (nahbei.feeds); its pages

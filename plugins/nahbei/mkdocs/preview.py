@@ -57,8 +57,8 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 class Preview:
     def __init__(self):
         self.cache = LoadCache()
-        self.occurrences: dict = {}
-        self.bytecode_cache = MemoryBytecodeCache()  # Directory.occurrences cache: unchanged events keep their dates
+        self.occurrences: dict[str, dict] = {}  # per language, Directory.occurrences' cache: unchanged events keep their dates
+        self.bytecode_cache = MemoryBytecodeCache()
         self.directory = None  # of the last successful build
         self.affected: set | None = None  # None: this build renders everything
         self.changed: set | None = None
