@@ -248,16 +248,16 @@ def build_variant(content: Path, name: str, extra_env: dict | None = None, busy:
             "second": build.data["calls"].get("pages from second process", 0), "size": size}
 
 
-def run_preview(folder: Path) -> dict:
+def run_preview(folder: Path, config_name: str = "mkdocs.yml") -> dict:
     """Time the volunteer's preview on a copy of the generated content (the cached
-    content stays as generated)."""
+    content stays as generated), with folder/``config_name``'s options."""
     from . import preview
 
     work = folder / "preview"
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(folder / "content", work / "content")
-    text = (folder / "mkdocs.yml").read_text("utf-8")
+    text = (folder / config_name).read_text("utf-8")
     (work / "mkdocs.yml").write_text(text.replace(": ../", ": ../../"), "utf-8")
     offer = sorted((work / "content" / "offers").glob("*.yaml"))[len(list((work / "content" / "offers").glob("*.yaml"))) // 2]
     try:
@@ -323,7 +323,9 @@ def main(argv=None) -> int:
     ap.add_argument("--lighthouse-runs", type=int, default=3,
                     help="Lighthouse runs per page, the median counts (default 3)")
     ap.add_argument("--one-language", action="store_true",
-                    help="also build with languages: [de] (issue 12's budgets; part of the variants anyway)")
+                    help="also build with languages: [de] (issue 12's budgets; part of the variants anyway); "
+                         "with the variants, also one core busy and NAHBEI_WORKERS=1 in one language, "
+                         "and the preview in one language")
     ap.add_argument("--preview", action="store_true",
                     help="also time the preview: mkdocs serve --dirty, change one offer, until its page is served")
     args = ap.parse_args(argv)
@@ -350,6 +352,12 @@ def main(argv=None) -> int:
     if (not args.no_variants or args.one_language) and site.get("site"):
         # issue 12's budgets are for the site in one language: the same build with languages: [de]
         variants["de"] = build_variant(content, "de", directory_options={"languages": ["de"]})
+        if args.one_language and not args.no_variants:
+            # issue 12's rows for one core busy and one process, in its one language too
+            one_language = {"languages": ["de"]}
+            variants["de-busy"] = build_variant(content, "de-busy", busy=True, directory_options=one_language)
+            variants["de-one"] = build_variant(content, "de-one", {"NAHBEI_WORKERS": "1"},
+                                               directory_options=one_language)
     base = None
     if not args.no_baseline:
         base_root = folder / "baseline"
@@ -384,9 +392,11 @@ def main(argv=None) -> int:
             lighthouse = lh.measure(site["site"], args.lighthouse_runs, keep=folder / "lighthouse")
         except Exception as exc:  # reported in the table, the rest of the bench stands
             lighthouse = {"error": f"failed: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"}
-    preview = None
+    previews = {}
     if args.preview and site.get("site"):
-        preview = run_preview(folder)
+        previews[""] = run_preview(folder)
+        if args.one_language and (folder / "mkdocs-de.yml").exists():
+            previews[" in one language (languages: [de])"] = run_preview(folder, "mkdocs-de.yml")
     compare = None
     if args.compare_n and args.compare_n != n:
         c_content, _ = content_for(args.compare_n, out, args.regenerate)
@@ -465,12 +475,14 @@ def main(argv=None) -> int:
         for key, label in (("busy", "full build, one core busy (the bench's own CPU load beside it)"),
                            ("one", "full build, NAHBEI_WORKERS=1 (one process)"),
                            ("nohsds", "full build without the HSDS export (hsds: false)"),
-                           ("de", "full build in the site's own language only (languages: [de])")):
+                           ("de", "full build in the site's own language only (languages: [de])"),
+                           ("de-busy", "full build in one language (languages: [de]), one core busy"),
+                           ("de-one", "full build in one language (languages: [de]), NAHBEI_WORKERS=1")):
             v = variants.get(key)
             if v is not None:
                 second = f", {v['second']:,} pages from the second process" if v.get("second") else ""
                 size = (f", {v['size'][0] / 1e6:.1f} MB in {v['size'][1]:,} files"
-                        if key == "de" and v.get("size") else "")
+                        if key.startswith("de") and v.get("size") else "")
                 row(f"  {label}", f"{secs(v['wall'])} (load {v['load']:.1f} before{second}{size})" if "wall" in v
                     else v["note"], mb(v.get("rss")))
         without = variants.get("nohsds", {}).get("wall")
@@ -540,12 +552,13 @@ def main(argv=None) -> int:
     if lighthouse is not None and "error" not in lighthouse:
         for line in lh.details(lighthouse):
             print(f"lighthouse (bench/lighthouse): {line}")
-    if preview is not None:
+    for which, preview in previews.items():
         if "error" in preview:
-            print(f"preview: failed ({preview['error']})")
+            print(f"preview{which}: failed ({preview['error']})")
         else:
-            print(f"preview (mkdocs serve --dirty): first build {preview['first_build']:.1f} s; one offer renamed, "
-                  f"its page served after {preview['change_served']:.2f} s ({preview['log'].split('nahbei: ')[-1]})")
+            print(f"preview{which} (mkdocs serve --dirty): first build {preview['first_build']:.1f} s; one offer "
+                  f"renamed, its page served after {preview['change_served']:.2f} s "
+                  f"({preview['log'].split('nahbei: ')[-1]})")
     for label, stage in (("validation", check_par), ("site build", build), ("feeds", site["feeds"]),
                          ("Pagefind", site["pagefind"]), ("baseline", base)):
         if stage is not None and not stage.ok:

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from bench.generate import TODAY, Generator, generate
 
 from nahbei.model.check import check
@@ -119,7 +120,8 @@ def test_the_second_loading_process_changes_no_message(tmp_path):
 
 def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench", "--n", "30", "--out", str(tmp_path),
-                           "--compare-n", "12", "--preview", "--feeds-n", "200", "--no-lighthouse"], cwd=REPO,
+                           "--compare-n", "12", "--preview", "--feeds-n", "200", "--no-lighthouse",
+                           "--one-language"], cwd=REPO,
                           capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -159,6 +161,14 @@ def test_bench_runs_end_to_end_and_prints_the_table(tmp_path):
     m = re.search(r"preview \(mkdocs serve --dirty\): first build [\d.]+ s; one offer renamed, "
                   r"its page served after ([\d.]+) s \(Vorschau: \d+ geänderte Einträge, (\d+) Seiten", out)
     assert m and int(m.group(2)) > 0, out
+    # --one-language: issue 12's rows in its one language (busy, one process, preview) beside the site's own
+    for variant in ("one core busy", "NAHBEI_WORKERS=1"):
+        assert re.search(rf"full build in one language \(languages: \[de\]\), {variant}\s+[\d.]+ s \(load", out), out
+    for variant in ("de", "de-busy", "de-one"):
+        options = yaml.safe_load((tmp_path / "n30" / f"mkdocs-{variant}.yml").read_text("utf-8"))["plugins"]
+        assert {"languages": ["de"]}.items() <= options[0]["nahbei/directory"].items(), options
+    assert re.search(r"preview in one language \(languages: \[de\]\) \(mkdocs serve --dirty\): first build "
+                     r"[\d.]+ s; one offer renamed, its page served after [\d.]+ s", out), out
     assert (tmp_path / "n30" / "content" / "taxonomy.yaml").exists()
     # the generated mkdocs.yml inherits the repository's (when there is one)
     if (REPO / "mkdocs.yml").exists():
