@@ -170,7 +170,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
                                 folder=self.config.locales_dir))
         self.urls = make_urls(self.config.urls)
         self.theme = ThemeManager(self.config)
-        self.theme.on_config(config)
+        self.theme.on_config(config, self.lang)
         shortlist.register(config)
         self.maps.on_config(self.config.map, self.root, config, self.lang)
         self.neighbours = self._neighbours(config.site_url)
@@ -195,7 +195,7 @@ class DirectoryPlugin(BasePlugin[DirectoryConfig]):
             else:
                 from ..model.schemas import default_schema_dir
                 schemas = default_schema_dir()
-            folders = [self._path(self.config.content_dir), Path(schemas)]
+            folders = [self._path(self.config.content_dir), schemas]
             try:
                 server.watch(str(self.watch.start(folders)))
             except OSError as exc:  # no change events here (e.g. inotify's limit): MkDocs polls them

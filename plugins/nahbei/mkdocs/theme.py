@@ -55,9 +55,9 @@ class ThemeManager:
         self.sprite: dict = {}
         self.unindented_roots: tuple[str, ...] = ()  # set in on_config
         self.mkdocs_config = None  # set in on_config
-        self.lang = DEFAULT_LANG  # the build log's language, set in on_config
+        self.lang = DEFAULT_LANG  # the build log's language: the directory plugin's (on_config)
 
-    def on_config(self, config) -> None:
+    def on_config(self, config, lang: str = DEFAULT_LANG) -> None:
         # Our templates come after custom_dir (overrides/ wins) and before the theme.
         dirs = config.theme.dirs
         if str(TEMPLATES) not in dirs:
@@ -82,7 +82,7 @@ class ThemeManager:
         # script); a site's overrides (custom_dir) are left as they are.
         self.unindented_roots = tuple(os.path.realpath(d) + os.sep for d in (own, PACKAGE) if d)
         self.mkdocs_config = config
-        self.lang = self.config.language or config.theme.get("language") or DEFAULT_LANG
+        self.lang = lang
 
     def add_files(self, files: Files, config) -> None:
         if files.get_file_from_path(STYLESHEET) is None:
