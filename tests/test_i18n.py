@@ -95,3 +95,11 @@ def test_the_message_scan_finds_a_message_written_in_the_code(tmp_path):
         "raise PluginError('nahbei/search: kaputt')\n"
         "raise PluginError(t('ui.build.search_failed', lang, error=exc))\n")
     assert literal_messages(tmp_path) == ["plugin.py:3", "plugin.py:4"]
+
+
+def test_locale_files_read_the_same_with_libyaml_as_with_pure_python():
+    """i18n reads the catalogues with libyaml's parser (CSafeLoader) when there is one."""
+    from nahbei.i18n import locale_file
+
+    for path in sorted(LOCALES.glob("*.yaml")):
+        assert locale_file(path) == flat(yaml.load(path.read_text("utf-8"), Loader=yaml.SafeLoader)), path
