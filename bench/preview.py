@@ -55,9 +55,14 @@ class Server:
     def builds_done(self) -> int:
         return sum(1 for x in self.lines if "Documentation built in" in x or "Error:" in x or "Aborted" in x)
 
+    def serving(self) -> bool:
+        """MkDocs opens its port only after the first build and the plugins' on_serve."""
+        return any("Serving on " in x for x in self.lines)
+
     def wait_for_build(self, count: int, timeout: float) -> None:
+        """Until ``count`` builds are done and the server answers requests."""
         deadline = time.monotonic() + timeout
-        while self.builds_done() < count:
+        while self.builds_done() < count or not self.serving():
             if self.proc.poll() is not None:
                 raise RuntimeError("mkdocs serve ended:\n" + self.log[-3000:])
             if time.monotonic() > deadline:
